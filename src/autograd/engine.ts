@@ -1,0 +1,312 @@
+// The backward engine: iterative topological traversal from the roots, gradient buffers, hooks, accumulation.
+import { RuntimeError } from "../errors.ts";
+import { shapeEquals, shapeText } from "../shape.ts";
+import type { Tensor } from "../tensor.ts";
+import { AccumulateGrad, type Edge, type Node } from "./node.ts";
+import { gradientEdge } from "./record.ts";
+import { setGradEnabled } from "./grad-mode.ts";
+import { sumTo } from "../ops/reduce.ts";
+import { onesLike } from "../ops/creation.ts";
+
+/** Options of `backward` and `torch.autograd.backward`. */
+export interface BackwardOptions {
+  /** keep saved tensors so the graph can be backpropagated again (default: createGraph) */
+  retainGraph?: boolean;
+  /** record the backward pass itself, for higher-order gradients */
+  createGraph?: boolean;
+  /** accumulate only into these tensors */
+  inputs?: Tensor | readonly Tensor[];
+}
+
+/** Options of `torch.autograd.grad`. */
+export interface GradOptions {
+  gradOutputs?: Tensor | null | readonly (Tensor | null)[];
+  retainGraph?: boolean;
+  createGraph?: boolean;
+  allowUnused?: boolean;
+}
+
+interface Target {
+  readonly tensor: Tensor;
+  readonly edge: Edge;
+}
+
+/** Note [engine]: one run of the engine over the graph reachable from `roots`. */
+interface Run {
+  roots: Edge[];
+  rootGrads: Tensor[];
+  keepGraph: boolean;
+  createGraph: boolean;
+  /** where gradients are captured instead of (or besides) executing nodes; null: accumulate into leaves */
+  targets: Target[] | null;
+  /** accumulate into `.grad` (backward) or return the captured gradients (grad) */
+  accumulate: boolean;
+}
+
+/** Builds the root edges and their initial gradients, with PyTorch's checks and messages. */
+function prepareRoots(outputs: readonly Tensor[], grads: readonly (Tensor | null | undefined)[]): { edges: Edge[]; rootGrads: Tensor[] } {
+  const edges: Edge[] = [];
+  const rootGrads: Tensor[] = [];
+  outputs.forEach((out, i) => {
+    const edge = gradientEdge(out);
+    if (edge === null) throw new RuntimeError(`element ${i} of tensors does not require grad and does not have a grad_fn`);
+    let g = grads[i] ?? null;
+    if (g === null) {
+      if (out.numel() !== 1) throw new RuntimeError("grad can be implicitly created only for scalar outputs");
+      g = onesLike(out);
+    } else if (!shapeEquals(g.shape, out.shape)) {
+      throw new RuntimeError(`Mismatch in shape: grad_output[${i}] has a shape of ${torchSize(g.shape)} and output[${i}] has a shape of ${torchSize(out.shape)}.`);
+    }
+    edges.push(edge);
+    rootGrads.push(g);
+  });
+  return { edges, rootGrads };
+}
+
+const torchSize = (s: readonly number[]) => `torch.Size(${shapeText(s)})`;
+
+/** Counts, for every node reachable from the roots, how many edges lead into it (iteratively). */
+function countDependencies(roots: readonly Edge[]): Map<Node, number> {
+  const deps = new Map<Node, number>();
+  const stack: Node[] = [];
+  for (const e of roots) {
+    if (!deps.has(e.node)) { deps.set(e.node, 0); stack.push(e.node); }
+  }
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    for (const e of node._next) {
+      if (e === null) continue;
+      const seen = deps.has(e.node);
+      deps.set(e.node, (deps.get(e.node) ?? 0) + 1);
+      if (!seen) stack.push(e.node);
+    }
+  }
+  return deps;
+}
+
+/** Nodes from which some target lies further down: the only ones worth executing when targets are given. */
+function neededNodes(deps: Map<Node, number>, targets: readonly Target[]): Set<Node> {
+  const targetNodes = new Set(targets.map((t) => t.edge.node));
+  const needed = new Set<Node>();
+  // reverse topological order = process children before parents: iterative post-order DFS
+  const state = new Map<Node, 0 | 1>();
+  for (const start of deps.keys()) {
+    if (state.has(start)) continue;
+    const stack: [Node, number][] = [[start, 0]];
+    state.set(start, 0);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const [node, i] = top;
+      if (i < node._next.length) {
+        top[1]++;
+        const e = node._next[i];
+        if (e !== null && !state.has(e.node)) { state.set(e.node, 0); stack.push([e.node, 0]); }
+        continue;
+      }
+      stack.pop();
+      state.set(node, 1);
+      if (node._next.some((e) => e !== null && (needed.has(e.node) || targetNodes.has(e.node)))) needed.add(node);
+    }
+  }
+  return needed;
+}
+
+/** A max-heap on sequence numbers: among ready nodes, the most recently created runs first (as PyTorch). */
+class ReadyQueue {
+  readonly #heap: Node[] = [];
+  get size(): number { return this.#heap.length; }
+  push(n: Node): void {
+    const h = this.#heap;
+    h.push(n);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (h[p]._sequenceNr >= h[i]._sequenceNr) break;
+      [h[p], h[i]] = [h[i], h[p]];
+      i = p;
+    }
+  }
+  pop(): Node {
+    const h = this.#heap;
+    const top = h[0];
+    const last = h.pop()!;
+    if (h.length > 0) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1, r = l + 1;
+        let m = i;
+        if (l < h.length && h[l]._sequenceNr > h[m]._sequenceNr) m = l;
+        if (r < h.length && h[r]._sequenceNr > h[m]._sequenceNr) m = r;
+        if (m === i) break;
+        [h[m], h[i]] = [h[i], h[m]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+/** Sums a gradient into a buffer slot. */
+function accumulateInto(buf: (Tensor | null)[], i: number, g: Tensor): void {
+  const prev = buf[i];
+  buf[i] = prev === null || prev === undefined ? g : prev.add(g);
+}
+
+/** Reduces a gradient to the shape and dtype its edge expects (the engine's job, not each rule's). */
+function fitToEdge(node: Node, index: number, g: Tensor, e: Edge): Tensor {
+  let out = g;
+  if (!shapeEquals(out.shape, e.shape)) {
+    if (!expandableTo(e.shape, out.shape)) {
+      throw new RuntimeError(`Function ${node.name()} returned an invalid gradient at index ${index} - got ${shapeText(out.shape)} but expected shape compatible with ${shapeText(e.shape)}`);
+    }
+    out = sumTo(out, e.shape);
+  }
+  if (out.dtype !== e.dtype) out = out.to(e.dtype);
+  return out;
+}
+
+function expandableTo(shape: readonly number[], target: readonly number[]): boolean {
+  if (shape.length > target.length) return false;
+  const lead = target.length - shape.length;
+  return shape.every((s, i) => s === 1 || s === target[i + lead]);
+}
+
+/** Applies a tensor's hooks and retainGrad to the gradient arriving at (node, outputNr). */
+function applyPreHooks(node: Node, nr: number, g: Tensor): Tensor {
+  let out = g;
+  for (const hook of node._tensorPreHooks?.get(nr) ?? []) out = hook(out) ?? out;
+  const retained = node._retained?.get(nr);
+  if (retained) retained._grad = retained._grad === null ? out.detach().clone() : retained._grad.add(out.detach());
+  return out;
+}
+
+/** Stores a leaf's gradient: the first one (copied unless fresh), then summed. */
+function accumulateLeaf(leaf: Tensor, g: Tensor, createGraph: boolean): void {
+  let grad = g;
+  for (const hook of leaf._hooks ?? []) grad = hook(grad) ?? grad;
+  if (leaf._grad === null) {
+    leaf._grad = createGraph ? grad : grad.detach().clone();
+  } else if (createGraph) {
+    leaf._grad = leaf._grad.add(grad);
+  } else {
+    leaf._grad.add_(grad.detach());
+  }
+}
+
+/** Runs the engine; returns the captured gradient per target (null where none arrived). */
+function execute(run: Run): (Tensor | null)[] {
+  const deps = countDependencies(run.roots);
+  const needed = run.targets ? neededNodes(deps, run.targets) : null;
+  const captured: (Tensor | null)[] = (run.targets ?? []).map(() => null);
+  const targetAt = new Map<Node, Map<number, number[]>>();
+  (run.targets ?? []).forEach((t, k) => {
+    const m = targetAt.get(t.edge.node) ?? new Map<number, number[]>();
+    m.set(t.edge.inputNr, [...(m.get(t.edge.inputNr) ?? []), k]);
+    targetAt.set(t.edge.node, m);
+  });
+  const buffers = new Map<Node, (Tensor | null)[]>();
+  const ready = new ReadyQueue();
+  run.roots.forEach((e, i) => {
+    const buf = buffers.get(e.node) ?? new Array<Tensor | null>(e.node._numOutputs).fill(null);
+    accumulateInto(buf, e.inputNr, run.rootGrads[i]);
+    buffers.set(e.node, buf);
+  });
+  for (const [node, count] of deps) if (count === 0) ready.push(node);
+  const executed: Node[] = [];
+  while (ready.size > 0) {
+    const node = ready.pop();
+    const buf = buffers.get(node) ?? [];
+    buffers.delete(node);
+    const grads = buf.map((g, nr) => (g === null || g === undefined ? null : applyPreHooks(node, nr, g)));
+    const targetsHere = targetAt.get(node);
+    if (targetsHere) {
+      for (const [nr, ks] of targetsHere) for (const k of ks) captured[k] = grads[nr] ?? null;
+    }
+    let results: (Tensor | null)[] = [];
+    if (node instanceof AccumulateGrad) {
+      if (run.accumulate && (!run.targets || targetsHere) && grads[0]) accumulateLeaf(node.variable, grads[0], run.createGraph);
+    } else {
+      if (run.accumulate && targetsHere) accumulateTargets(run, targetsHere, grads);
+      if ((needed === null || needed.has(node)) && grads.some((g) => g !== null)) {
+        results = callBackward(node, grads, run.createGraph);
+        executed.push(node);
+      }
+    }
+    node._next.forEach((e, i) => {
+      if (e === null) return;
+      const g = results[i];
+      if (g !== null && g !== undefined) {
+        const b = buffers.get(e.node) ?? new Array<Tensor | null>(e.node._numOutputs).fill(null);
+        accumulateInto(b, e.inputNr, fitToEdge(node, i, g, e));
+        buffers.set(e.node, b);
+      }
+      const left = deps.get(e.node)! - 1;
+      deps.set(e.node, left);
+      if (left === 0) ready.push(e.node);
+    });
+  }
+  if (!run.keepGraph) for (const n of executed) n._release();
+  return captured;
+}
+
+/** `backward(inputs=[non-leaf])` accumulates into that tensor's `.grad`. */
+function accumulateTargets(run: Run, here: Map<number, number[]>, grads: (Tensor | null)[]): void {
+  for (const [nr, ks] of here) {
+    const g = grads[nr];
+    if (g) for (const k of ks) accumulateLeaf(run.targets![k].tensor, g, run.createGraph);
+  }
+}
+
+/** Calls a node's backward with missing output gradients as zeros, recording it only under createGraph. */
+function callBackward(node: Node, grads: (Tensor | null)[], createGraph: boolean): (Tensor | null)[] {
+  const present = grads.find((g) => g !== null)!;
+  const full = grads.map((g) => g ?? present.mul(0));
+  const results = setGradEnabled(createGraph, () => node._apply(full));
+  if (results.length !== node._next.length) {
+    throw new RuntimeError(`Function ${node.name()} returned an invalid number of gradients - expected ${node._next.length}, but got ${results.length}`);
+  }
+  return results;
+}
+
+const asList = <T>(x: T | readonly T[] | null | undefined): T[] => (x === null || x === undefined ? [] : Array.isArray(x) ? [...(x as T[])] : [x as T]);
+
+/**
+ * Computes the gradients of `tensors` w.r.t. the graph leaves and accumulates them into `.grad`
+ * (torch.autograd.backward).
+ */
+export function backward(tensors: Tensor | readonly Tensor[], grads?: Tensor | null | readonly (Tensor | null)[], options: BackwardOptions = {}): void {
+  const outs = asList(tensors);
+  const { edges, rootGrads } = prepareRoots(outs, asList(grads));
+  const createGraph = options.createGraph ?? false;
+  const inputs = options.inputs === undefined ? null : asList(options.inputs);
+  if (inputs !== null && inputs.length === 0) throw new RuntimeError("'inputs' argument to backward() cannot be empty.");
+  const targets = inputs?.map((t) => targetOf(t)) ?? null;
+  execute({ roots: edges, rootGrads, keepGraph: options.retainGraph ?? createGraph, createGraph, targets, accumulate: true });
+}
+
+function targetOf(t: Tensor): Target {
+  const edge = gradientEdge(t);
+  if (edge === null) throw new RuntimeError("One of the differentiated Tensors does not require grad");
+  return { tensor: t, edge };
+}
+
+/**
+ * The gradients of `outputs` w.r.t. `inputs`, returned rather than accumulated (torch.autograd.grad).
+ * @example const [dx] = torch.autograd.grad(y, [x], { createGraph: true });
+ */
+export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], options: GradOptions = {}): (Tensor | null)[] {
+  const outs = asList(outputs);
+  const ins = asList(inputs);
+  const { edges, rootGrads } = prepareRoots(outs, asList(options.gradOutputs));
+  const targets = ins.map((t) => targetOf(t));
+  const createGraph = options.createGraph ?? false;
+  const captured = execute({ roots: edges, rootGrads, keepGraph: options.retainGraph ?? createGraph, createGraph, targets, accumulate: false });
+  return captured.map((g) => {
+    if (g === null && !options.allowUnused) {
+      throw new RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.");
+    }
+    return g === null ? null : createGraph ? g : g.detach();
+  });
+}
+

@@ -1,0 +1,126 @@
+// Autograd graph nodes: Node (a gradFn), AccumulateGrad for leaves, edges and saved tensors.
+import type { DType } from "../dtype.ts";
+import { RuntimeError } from "../errors.ts";
+import { TENSOR_TYPE_NAME } from "../dtype.ts";
+import type { Tensor } from "../tensor.ts";
+
+/** Where a gradient goes: input `inputNr` of `node`, plus the metadata of the tensor it is for. */
+export interface Edge {
+  readonly node: Node;
+  readonly inputNr: number;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
+
+/** A hook on a gradient: may return a replacement. */
+export type GradHook = (grad: Tensor) => Tensor | void | undefined;
+
+/** What `registerHook` returns. */
+export interface RemovableHandle {
+  remove(): void;
+}
+
+const ERR_BACKWARD_TWICE =
+  "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). " +
+  "Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True " +
+  "if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.";
+
+/** A tensor saved for backward, with the version it had then (Note [version counter] in storage.ts). */
+export class SavedTensor {
+  readonly #version: number;
+  #tensor: Tensor | null;
+  /** name of the node that produced it and which output, for the error text */
+  readonly #origin: { name: string; outputNr: number } | null;
+
+  constructor(tensor: Tensor, origin: { name: string; outputNr: number } | null) {
+    this.#tensor = tensor;
+    this.#version = tensor._storage.version;
+    this.#origin = origin;
+  }
+
+  unpack(): Tensor {
+    const t = this.#tensor;
+    if (t === null) throw new RuntimeError(ERR_BACKWARD_TWICE);
+    const now = t._storage.version;
+    if (now !== this.#version) {
+      const which = this.#origin ? `, which is output ${this.#origin.outputNr} of ${this.#origin.name},` : "";
+      throw new RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an inplace operation: " +
+          `[${TENSOR_TYPE_NAME[t.dtype]} [${t.shape.join(", ")}]]${which} is at version ${now}; expected version ${this.#version} instead. ` +
+          "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).",
+      );
+    }
+    return t;
+  }
+
+  release(): void {
+    this.#tensor = null;
+  }
+}
+
+let nextSequenceNr = 0;
+
+/**
+ * A backward function in the graph (PyTorch's `grad_fn`). `name()` is PyTorch's class name,
+ * `nextFunctions` the (node, inputNr) pairs its gradients flow to.
+ */
+export class Node {
+  readonly #name: string;
+  /** one per differentiable input; null where that input needs no gradient */
+  readonly _next: (Edge | null)[];
+  readonly _numOutputs: number;
+  readonly _sequenceNr = nextSequenceNr++;
+  _saved: SavedTensor[] = [];
+  /** tensor hooks, per output: run on the gradient of that output before this node */
+  _tensorPreHooks: Map<number, GradHook[]> | null = null;
+  /** non-leaf tensors that asked for retainGrad, per output */
+  _retained: Map<number, Tensor> | null = null;
+  #backward: ((grads: Tensor[]) => (Tensor | null)[]) | null;
+
+  constructor(name: string, next: (Edge | null)[], numOutputs: number, backward: ((grads: Tensor[]) => (Tensor | null)[]) | null) {
+    this.#name = name;
+    this._next = next;
+    this._numOutputs = numOutputs;
+    this.#backward = backward;
+  }
+
+  /** PyTorch's node name, e.g. `"MulBackward0"`. */
+  name(): string {
+    return this.#name;
+  }
+
+  /** The nodes this one sends gradients to, as `[node, inputNr]` pairs (`[null, 0]` for inputs without grad). */
+  get nextFunctions(): readonly (readonly [Node | null, number])[] {
+    return this._next.map((e) => (e === null ? ([null, 0] as const) : ([e.node, e.inputNr] as const)));
+  }
+
+  /** Computes the gradients of the inputs from those of the outputs. */
+  _apply(grads: Tensor[]): (Tensor | null)[] {
+    if (this.#backward === null) throw new RuntimeError(`${this.#name} has no backward function`);
+    return this.#backward(grads);
+  }
+
+  /** Frees the saved tensors (after a backward without retainGraph). */
+  _release(): void {
+    for (const s of this._saved) s.release();
+  }
+
+  _addTensorPreHook(outputNr: number, hook: GradHook): RemovableHandle {
+    this._tensorPreHooks ??= new Map();
+    const list = this._tensorPreHooks.get(outputNr) ?? [];
+    list.push(hook);
+    this._tensorPreHooks.set(outputNr, list);
+    return { remove: () => { const i = list.indexOf(hook); if (i >= 0) list.splice(i, 1); } };
+  }
+
+  toString(): string {
+    return `<${this.#name} object>`;
+  }
+}
+
+/** The node that stores a leaf's gradient into `.grad`. Its name is PyTorch's: `torch::autograd::AccumulateGrad`. */
+export class AccumulateGrad extends Node {
+  constructor(readonly variable: Tensor) {
+    super("torch::autograd::AccumulateGrad", [], 1, null);
+  }
+}

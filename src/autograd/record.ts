@@ -1,0 +1,82 @@
+// Recording: wires an op's outputs into the autograd graph from its GradSpec (node name, saves, backward).
+import { RuntimeError } from "../errors.ts";
+import { isFloating } from "../dtype.ts";
+import type { Tensor } from "../tensor.ts";
+import { AccumulateGrad, Node, SavedTensor, type Edge } from "./node.ts";
+import { isGradEnabled } from "./grad-mode.ts";
+import { refreshViewHistory } from "./view-history.ts";
+
+/** Saved values as a backward function sees them: unpacked on access, with the version check. */
+export interface Saved {
+  input(i: number): Tensor;
+  output(i: number): Tensor;
+  /** whether input `i` needs a gradient (skip computing the others) */
+  needsGrad(i: number): boolean;
+}
+
+/**
+ * Everything autograd needs to know about an op: PyTorch's node name, what it saves and its
+ * gradient written in Tensor ops (so double backward works). `P` are the op's non-tensor arguments.
+ */
+export interface GradSpec<P = void> {
+  readonly node: string;
+  readonly saves?: { readonly inputs?: readonly number[]; readonly outputs?: readonly number[] };
+  /** gradients of the inputs (null: none), given those of the outputs */
+  backward(grads: Tensor[], saved: Saved, params: P): (Tensor | null)[];
+}
+
+/** The edge a gradient for `t` flows along: its gradFn, its leaf accumulator, or none. */
+export function gradientEdge(t: Tensor): Edge | null {
+  if (t._base !== null) refreshViewHistory(t);
+  if (t._gradFn !== null) return { node: t._gradFn, inputNr: t._outputNr, shape: t.shape, dtype: t.dtype };
+  if (t._requiresGrad) return { node: accumulatorOf(t), inputNr: 0, shape: t.shape, dtype: t.dtype };
+  return null;
+}
+
+/** A leaf's AccumulateGrad node, created once and cached on the tensor. */
+export function accumulatorOf(t: Tensor): AccumulateGrad {
+  t._accumulator ??= new AccumulateGrad(t);
+  return t._accumulator;
+}
+
+/** Whether an op over these inputs must be recorded. */
+export function needsGrad(inputs: readonly (Tensor | null | undefined)[]): boolean {
+  if (!isGradEnabled()) return false;
+  for (const t of inputs) if (t && t.requiresGrad) return true;
+  return false;
+}
+
+/**
+ * Records `outputs = op(inputs)` in the graph when grad mode is on and some input requires grad.
+ * Integer and bool outputs are not differentiable and get no gradFn. Returns `outputs`.
+ */
+export function record<P>(spec: GradSpec<P>, inputs: readonly (Tensor | null | undefined)[], outputs: Tensor[], params: P): Tensor[] {
+  if (!needsGrad(inputs) || !outputs.some((o) => isFloating(o.dtype))) return outputs;
+  const next = inputs.map((t) => (t ? gradientEdge(t) : null));
+  const savedIn = new Map<number, SavedTensor>();
+  const savedOut = new Map<number, SavedTensor>();
+  const unpack = (m: Map<number, SavedTensor>, i: number, kind: string): Tensor => {
+    const s = m.get(i);
+    if (s === undefined) throw new RuntimeError(`${spec.node}: ${kind} ${i} was not saved for backward`);
+    return s.unpack();
+  };
+  const saved: Saved = {
+    input: (i) => unpack(savedIn, i, "input"),
+    output: (i) => unpack(savedOut, i, "output"),
+    needsGrad: (i) => next[i] !== null,
+  };
+  const node = new Node(spec.node, next, outputs.length, (grads) => spec.backward(grads, saved, params));
+  outputs.forEach((o, i) => {
+    if (!isFloating(o.dtype)) return;
+    o._gradFn = node;
+    o._outputNr = i;
+  });
+  for (const i of spec.saves?.inputs ?? []) {
+    const t = inputs[i];
+    if (!t) throw new RuntimeError(`${spec.node}: input ${i} to save is missing`);
+    savedIn.set(i, new SavedTensor(t, t._gradFn ? { name: t._gradFn.name(), outputNr: t._outputNr } : null));
+  }
+  for (const i of spec.saves?.outputs ?? []) savedOut.set(i, new SavedTensor(outputs[i], { name: spec.node, outputNr: i }));
+  node._saved = [...savedIn.values(), ...savedOut.values()];
+  return outputs;
+}

@@ -1,0 +1,35 @@
+// The backend interface: kernel codes and the strided-view shape every kernel reads and writes.
+import type { StorageArray } from "../dtype.ts";
+
+/** A strided window onto a storage array: what a kernel sees of a tensor. */
+export interface View {
+  readonly data: StorageArray;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+/** Elementwise one-input kernels. */
+export type UnaryCode = "neg" | "abs" | "sign" | "exp" | "log" | "sqrt" | "tanh" | "sigmoid" | "relu" | "logicalNot";
+
+/** Elementwise two-input kernels (the inputs arrive already broadcast to the output shape). */
+export type BinaryCode =
+  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
+  | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr" | "logicalXor";
+
+/** Reductions over a set of dims; `out` has the input's rank with reduced dims of size 1. */
+export type ReduceCode = "sum" | "prod" | "max" | "min";
+
+/** What a backend provides. `ref` is the executable spec; faster backends must agree with it. */
+export interface Backend {
+  readonly name: string;
+  /** Copies `src` into `dst` (same shape), casting by the typed arrays' assignment. */
+  copy(src: View, dst: View): void;
+  /** Writes one value to every element of `dst`. */
+  fill(dst: View, value: number): void;
+  unary(op: UnaryCode, x: View, out: View): void;
+  binary(op: BinaryCode, a: View, b: View, out: View): void;
+  reduce(op: ReduceCode, x: View, out: View): void;
+  /** Batched matrix product: a [B, M, K], b [B, K, N] -> out [B, M, N]. */
+  matmul(a: View, b: View, out: View): void;
+}

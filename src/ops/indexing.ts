@@ -1,0 +1,88 @@
+// Basic indexing (x.index(...) with numbers, slices, null, "...") plus item() and tolist().
+import { IndexError, RuntimeError, ValueError } from "../errors.ts";
+import type { Tensor, NestedList } from "../tensor.ts";
+import { contiguousData } from "./core.ts";
+import { makeView, sliceDim, unsqueeze, select } from "./movement.ts";
+import { record, type GradSpec } from "../autograd/record.ts";
+
+/** Python's slice(start, stop, step); `null` is an open end. Made by `torch.slice(...)`. */
+export class Slice {
+  constructor(readonly start: number | null, readonly stop: number | null, readonly step: number | null) {}
+  toString(): string {
+    return `slice(${this.start ?? "None"}, ${this.stop ?? "None"}, ${this.step ?? "None"})`;
+  }
+}
+
+/**
+ * Python's `slice()`: `slice()` is `:`, `slice(stop)`, `slice(start, stop)`, `slice(start, stop, step)`.
+ * @example x.index(torch.slice(1, null), 0) // x[1:, 0]
+ */
+export function slice(...args: (number | null)[]): Slice {
+  if (args.length > 3) throw new TypeError(`slice expected at most 3 arguments, got ${args.length}`);
+  if (args.length === 0) return new Slice(null, null, null);
+  if (args.length === 1) return new Slice(null, args[0], null);
+  return new Slice(args[0], args[1], args[2] ?? null);
+}
+
+/** One item of an index: number, slice, null (new axis) or "..." (ellipsis). */
+export type IndexItem = number | Slice | null | "...";
+
+/** Python's `x[items]` for basic items: every result is a view. */
+export function index(x: Tensor, items: readonly IndexItem[]): Tensor {
+  const ellipses = items.filter((it) => it === "...").length;
+  if (ellipses > 1) throw new IndexError("an index can only have a single ellipsis ('...')");
+  const consumed = items.filter((it) => it !== null && it !== "...").length;
+  if (consumed > x.dim()) throw new IndexError(`too many indices for tensor of dimension ${x.dim()}`);
+  let out = x;
+  let dim = 0;
+  for (const it of items) {
+    if (it === "...") { dim += x.dim() - consumed; continue; }
+    if (it === null) { out = unsqueeze(out, dim); dim++; continue; }
+    if (typeof it === "number") {
+      if (!Number.isInteger(it)) throw new IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices");
+      const size = out.shape[dim];
+      if (it < -size || it >= size) throw new IndexError(`index ${it} is out of bounds for dimension ${dim} with size ${size}`);
+      out = select(out, dim, it);
+      continue;
+    }
+    if (it instanceof Slice) {
+      const step = it.step ?? 1;
+      if (step <= 0) throw new ValueError("step must be greater than zero");
+      const full = it.start === null && it.stop === null && step === 1;
+      if (!full) out = sliceDim(out, dim, it.start, it.stop, step);
+      dim++;
+      continue;
+    }
+    throw new TypeError(`index(): unsupported index item ${String(it)}; tensors and arrays as indices (advanced indexing) come with the op library`);
+  }
+  return out === x ? aliasOf(x) : out;
+}
+
+const ALIAS: GradSpec<void> = { node: "AliasBackward0", backward: ([g]) => [g] };
+
+/** `x[...]` / `x[:]` in PyTorch return a new view of x (AliasBackward0). */
+function aliasOf(x: Tensor): Tensor {
+  return record(ALIAS, [x], [makeView(x, x.shape, x._strides, x._offset)], undefined)[0];
+}
+
+/** The one value of a one-element tensor: a number (a boolean for bool tensors). */
+export function item(t: Tensor): number | boolean {
+  const n = t.numel();
+  if (n !== 1) throw new RuntimeError(`a Tensor with ${n} elements cannot be converted to Scalar`);
+  const v = t._storage.data[t._offset];
+  return t.dtype === "bool" ? v !== 0 : v;
+}
+
+/** Nested arrays of the elements (numbers; booleans for bool). */
+export function tolist(t: Tensor): NestedList {
+  const data = contiguousData(t);
+  const conv = t.dtype === "bool" ? (v: number) => v !== 0 : (v: number) => v;
+  if (t.dim() === 0) return conv(data[0]);
+  let pos = 0;
+  const build = (d: number): NestedList[] => {
+    const out: NestedList[] = [];
+    for (let i = 0; i < t.shape[d]; i++) out.push(d === t.dim() - 1 ? conv(data[pos++]) : build(d + 1));
+    return out;
+  };
+  return build(0);
+}

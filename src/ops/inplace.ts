@@ -1,0 +1,123 @@
+// In-place ops (add_, mul_, fill_, copy_ ...): write into the tensor's storage and rebase its autograd history.
+import { backend } from "../backend/index.ts";
+import { checkCast } from "../dtype.ts";
+import { RuntimeError } from "../errors.ts";
+import { broadcastShapes, shapeEquals, shapeText } from "../shape.ts";
+import { isGradEnabled, noGrad } from "../autograd/grad-mode.ts";
+import { needsGrad, record, type GradSpec } from "../autograd/record.ts";
+import { copySlices, refreshViewHistory } from "../autograd/view-history.ts";
+import { Tensor } from "../tensor.ts";
+import { binary, type BinaryName } from "./binary.ts";
+import { unary, type UnaryName } from "./unary.ts";
+import { broadcastView, contiguousData, emptyTensor, isTensor, kview, scalarTensor, type TensorLike } from "./core.ts";
+
+/** PyTorch's refusals of in-place ops on leaves that require grad, and on their views. */
+function checkInplace(self: Tensor): void {
+  if (!isGradEnabled()) return;
+  if (self._base === null && self._gradFn === null && self._requiresGrad) {
+    throw new RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.");
+  }
+  const base = self._base;
+  if (base !== null && base._gradFn === null && base._requiresGrad) {
+    throw new RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.");
+  }
+}
+
+/** Writes `r` into `self` (same shape; castable dtype) and bumps the version counter. */
+function writeInto(self: Tensor, r: Tensor): void {
+  if (!shapeEquals(self.shape, r.shape)) {
+    throw new RuntimeError(`output with shape ${shapeText(self.shape)} doesn't match the broadcast shape ${shapeText(r.shape)}`);
+  }
+  checkCast(r.dtype, self.dtype);
+  backend().copy(kview(r), kview(self));
+  self._storage.bump();
+}
+
+/** A copy of self's current value that carries self's history: what the op reads as "old self". */
+function snapshot(self: Tensor): Tensor {
+  refreshViewHistory(self);
+  const data = contiguousData(self);
+  const s = emptyTensor(self.shape, self.dtype);
+  s._storage.data.set(data);
+  s._gradFn = self._gradFn;
+  s._outputNr = self._outputNr;
+  s._requiresGrad = self._requiresGrad;
+  return s;
+}
+
+/**
+ * Note [in-place]: runs `compute(oldSelf)` out of place, writes the result into self, and when
+ * recording makes self's gradFn the result's (or CopySlices on its base, for a view).
+ */
+export function applyInplace<T extends Tensor>(self: T, others: readonly (TensorLike | null)[], compute: (old: Tensor) => Tensor): T {
+  checkInplace(self);
+  const tensors = others.filter(isTensor);
+  if (!needsGrad([self, ...tensors])) {
+    writeInto(self, noGrad(() => compute(self)));
+    return self;
+  }
+  const r = compute(snapshot(self));
+  writeInto(self, r);
+  if (self._base === null) {
+    self._gradFn = r._gradFn;
+    self._outputNr = r._outputNr;
+  } else {
+    copySlices(self, r);
+    refreshViewHistory(self);
+  }
+  return self;
+}
+
+export function binaryInplace<T extends Tensor>(self: T, name: BinaryName, other: TensorLike, alpha: number): T {
+  return applyInplace(self, [other], (old) => binary(name, old, other, alpha));
+}
+
+export function unaryInplace<T extends Tensor>(self: T, name: UnaryName): T {
+  return applyInplace(self, [], (old) => unary(name, old));
+}
+
+const FILL_SPECS = {
+  zero: { node: "ZeroBackward0", backward: ([g]) => [g.mul(0), null] },
+  fillScalar: { node: "FillBackward0", backward: ([g]) => [g.mul(0), null] },
+  // d fill(x, v) / dv = sum(g)
+  fillTensor: { node: "FillBackward1", backward: ([g]) => [g.mul(0), g.sum()] },
+  // d copy(self, src) = (0, g) — the engine sums g back to src's shape and casts it to src's dtype
+  copy: { node: "CopyBackwards", backward: ([g]) => [g.mul(0), g] },
+} satisfies Record<string, GradSpec<void>>;
+
+/** Writes `value` (a number or a 0-d tensor) everywhere, recorded with `spec` for a number value. */
+function fillWith<T extends Tensor>(self: T, value: TensorLike, scalarSpec: GradSpec<void>): T {
+  if (isTensor(value) && value.dim() !== 0) {
+    throw new RuntimeError(`fill_ only supports 0-dimension value tensor but got tensor with ${value.dim()} dimensions.`);
+  }
+  return applyInplace(self, [value], (old) => {
+    const out = emptyTensor(old.shape, old.dtype);
+    const v = isTensor(value) ? value : scalarTensor(value, old.dtype);
+    backend().copy(broadcastView(v, old.shape), kview(out));
+    return record(isTensor(value) ? FILL_SPECS.fillTensor : scalarSpec, [old, isTensor(value) ? value : null], [out], undefined)[0];
+  });
+}
+
+/** Fills every element with `value` (a number or a 0-d tensor). */
+export function fill_<T extends Tensor>(self: T, value: TensorLike): T {
+  return fillWith(self, value, FILL_SPECS.fillScalar);
+}
+
+/** Sets every element to zero. */
+export function zero_<T extends Tensor>(self: T): T {
+  return fillWith(self, 0, FILL_SPECS.zero);
+}
+
+/** Copies `src` (broadcast to self's shape, cast to self's dtype) into self. */
+export function copy_<T extends Tensor>(self: T, src: Tensor): T {
+  if (!isTensor(src)) throw new TypeError("copy_(): argument 'src' must be a Tensor");
+  broadcastShapes(self.shape, src.shape);
+  if (!shapeEquals(broadcastShapes(self.shape, src.shape), self.shape)) {
+    throw new RuntimeError(`output with shape ${shapeText(self.shape)} doesn't match the broadcast shape ${shapeText(broadcastShapes(self.shape, src.shape))}`);
+  }
+  return applyInplace(self, [src], (old) => {
+    const out = emptyTensor(old.shape, old.dtype);
+    backend().copy(broadcastView(src, old.shape), kview(out));
+    return record(FILL_SPECS.copy, [old, src], [out], undefined)[0];
+  });
+}

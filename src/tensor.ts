@@ -1,0 +1,218 @@
+// The Tensor class: metadata, storage handle and autograd fields; every method is a one-line delegation to ops/.
+import type { DType } from "./dtype.ts";
+import { isFloating } from "./dtype.ts";
+import { formatTensor } from "./format.ts";
+import { contiguousStrides, normalizeDim, numelOf } from "./shape.ts";
+import type { Storage } from "./storage.ts";
+import type { AccumulateGrad, GradHook, Node, RemovableHandle } from "./autograd/node.ts";
+import * as U from "./ops/unary.ts";
+import * as B from "./ops/binary.ts";
+import * as R from "./ops/reduce.ts";
+import * as M from "./ops/movement.ts";
+import * as L from "./ops/linalg.ts";
+import * as I from "./ops/inplace.ts";
+import * as X from "./ops/indexing.ts";
+import * as A from "./autograd/tensor-autograd.ts";
+import { contiguousData, type TensorLike } from "./ops/core.ts";
+import type { BackwardOptions } from "./autograd/engine.ts";
+
+/** A nested array of numbers or booleans, as `tolist()` returns. */
+export type NestedList = number | boolean | NestedList[];
+/** Sizes as PyTorch takes them: variadic numbers or one array. */
+export type SizeArgs = (number | readonly number[])[];
+
+/**
+ * An n-dimensional array with PyTorch's semantics and autograd.
+ * @example const x = torch.tensor([1, 2, 3], { requiresGrad: true }); x.mul(2).sum().backward(); x.grad // tensor([2., 2., 2.])
+ */
+export class Tensor {
+  /** @internal storage shared with views */
+  readonly _storage: Storage;
+  /** The size of each dim. */
+  readonly shape: readonly number[];
+  /** @internal */
+  _strides: readonly number[];
+  /** @internal */
+  _offset: number;
+  readonly dtype: DType;
+
+  /** @internal leaf flag; non-leaves require grad through their gradFn */
+  _requiresGrad = false;
+  /** @internal */
+  _gradFn: Node | null = null;
+  /** @internal which output of its gradFn this tensor is */
+  _outputNr = 0;
+  /** @internal */
+  _grad: Tensor | null = null;
+  /** @internal hooks of a leaf, run before its gradient accumulates */
+  _hooks: GradHook[] | null = null;
+  /** @internal */
+  _accumulator: AccumulateGrad | null = null;
+  /** @internal the tensor whose storage this view shares, or null */
+  _base: Tensor | null = null;
+  /** @internal */
+  _retainsGrad = false;
+  /** @internal the base's gradFn when this view's gradFn was made (Note [view history]) */
+  _viewBaseGradFn: Node | null = null;
+
+  /** @internal use torch.tensor / torch.zeros / ... to make tensors */
+  constructor(storage: Storage, shape: number[], strides: readonly number[], offset: number, dtype: DType) {
+    this._storage = storage;
+    this.shape = shape;
+    this._strides = strides;
+    this._offset = offset;
+    this.dtype = dtype;
+  }
+
+  // ---- metadata -------------------------------------------------------------------------
+  /** Always "cpu" for now. */
+  get device(): string { return "cpu"; }
+  /** Number of dims. */
+  get ndim(): number { return this.shape.length; }
+  /** Number of dims. */
+  dim(): number { return this.shape.length; }
+  /** Number of elements. */
+  numel(): number { return numelOf(this.shape); }
+  /** The shape, or the size of one dim. */
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number { return dim === undefined ? [...this.shape] : this.shape[normalizeDim(dim, this.dim())]; }
+  /** Element strides, or the stride of one dim. */
+  stride(): number[];
+  stride(dim: number): number;
+  stride(dim?: number): number[] | number { return dim === undefined ? [...this._strides] : this._strides[normalizeDim(dim, this.dim())]; }
+  /** Offset of the first element in the storage. */
+  storageOffset(): number { return this._offset; }
+  /** Whether the elements are laid out densely in row-major order. */
+  isContiguous(): boolean {
+    const want = contiguousStrides(this.shape);
+    return this.shape.every((s, i) => s === 1 || this._strides[i] === want[i]);
+  }
+  /** Whether this is a floating-point tensor. */
+  isFloatingPoint(): boolean { return isFloating(this.dtype); }
+  /** The in-place version counter (PyTorch's `_version`). */
+  get _version(): number { return this._storage.version; }
+
+  /**
+   * The value of a one-element tensor. Typed `number`; a bool tensor gives `true`/`false` (API.md),
+   * which JavaScript compares and adds as 1/0.
+   */
+  item(): number { return X.item(this) as number; }
+  /** The elements as nested arrays (numbers; booleans for bool). */
+  tolist(): NestedList { return X.tolist(this); }
+
+  toString(): string {
+    return formatTensor({ shape: this.shape, dtype: this.dtype, values: contiguousData(this), requiresGrad: this.requiresGrad, gradFnName: this._gradFn?.name() ?? null });
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string { return this.toString(); }
+
+  // ---- autograd -------------------------------------------------------------------------
+  /** Whether gradients are recorded for this tensor. Settable on leaves only. */
+  get requiresGrad(): boolean { A.refresh(this); return this._requiresGrad || this._gradFn !== null; }
+  set requiresGrad(flag: boolean) { A.setRequiresGrad(this, flag, "property"); }
+  /** Sets requiresGrad in place and returns this tensor. */
+  requiresGrad_(flag = true): this { A.setRequiresGrad(this, flag, "method"); return this; }
+  /** The gradient accumulated by backward (leaves, and non-leaves that called retainGrad). */
+  get grad(): Tensor | null { return A.readGrad(this); }
+  set grad(g: Tensor | null) { A.writeGrad(this, g); }
+  /** The node that created this tensor, or null for leaves. */
+  get gradFn(): Node | null { A.refresh(this); return this._gradFn; }
+  /** Whether this tensor is a leaf of the graph (made by the user, or not requiring grad). */
+  get isLeaf(): boolean { A.refresh(this); return this._gradFn === null; }
+  /** Whether a non-leaf keeps its `.grad`. */
+  get retainsGrad(): boolean { return this._retainsGrad; }
+  /** Keeps `.grad` on a non-leaf after backward. */
+  retainGrad(): void { A.retainGrad(this); }
+  /** Runs `hook(grad)` when the gradient of this tensor is computed; it may return a replacement. */
+  registerHook(hook: GradHook): RemovableHandle { return A.registerHook(this, hook); }
+  /** Backpropagates from this tensor. */
+  backward(gradient?: Tensor | BackwardOptions | null, options?: BackwardOptions): void { A.backward(this, gradient, options); }
+  /** A tensor sharing storage, cut from the graph. */
+  detach(): Tensor { return A.detach(this); }
+  /** Cuts this tensor from the graph, in place. */
+  detach_(): this { A.detach_(this); return this; }
+
+  // ---- conversion and layout ----------------------------------------------------------------
+  to(arg?: DType | string | M.ToOptions, opts?: M.ToOptions): Tensor { return M.to(this, arg, opts); }
+  float(): Tensor { return M.to(this, "float32"); }
+  double(): Tensor { return M.to(this, "float64"); }
+  long(): Tensor { return M.to(this, "int64"); }
+  int(): Tensor { return M.to(this, "int32"); }
+  bool(): Tensor { return M.to(this, "bool"); }
+  clone(): Tensor { return M.clone(this); }
+  contiguous(): Tensor { return M.contiguous(this); }
+  view(...size: SizeArgs): Tensor { return M.view(this, ...size); }
+  viewAs(other: Tensor): Tensor { return M.view(this, other.shape); }
+  reshape(...size: SizeArgs): Tensor { return M.reshape(this, ...size); }
+  reshapeAs(other: Tensor): Tensor { return M.reshape(this, other.shape); }
+  transpose(dim0: number, dim1: number): Tensor { return M.transpose(this, dim0, dim1); }
+  t(): Tensor { return M.t(this); }
+  /** All dims reversed (PyTorch's `.T`). */
+  get T(): Tensor { return M.permute(this, [...this.shape.keys()].reverse()); }
+  /** The last two dims swapped (PyTorch's `.mT`). */
+  get mT(): Tensor { return M.transpose(this, -2, -1); }
+  permute(...dims: SizeArgs): Tensor { return M.permute(this, ...dims); }
+  expand(...size: SizeArgs): Tensor { return M.expand(this, ...size); }
+  expandAs(other: Tensor): Tensor { return M.expand(this, other.shape); }
+  squeeze(dim?: number): Tensor { return M.squeeze(this, dim); }
+  unsqueeze(dim: number): Tensor { return M.unsqueeze(this, dim); }
+  flatten(startDim?: number, endDim?: number): Tensor { return M.flatten(this, startDim, endDim); }
+  narrow(dim: number, start: number, length: number): Tensor { return M.narrow(this, dim, start, length); }
+  select(dim: number, index: number): Tensor { return M.select(this, dim, index); }
+  /** Basic indexing, as Python's `x[...]`: numbers, torch.slice(...), null (new axis), "..." (ellipsis). */
+  index(...items: X.IndexItem[]): Tensor { return X.index(this, items); }
+
+  // ---- elementwise ---------------------------------------------------------------------------
+  neg(): Tensor { return U.neg(this); }
+  abs(): Tensor { return U.abs(this); }
+  sign(): Tensor { return U.sign(this); }
+  exp(): Tensor { return U.exp(this); }
+  log(): Tensor { return U.log(this); }
+  sqrt(): Tensor { return U.sqrt(this); }
+  square(): Tensor { return U.square(this); }
+  tanh(): Tensor { return U.tanh(this); }
+  sigmoid(): Tensor { return U.sigmoid(this); }
+  relu(): Tensor { return U.relu(this); }
+  logicalNot(): Tensor { return U.logicalNot(this); }
+  add(other: TensorLike, opts?: { alpha?: number }): Tensor { return B.binary("add", this, other, opts?.alpha ?? 1); }
+  sub(other: TensorLike, opts?: { alpha?: number }): Tensor { return B.binary("sub", this, other, opts?.alpha ?? 1); }
+  mul(other: TensorLike): Tensor { return B.binary("mul", this, other); }
+  div(other: TensorLike): Tensor { return B.binary("div", this, other); }
+  pow(exponent: TensorLike): Tensor { return B.pow(this, exponent); }
+  maximum(other: Tensor): Tensor { return B.binary("maximum", this, other); }
+  minimum(other: Tensor): Tensor { return B.binary("minimum", this, other); }
+  eq(other: TensorLike): Tensor { return B.binary("eq", this, other); }
+  ne(other: TensorLike): Tensor { return B.binary("ne", this, other); }
+  lt(other: TensorLike): Tensor { return B.binary("lt", this, other); }
+  le(other: TensorLike): Tensor { return B.binary("le", this, other); }
+  gt(other: TensorLike): Tensor { return B.binary("gt", this, other); }
+  ge(other: TensorLike): Tensor { return B.binary("ge", this, other); }
+  logicalAnd(other: TensorLike): Tensor { return B.binary("logicalAnd", this, other); }
+  logicalOr(other: TensorLike): Tensor { return B.binary("logicalOr", this, other); }
+  logicalXor(other: TensorLike): Tensor { return B.binary("logicalXor", this, other); }
+
+  // ---- reductions and linear algebra ------------------------------------------------------------
+  sum(...args: (R.DimArg | boolean | R.ReduceOptions)[]): Tensor { return R.sum(this, ...args); }
+  mean(...args: (R.DimArg | boolean | R.ReduceOptions)[]): Tensor { return R.mean(this, ...args); }
+  amax(...args: (R.DimArg | boolean | R.ReduceOptions)[]): Tensor { return R.amax(this, ...args); }
+  amin(...args: (R.DimArg | boolean | R.ReduceOptions)[]): Tensor { return R.amin(this, ...args); }
+  any(...args: (R.DimArg | boolean | R.ReduceOptions)[]): Tensor { return R.any(this, ...args); }
+  all(...args: (R.DimArg | boolean | R.ReduceOptions)[]): Tensor { return R.all(this, ...args); }
+  dot(other: Tensor): Tensor { return L.dot(this, other); }
+  mm(other: Tensor): Tensor { return L.mm(this, other); }
+  bmm(other: Tensor): Tensor { return L.bmm(this, other); }
+  mv(other: Tensor): Tensor { return L.mv(this, other); }
+  matmul(other: Tensor): Tensor { return L.matmul(this, other); }
+
+  // ---- in place -------------------------------------------------------------------------------
+  add_(other: TensorLike, opts?: { alpha?: number }): this { return I.binaryInplace(this, "add", other, opts?.alpha ?? 1); }
+  sub_(other: TensorLike, opts?: { alpha?: number }): this { return I.binaryInplace(this, "sub", other, opts?.alpha ?? 1); }
+  mul_(other: TensorLike): this { return I.binaryInplace(this, "mul", other, 1); }
+  div_(other: TensorLike): this { return I.binaryInplace(this, "div", other, 1); }
+  neg_(): this { return I.unaryInplace(this, "neg"); }
+  exp_(): this { return I.unaryInplace(this, "exp"); }
+  zero_(): this { return I.zero_(this); }
+  fill_(value: TensorLike): this { return I.fill_(this, value); }
+  copy_(src: Tensor): this { return I.copy_(this, src); }
+}
+
