@@ -29,10 +29,10 @@ const ERR_BACKWARD_TWICE =
 export class SavedTensor {
   readonly #version: number;
   #tensor: Tensor | null;
-  /** name of the node that produced it and which output, for the error text */
+  /** for a saved output: the node that produced it and which output; inputs report their current gradFn */
   readonly #origin: { name: string; outputNr: number } | null;
 
-  constructor(tensor: Tensor, origin: { name: string; outputNr: number } | null) {
+  constructor(tensor: Tensor, origin: { name: string; outputNr: number } | null = null) {
     this.#tensor = tensor;
     this.#version = tensor._storage.version;
     this.#origin = origin;
@@ -43,7 +43,8 @@ export class SavedTensor {
     if (t === null) throw new RuntimeError(ERR_BACKWARD_TWICE);
     const now = t._storage.version;
     if (now !== this.#version) {
-      const which = this.#origin ? `, which is output ${this.#origin.outputNr} of ${this.#origin.name},` : "";
+      const origin = this.#origin ?? (t._gradFn ? { name: t._gradFn.name(), outputNr: t._outputNr } : null);
+      const which = origin ? `, which is output ${origin.outputNr} of ${origin.name},` : "";
       throw new RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace operation: " +
           `[${TENSOR_TYPE_NAME[t.dtype]} [${t.shape.join(", ")}]]${which} is at version ${now}; expected version ${this.#version} instead. ` +

@@ -74,7 +74,7 @@ export function record<P>(spec: GradSpec<P>, inputs: readonly (Tensor | null | u
   for (const i of spec.saves?.inputs ?? []) {
     const t = inputs[i];
     if (!t) throw new RuntimeError(`${spec.node}: input ${i} to save is missing`);
-    savedIn.set(i, new SavedTensor(t, t._gradFn ? { name: t._gradFn.name(), outputNr: t._outputNr } : null));
+    savedIn.set(i, new SavedTensor(t));
   }
   for (const i of spec.saves?.outputs ?? []) savedOut.set(i, new SavedTensor(outputs[i], { name: spec.node, outputNr: i }));
   node._saved = [...savedIn.values(), ...savedOut.values()];

@@ -7,6 +7,7 @@ import { record, type GradSpec } from "../autograd/record.ts";
 import { RuntimeError } from "../errors.ts";
 import type { Tensor } from "../tensor.ts";
 import { broadcastView, emptyTensor, isTensor, kview, scalarTensor, type TensorLike } from "./core.ts";
+import { T, type OpInfo, type OpSample, type ValueGen } from "./opinfo.ts";
 
 /** "promote": result_type; "float": result_type, then integers to the default float; "bool": comparisons. */
 type BinaryDType = "promote" | "float" | "bool";
@@ -146,3 +147,50 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
   if (!isTensor(a) && isTensor(b)) return runBinary(POW_SCALAR.base, a, b, 1);
   return binary("pow", a, b);
 }
+
+const g = (shape: number[], gen: ValueGen = "any", dtype?: "float64" | "int32" | "int64" | "bool") => T(shape, { gen, grad: !dtype || dtype === "float64", ...(dtype ? { dtype } : {}) });
+
+const binarySamples = (gen: ValueGen, genB: ValueGen = gen): OpSample[] => [
+  { args: [g([2, 3], gen), g([2, 3], genB)] },
+  { args: [g([2, 3], gen), g([3], genB)] },
+  { args: [g([2, 1], gen), g([1, 3], genB)] },
+  { args: [g([3], gen), 2] },
+  { args: [g([3], gen), 0.5] },
+  { args: [2, g([3], genB)] },
+  { args: [g([2, 2], gen), g([2, 2], genB, "float64")] },
+  { args: [g([3], "int", "int32"), g([3], genB)] },
+  { args: [g([3], "int", "int32"), g([3], "int", "int64")] },
+  { args: [T([3, 2], { gen, grad: true, layout: "T" }), g([3, 2], genB)] },
+  { args: [g([], gen, "float64"), g([2], genB)] },
+];
+const mismatch: OpSample = { args: [T([3]), T([4])] };
+
+const binaryInfo = (name: BinaryName, samples: OpSample[], extra: OpSample[] = []): OpInfo => ({
+  name, samples: [...samples, ...extra], errors: [mismatch], noGrad: BINARY[name].dtype === "bool",
+});
+
+/** Samples of the binary ops. */
+export const BINARY_INFO: OpInfo[] = [
+  binaryInfo("add", binarySamples("any"), [{ args: [g([3]), g([3])], kwargs: { alpha: 2 } }]),
+  binaryInfo("sub", binarySamples("any"), [{ args: [g([3]), g([3])], kwargs: { alpha: -1.5 } }]),
+  binaryInfo("mul", binarySamples("any")),
+  binaryInfo("div", binarySamples("any")),
+  binaryInfo("maximum", [{ args: [g([2, 3], "ties"), g([2, 3], "ties")] }, { args: [g([2, 3], "ties"), g([3], "ties")] }]),
+  binaryInfo("minimum", [{ args: [g([2, 3], "ties"), g([2, 3], "ties")] }, { args: [g([2, 1], "ties"), g([3], "ties")] }]),
+  ...(["eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr", "logicalXor"] as const).map((n) =>
+    binaryInfo(n, [...binarySamples("ties"), { args: [g([4], "bool", "bool"), g([4], "bool", "bool")] }])),
+  {
+    name: "pow",
+    samples: [
+      { args: [g([2, 3], "pos"), g([2, 3], "any")] },
+      { args: [g([2, 3], "pos"), g([3], "any")] },
+      { args: [g([2, 3], "any"), 2] },
+      { args: [g([4], "pos", "float64"), 0.5] },
+      { args: [g([4], "any"), 3] },
+      { args: [g([4], "any"), 0] },
+      { args: [2, g([3], "any")] },
+      { args: [g([3], "int", "int64"), 2] },
+    ],
+    errors: [mismatch, { args: [g([3], "int", "int64"), -1] }],
+  },
+];

@@ -72,3 +72,18 @@ export function backendCopy(src: Tensor, dst: Tensor): void {
 export function rawReshape(t: Tensor, shape: Shape): Tensor {
   return new Tensor(t._storage, [...shape], contiguousStrides(shape), t._offset, t.dtype);
 }
+
+/** Python's type name of a JS value, for PyTorch's argument-type messages. */
+export function pyTypeName(x: unknown): string {
+  if (x === null || x === undefined) return "NoneType";
+  if (typeof x === "number") return Number.isInteger(x) ? "int" : "float";
+  if (typeof x === "boolean") return "bool";
+  if (typeof x === "string") return "str";
+  if (Array.isArray(x)) return "list";
+  return typeof x;
+}
+
+/** PyTorch's TypeError for a non-tensor where a Tensor is required. */
+export function checkTensorArg(fn: string, arg: string, position: number, x: unknown): asserts x is Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${fn}(): argument '${arg}' (position ${position}) must be Tensor, not ${pyTypeName(x)}`);
+}

@@ -6,6 +6,7 @@ import { Storage } from "../storage.ts";
 import { Tensor } from "../tensor.ts";
 import { defaultGenerator, fillNormal, type Generator } from "../random.ts";
 import { dtypeOption, emptyTensor, isOptions, isTensor } from "./core.ts";
+import type { OpInfo } from "./opinfo.ts";
 
 /** Options every factory takes. */
 export interface FactoryOptions {
@@ -238,3 +239,18 @@ export function randint(...args: (number | readonly number[] | RandomOptions)[])
 }
 
 
+
+const f64 = { dtype: "float64" } as const;
+
+/** Samples of the deterministic factories (explicit dtypes: PyTorch infers int64 where we infer float32). */
+export const CREATION_INFO: OpInfo[] = [
+  { name: "tensor", samples: [{ args: [[[1.5, 2], [3, 4]]] }, { args: [[true, false]] }, { args: [2.5], kwargs: f64 }, { args: [[1, 2, 3]], kwargs: { dtype: "int32" } }, { args: [[]] }],
+    errors: [{ args: [[[1, 2], [3]]] }] },
+  { name: "zeros", samples: [{ args: [2, 3] }, { args: [[2, 3]], kwargs: { dtype: "int64" } }, { args: [[]] }], errors: [{ args: [[2, -1]] }] },
+  { name: "ones", samples: [{ args: [2, 3] }, { args: [[3]], kwargs: { dtype: "bool" } }], errors: [{ args: [[-1]] }] },
+  { name: "full", samples: [{ args: [[2, 2], 7.5] }, { args: [[3], true] }, { args: [[2], 3], kwargs: { dtype: "int32" } }], errors: [{ args: [[-2], 1.5] }] },
+  { name: "arange", samples: [{ args: [4], kwargs: { dtype: "float32" } }, { args: [1, 2.5, 0.5] }, { args: [5, 1, -1.5] }, { args: [0, 10, 3], kwargs: { dtype: "int64" } }],
+    errors: [{ args: [0, 5, 0] }, { args: [5, 0, 1] }] },
+  { name: "linspace", samples: [{ args: [0, 1, 5] }, { args: [-2, 3, 7], kwargs: f64 }, { args: [1, 1, 1] }, { args: [0, 1, 0] }], errors: [{ args: [0, 1, -1] }] },
+  { name: "eye", samples: [{ args: [3] }, { args: [2, 4] }, { args: [3], kwargs: { dtype: "int64" } }], errors: [{ args: [-1] }] },
+];

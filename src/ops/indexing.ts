@@ -4,6 +4,7 @@ import type { Tensor, NestedList } from "../tensor.ts";
 import { contiguousData } from "./core.ts";
 import { makeView, sliceDim, unsqueeze, select } from "./movement.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
+import { T, type OpInfo } from "./opinfo.ts";
 
 /** Python's slice(start, stop, step); `null` is an open end. Made by `torch.slice(...)`. */
 export class Slice {
@@ -86,3 +87,19 @@ export function tolist(t: Tensor): NestedList {
   };
   return build(0);
 }
+
+const x34 = T([3, 4], { grad: true });
+const sl = (...a: (number | null)[]) => ({ slice: a });
+
+/** Samples of basic indexing (PyTorch's `x[...]`). */
+export const INDEX_INFO: OpInfo[] = [
+  {
+    name: "index", method: true, py: "__getitem__",
+    samples: [
+      { args: [x34, 1] }, { args: [x34, -1, 2] }, { args: [x34, sl(1, null)] }, { args: [x34, sl(null, null, 2), sl(1, 3)] },
+      { args: [x34, null, 0] }, { args: [x34, "...", 1] }, { args: [x34, sl(), -2] }, { args: [T([2, 3, 4], { grad: true }), 0, "...", sl(null, null, 3)] },
+      { args: [T([4, 3], { grad: true, layout: "T" }), sl(0, 2), 1] }, { args: [x34, sl(5, 10)] }, { args: [x34, "..."] },
+    ],
+    errors: [{ args: [x34, 3] }, { args: [x34, 0, 4] }, { args: [x34, 0, 0, 0] }, { args: [x34, "...", "..."] }],
+  },
+];

@@ -10,6 +10,7 @@ import { Tensor } from "../tensor.ts";
 import { binary, type BinaryName } from "./binary.ts";
 import { unary, type UnaryName } from "./unary.ts";
 import { broadcastView, contiguousData, emptyTensor, isTensor, kview, scalarTensor, type TensorLike } from "./core.ts";
+import { T, type OpInfo, type OpSample, type TensorSpec } from "./opinfo.ts";
 
 /** PyTorch's refusals of in-place ops on leaves that require grad, and on their views. */
 function checkInplace(self: Tensor): void {
@@ -121,3 +122,25 @@ export function copy_<T extends Tensor>(self: T, src: Tensor): T {
     return record(FILL_SPECS.copy, [old, src], [out], undefined)[0];
   });
 }
+
+const plain = (shape: number[], opts: Omit<TensorSpec, "t"> = {}) => T(shape, opts);
+const leafNeedingGrad: OpSample = { args: [T([3], { grad: true }), T([3])] };
+const inplace = (name: string, samples: OpSample[], errors: OpSample[]): OpInfo => ({ name, method: true, samples, errors });
+
+/** Samples of the in-place ops: self is a plain tensor, the other operand may require grad. */
+export const INPLACE_INFO: OpInfo[] = [
+  ...(["add_", "sub_", "mul_", "div_"] as const).map((name) => inplace(name, [
+    { args: [plain([2, 3]), T([2, 3], { grad: true })] },
+    { args: [plain([2, 3]), T([3], { grad: true })] },
+    { args: [plain([2, 3], { dtype: "float64" }), 2] },
+    { args: [plain([3, 2], { layout: "T" }), T([3, 2], { grad: true, dtype: "float64" })] },
+  ], [
+    leafNeedingGrad,
+    { args: [plain([3]), T([2, 3])] },
+    { args: [plain([3], { dtype: "int32", gen: "int" }), 1.5] },
+  ])),
+  inplace("zero_", [{ args: [plain([2, 3])] }], [{ args: [T([3], { grad: true })] }]),
+  inplace("fill_", [{ args: [plain([2, 3]), 2.5] }, { args: [plain([2, 3]), T([], { grad: true })] }], [{ args: [T([3], { grad: true }), 1] }, { args: [plain([3]), T([2])] }]),
+  inplace("copy_", [{ args: [plain([2, 3]), T([2, 3], { grad: true })] }, { args: [plain([2, 3]), T([3], { grad: true, dtype: "float64" })] }],
+    [{ args: [T([3], { grad: true }), T([3])] }, { args: [plain([3]), T([2, 3])] }]),
+];

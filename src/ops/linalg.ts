@@ -7,6 +7,7 @@ import { broadcastShapes } from "../shape.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
 import type { Tensor } from "../tensor.ts";
 import { emptyTensor, kview } from "./core.ts";
+import { T, type OpInfo, type TensorSpec } from "./opinfo.ts";
 
 const SPECS = {
   // d(a·b) = (g b, g a)
@@ -127,3 +128,24 @@ function numelBatch(t: Tensor): number {
   return t.shape.slice(0, -2).reduce((x, y) => x * y, 1);
 }
 
+
+const m = (shape: number[], opts: Omit<TensorSpec, "t"> = {}) => T(shape, { grad: true, ...opts });
+
+/** Samples of the products. */
+export const LINALG_INFO: OpInfo[] = [
+  { name: "dot", samples: [{ args: [m([4]), m([4])] }, { args: [m([3], { dtype: "float64" }), m([3], { dtype: "float64" })] }, { args: [T([3], { dtype: "int64", gen: "int" }), T([3], { dtype: "int64", gen: "int" })] }],
+    errors: [{ args: [m([3]), m([4])] }, { args: [m([2, 2]), m([2, 2])] }, { args: [m([3]), m([3], { dtype: "float64" })] }] },
+  { name: "mm", samples: [{ args: [m([2, 3]), m([3, 4])] }, { args: [m([3, 2], { layout: "T" }), m([3, 4])] }, { args: [m([2, 3], { dtype: "float64" }), m([4, 3], { dtype: "float64", layout: "T" })] }],
+    errors: [{ args: [m([2, 3]), m([4, 5])] }, { args: [m([3]), m([3, 4])] }, { args: [m([2, 3]), m([3, 4], { dtype: "float64" })] }] },
+  { name: "bmm", samples: [{ args: [m([2, 2, 3]), m([2, 3, 4])] }], errors: [{ args: [m([2, 2, 3]), m([3, 3, 4])] }, { args: [m([2, 3]), m([3, 4])] }] },
+  { name: "mv", samples: [{ args: [m([2, 3]), m([3])] }, { args: [m([3, 2], { layout: "T" }), m([2])] }], errors: [{ args: [m([2, 3]), m([4])] }] },
+  {
+    name: "matmul",
+    samples: [
+      { args: [m([3]), m([3])] }, { args: [m([2, 3]), m([3])] }, { args: [m([3]), m([3, 2])] }, { args: [m([2, 3]), m([3, 2])] },
+      { args: [m([2, 2, 3]), m([3, 2])] }, { args: [m([2, 2, 3]), m([3])] }, { args: [m([2, 3]), m([2, 3, 2])] },
+      { args: [m([3]), m([2, 3, 2])] }, { args: [m([2, 1, 2, 3]), m([3, 3, 2])] }, { args: [m([2, 2, 3], { dtype: "float64" }), m([2, 3, 2], { dtype: "float64" })] },
+    ],
+    errors: [{ args: [m([2, 3]), m([2, 3])] }, { args: [m([]), m([3])] }, { args: [m([2, 2, 3]), m([2, 4, 2])] }],
+  },
+];

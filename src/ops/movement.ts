@@ -7,6 +7,7 @@ import { record, type GradSpec } from "../autograd/record.ts";
 import { Tensor } from "../tensor.ts";
 import { emptyTensor, isOptions, kview } from "./core.ts";
 import { sumTo } from "./reduce.ts";
+import { T, type OpInfo, type OpSample, type TensorSpec } from "./opinfo.ts";
 
 /** A tensor sharing `x`'s storage with new geometry; its `_base` is the storage's first owner. */
 export function makeView(x: Tensor, shape: Shape, strides: readonly number[], offset: number): Tensor {
@@ -304,3 +305,27 @@ export function to(x: Tensor, arg?: DType | string | ToOptions, opts?: ToOptions
   return cloneAs(x, preservedStrides(x), dtype);
 }
 
+
+const x = (shape: number[], opts: Omit<TensorSpec, "t"> = {}) => T(shape, { grad: true, ...opts });
+const method = (name: string, samples: OpSample[], errors: OpSample[]): OpInfo => ({ name, method: true, samples, errors });
+
+/** Samples of the view and layout ops. */
+export const MOVEMENT_INFO: OpInfo[] = [
+  method("view", [{ args: [x([2, 3]), 3, 2] }, { args: [x([2, 3]), [-1]] }, { args: [x([2, 3, 2]), 4, -1] }, { args: [x([]), [1, 1]] }],
+    [{ args: [x([3, 2], { layout: "T" }), [-1]] }, { args: [x([2, 3]), [4, -1]] }, { args: [x([2, 3]), [-1, -1]] }]),
+  method("reshape", [{ args: [x([2, 3]), 3, 2] }, { args: [x([3, 2], { layout: "T" }), [-1]] }, { args: [x([2, 3]), [6, 1]] }],
+    [{ args: [x([2, 3]), [4, -1]] }]),
+  { name: "transpose", samples: [{ args: [x([2, 3]), 0, 1] }, { args: [x([2, 3, 2]), -1, 0] }], errors: [{ args: [x([2, 3]), 0, 2] }] },
+  { name: "t", samples: [{ args: [x([2, 3])] }, { args: [x([3])] }], errors: [{ args: [x([2, 3, 2])] }] },
+  { name: "permute", samples: [{ args: [x([2, 3, 2]), [2, 0, 1]] }, { args: [x([2, 3]), [-1, 0]] }], errors: [{ args: [x([2, 3]), [0]] }, { args: [x([2, 3]), [0, 0]] }] },
+  method("expand", [{ args: [x([3, 1]), 3, 4] }, { args: [x([3]), [2, 3]] }, { args: [x([1, 3]), [2, -1, 3]] }],
+    [{ args: [x([3]), [2, 4]] }, { args: [x([2, 3]), [3]] }]),
+  { name: "squeeze", samples: [{ args: [x([1, 3, 1])] }, { args: [x([1, 3, 1]), 2] }, { args: [x([2, 3]), 0] }], errors: [{ args: [x([1, 3]), 2] }] },
+  { name: "unsqueeze", samples: [{ args: [x([2, 3]), 0] }, { args: [x([2, 3]), -1] }, { args: [x([3, 2], { layout: "T" }), 1] }], errors: [{ args: [x([2, 3]), 3] }] },
+  { name: "flatten", samples: [{ args: [x([2, 3, 2])] }, { args: [x([2, 3, 2]), 1] }, { args: [x([3, 2], { layout: "T" })] }], errors: [{ args: [x([2, 3]), 1, 0] }] },
+  { name: "narrow", samples: [{ args: [x([4, 3]), 0, 1, 2] }, { args: [x([4, 3]), -1, 0, 2] }], errors: [{ args: [x([4, 3]), 0, 3, 2] }] },
+  { name: "select", samples: [{ args: [x([4, 3]), 0, 1] }, { args: [x([4, 3]), 1, -1] }], errors: [{ args: [x([4, 3]), 0, 4] }] },
+  { name: "clone", samples: [{ args: [x([2, 3])] }, { args: [x([3, 2], { layout: "T" })] }], errors: [{ args: [3] }] },
+  method("contiguous", [{ args: [x([3, 2], { layout: "T" })] }], []),
+  method("to", [{ args: [x([2, 3]), "float64"] }, { args: [x([3], { dtype: "float64" }), "float32"] }, { args: [x([3]), "int32"] }], []),
+];

@@ -7,6 +7,7 @@ import { normalizeDims, numelOf, shapeEquals, type Shape } from "../shape.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
 import type { Tensor } from "../tensor.ts";
 import { dtypeOption, emptyTensor, isOptions, kview, rawReshape } from "./core.ts";
+import { T, type OpInfo, type OpSample } from "./opinfo.ts";
 
 /** `dim` as PyTorch takes it: one dim, several, or none (= all). */
 export type DimArg = number | readonly number[] | null | undefined;
@@ -154,3 +155,36 @@ export function sumTo(g: Tensor, shape: Shape): Tensor {
   const reduced = dims.length ? g.sum({ dim: dims, keepdim: true }) : g;
   return reduced.reshape(shape);
 }
+
+const x23 = T([2, 3], { grad: true });
+const dimOutOfRange: OpSample = { args: [T([2, 3]), 2] };
+
+/** Samples of the reductions. */
+export const REDUCE_INFO: OpInfo[] = [
+  {
+    name: "sum",
+    samples: [
+      { args: [x23] }, { args: [x23, 1] }, { args: [x23, -1, true] }, { args: [x23, [0, 1]] },
+      { args: [T([2, 3, 2], { dtype: "float64", grad: true }), [0, 2], true] },
+      { args: [T([3, 2], { grad: true, layout: "T" }), 0] },
+      { args: [T([4], { dtype: "int32", gen: "int" })] }, { args: [T([4], { dtype: "bool", gen: "bool" })] },
+      { args: [x23], kwargs: { dim: 0, keepdim: true } },
+      { args: [T([], { dtype: "float64", grad: true })] },
+    ],
+    errors: [dimOutOfRange, { args: [T([2, 3]), [0, 0]] }],
+  },
+  {
+    name: "mean",
+    samples: [{ args: [x23] }, { args: [x23, 1] }, { args: [x23, -2, true] }, { args: [T([2, 3, 2], { dtype: "float64", grad: true }), [0, 2]] }, { args: [T([3, 2], { grad: true, layout: "T" }), 1] }],
+    errors: [dimOutOfRange, { args: [T([3], { dtype: "int64", gen: "int" })] }],
+  },
+  ...(["amax", "amin"] as const).map((name): OpInfo => ({
+    name,
+    samples: [
+      { args: [T([2, 3], { gen: "ties", grad: true })] }, { args: [T([2, 3], { gen: "ties", grad: true }), 1] },
+      { args: [T([2, 3], { gen: "ties", grad: true, dtype: "float64" }), 0, true] }, { args: [T([3, 4], { gen: "ties", grad: true, layout: "T" }), -1] },
+      { args: [T([4], { dtype: "int32", gen: "int" })] },
+    ],
+    errors: [dimOutOfRange],
+  })),
+];

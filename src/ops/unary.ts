@@ -5,7 +5,8 @@ import { isFloating, type DType } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
 import type { Tensor } from "../tensor.ts";
-import { emptyTensor, kview } from "./core.ts";
+import { checkTensorArg, emptyTensor, kview } from "./core.ts";
+import { snake, T, type OpInfo, type OpSample, type ValueGen } from "./opinfo.ts";
 
 /** How an op picks its output dtype from its input's. */
 type DTypeRule = "same" | "float" | "bool" | "noBool";
@@ -14,6 +15,8 @@ interface UnaryEntry extends GradSpec<void> {
   readonly kernel: UnaryCode;
   /** "float": integer inputs promote to the default float (PyTorch's promotes_int_to_float) */
   readonly dtype: DTypeRule;
+  /** sample values: "pos" for ops defined on x > 0 */
+  readonly domain?: ValueGen;
 }
 
 const NO_SAVES = {};
@@ -29,9 +32,9 @@ export const UNARY = {
   // d e^x = e^x
   exp: { kernel: "exp", dtype: "float", node: "ExpBackward0", saves: { outputs: [0] }, backward: ([g], s) => [g.mul(s.output(0))] },
   // d log x = 1/x
-  log: { kernel: "log", dtype: "float", node: "LogBackward0", saves: { inputs: [0] }, backward: ([g], s) => [g.div(s.input(0))] },
+  log: { kernel: "log", dtype: "float", domain: "pos", node: "LogBackward0", saves: { inputs: [0] }, backward: ([g], s) => [g.div(s.input(0))] },
   // d sqrt x = 1 / (2 sqrt x)
-  sqrt: { kernel: "sqrt", dtype: "float", node: "SqrtBackward0", saves: { outputs: [0] }, backward: ([g], s) => [g.div(s.output(0).mul(2))] },
+  sqrt: { kernel: "sqrt", dtype: "float", domain: "pos", node: "SqrtBackward0", saves: { outputs: [0] }, backward: ([g], s) => [g.div(s.output(0).mul(2))] },
   // d tanh x = 1 - tanh^2 x
   tanh: { kernel: "tanh", dtype: "float", node: "TanhBackward0", saves: { outputs: [0] }, backward: ([g], s) => [g.mul(s.output(0).square().neg().add(1))] },
   // d sigmoid x = s (1 - s)
@@ -59,6 +62,7 @@ function outDType(rule: DTypeRule, d: DType): DType {
 /** Runs unary op `name` on `x`, recording it for autograd. */
 export function unary(name: UnaryName, x: Tensor): Tensor {
   const e: UnaryEntry = UNARY[name];
+  checkTensorArg(snake(name), "input", 1, x);
   const out = emptyTensor(x.shape, outDType(e.dtype, x.dtype));
   backend().unary(e.kernel, kview(x), kview(out));
   return record(e, [x], [out], undefined)[0];
@@ -76,3 +80,19 @@ export const relu = (x: Tensor): Tensor => unary("relu", x);
 export const logicalNot = (x: Tensor): Tensor => unary("logicalNot", x);
 /** x * x, recorded as PowBackward0 as in PyTorch. */
 export const square = (x: Tensor): Tensor => x.pow(2);
+
+const unarySamples = (gen: ValueGen, dtypeRule: DTypeRule): OpSample[] => [
+  { args: [T([2, 3], { gen, grad: true })] },
+  { args: [T([4], { dtype: "float64", gen, grad: true })] },
+  { args: [T([3, 2], { gen, grad: true, layout: "T" })] },
+  { args: [T([], { dtype: "float64", gen, grad: true })] },
+  { args: [T([5], { dtype: dtypeRule === "bool" ? "bool" : "int32", gen: dtypeRule === "bool" ? "bool" : "int" })] },
+];
+
+/** Samples of every unary op, generated from its entry. */
+export const UNARY_INFO: OpInfo[] = (Object.keys(UNARY) as UnaryName[]).map((name) => {
+  const e: UnaryEntry = UNARY[name];
+  const errors: OpSample[] = [{ args: [2] }];
+  if (e.dtype === "noBool") errors.push({ args: [T([2], { dtype: "bool", gen: "bool" })] });
+  return { name, samples: unarySamples(e.domain ?? "any", e.dtype), errors, noGrad: e.dtype === "bool" };
+});

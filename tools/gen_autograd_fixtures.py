@@ -1,0 +1,349 @@
+# Runs the autograd scenarios of test/autograd.test.ts in real PyTorch and writes their reprs, node names and error texts to test/fixtures/autograd.json.
+import json
+import sys
+import warnings
+
+import torch
+
+out = {}
+
+
+def scenario(fn):
+    """Records fn()'s dict of results, or the exception it raised, under fn's name."""
+    try:
+        out[fn.__name__] = fn()
+    except Exception as e:  # noqa: BLE001 - recording PyTorch's exception is the point
+        out[fn.__name__] = {"error": {"type": type(e).__name__, "message": str(e)}}
+    return fn
+
+
+def err(f):
+    try:
+        f()
+    except Exception as e:  # noqa: BLE001
+        return {"type": type(e).__name__, "message": str(e)}
+    return None
+
+
+def leaf(values, dtype=torch.float32):
+    return torch.tensor(values, dtype=dtype, requires_grad=True)
+
+
+@scenario
+def backward_twice():
+    x = leaf([1.0, 2.0, 3.0])
+    y = (x * x).sum()
+    y.backward()
+    return {"error": err(lambda: y.backward())}
+
+
+@scenario
+def backward_twice_no_saved():
+    x = leaf([1.0, 2.0])
+    y = (x + 1).sum()
+    y.backward()
+    y.backward()
+    return {"grad": str(x.grad)}
+
+
+@scenario
+def retain_graph_accumulates():
+    x = leaf([1.0, 2.0, 3.0])
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    return {"grad": str(x.grad)}
+
+
+@scenario
+def leaf_inplace():
+    x = leaf([1.0, 2.0])
+    return {"error": err(lambda: x.add_(1))}
+
+
+@scenario
+def view_of_leaf_inplace():
+    x = leaf([1.0, 2.0])
+    return {"error": err(lambda: x[0:1].mul_(2))}
+
+
+@scenario
+def leaf_inplace_no_grad():
+    x = leaf([1.0, 2.0])
+    with torch.no_grad():
+        x.add_(1)
+    return {"x": str(x), "version": x._version}
+
+
+@scenario
+def saved_output_modified():
+    x = leaf([1.0, 2.0, 3.0])
+    y = x.exp()
+    y.add_(1)
+    return {"error": err(lambda: y.sum().backward())}
+
+
+@scenario
+def saved_input_modified():
+    x = leaf([1.0, 2.0, 3.0])
+    a = x * 2
+    b = a.log()
+    a.add_(1)
+    return {"error": err(lambda: b.sum().backward()), "a": str(a)}
+
+
+@scenario
+def saved_leaf_modified():
+    x = leaf([[1.0, 2.0], [3.0, 4.0]], torch.float64)
+    y = x.log()
+    with torch.no_grad():
+        x.mul_(2)
+    return {"error": err(lambda: y.sum().backward())}
+
+
+@scenario
+def non_scalar_backward():
+    x = leaf([1.0, 2.0])
+    return {"error": err(lambda: (x * 2).backward())}
+
+
+@scenario
+def grad_shape_mismatch():
+    x = leaf([1.0, 2.0])
+    return {"error": err(lambda: (x * 2).backward(torch.ones(3)))}
+
+
+@scenario
+def no_grad_fn():
+    return {"error": err(lambda: torch.ones(2).sum().backward()), "error1": err(lambda: torch.autograd.backward([torch.ones(1, requires_grad=True), torch.ones(1)]))}
+
+
+@scenario
+def grad_unused():
+    x = leaf([1.0])
+    z = leaf([2.0])
+    y = (x * 3).sum()
+    r = torch.autograd.grad(y, [x, z], allow_unused=True, retain_graph=True)
+    return {"error": err(lambda: torch.autograd.grad(y, [x, z], retain_graph=True)), "allowed": [str(g) for g in r]}
+
+
+@scenario
+def grad_input_no_grad():
+    x = leaf([1.0])
+    w = torch.ones(1)
+    y = (x * w).sum()
+    return {"error": err(lambda: torch.autograd.grad(y, [w]))}
+
+
+@scenario
+def int_requires_grad():
+    t = torch.tensor([1, 2])
+
+    def prop():
+        t.requires_grad = True
+
+    return {
+        "factory": err(lambda: torch.tensor([1, 2], requires_grad=True)),
+        "method": err(lambda: t.requires_grad_()),
+        "property": err(prop),
+    }
+
+
+@scenario
+def non_leaf_requires_grad_false():
+    x = leaf([1.0])
+    y = x * 2
+
+    def unset():
+        y.requires_grad = False
+
+    y.requires_grad_(True)
+    return {"error": err(unset)}
+
+
+@scenario
+def hook_on_no_grad():
+    return {"error": err(lambda: torch.ones(2).register_hook(lambda g: g))}
+
+
+@scenario
+def accumulation():
+    x = leaf([1.0, 2.0])
+    (x * 3).sum().backward()
+    (x * x).sum().backward()
+    return {"grad": str(x.grad)}
+
+
+@scenario
+def retain_grad_nonleaf():
+    x = leaf([1.0, 2.0])
+    y = x * 3
+    y.retain_grad()
+    z = (y * y).sum()
+    z.backward()
+    return {"y_grad": str(y.grad), "x_grad": str(x.grad), "retains": y.retains_grad}
+
+
+@scenario
+def hooks_replace_grad():
+    x = leaf([1.0, 2.0])
+    y = x * 3
+    seen = []
+    y.register_hook(lambda g: seen.append(str(g)) or g * 10)
+    h = x.register_hook(lambda g: g + 1)
+    y.sum().backward()
+    first = str(x.grad)
+    h.remove()
+    x.grad = None
+    (x * 3).sum().backward()
+    return {"seen": seen, "x_grad": first, "after_remove": str(x.grad)}
+
+
+@scenario
+def second_derivative():
+    x = leaf([1.0, 2.0, 3.0], torch.float64)
+    y = (x ** 3).sum()
+    (g,) = torch.autograd.grad(y, x, create_graph=True)
+    (h,) = torch.autograd.grad(g.sum(), x)
+    return {"g": str(g), "h": str(h), "g_fn": type(g.grad_fn).__name__}
+
+
+@scenario
+def backward_inputs():
+    x = leaf([1.0, 2.0])
+    z = leaf([3.0])
+    (x * z).sum().backward(inputs=[x])
+    return {"x": str(x.grad), "z": str(z.grad)}
+
+
+@scenario
+def copy_slices():
+    x = leaf([1.0, 2.0, 3.0])
+    a = x * 1
+    a[0:2].mul_(2)
+    a.sum().backward()
+    return {"fn": type(a.grad_fn).__name__, "a": str(a), "grad": str(x.grad)}
+
+
+@scenario
+def copy_slices_other_input():
+    x = leaf([1.0, 2.0, 3.0])
+    w = leaf([5.0, 7.0])
+    z = torch.zeros(3)
+    z[1:3].copy_(w * x[0:2])
+    z.sum().backward()
+    return {"z": str(z), "x": str(x.grad), "w": str(w.grad), "fn": type(z.grad_fn).__name__}
+
+
+@scenario
+def inplace_nonleaf():
+    x = leaf([1.0, 2.0])
+    a = x * 1
+    a.mul_(3)
+    fn = type(a.grad_fn).__name__
+    a.sum().backward()
+    return {"fn": fn, "grad": str(x.grad), "version": a._version}
+
+
+@scenario
+def view_after_base_inplace():
+    x = leaf([1.0, 2.0, 3.0])
+    a = x * 1
+    v = a[0]
+    a.mul_(3)
+    v.backward()
+    return {"grad": str(x.grad), "v": str(v)}
+
+
+@scenario
+def detach_shares_storage():
+    x = leaf([1.0, 2.0])
+    d = x.detach()
+    d.add_(1)
+    return {"x": str(x), "d": str(d), "requires": d.requires_grad, "version": x._version}
+
+
+@scenario
+def no_grad_mode():
+    x = leaf([1.0])
+    with torch.no_grad():
+        y = x * 2
+    return {"y": str(y), "requires": y.requires_grad, "enabled": torch.is_grad_enabled()}
+
+
+@scenario
+def next_functions():
+    x = leaf([1.0])
+    y = leaf([2.0])
+    z = x * y + 3
+    fn = z.grad_fn
+    return {
+        "fn": type(fn).__name__,
+        "next": [[type(n).__name__ if n is not None else None, i] for n, i in fn.next_functions],
+        "next2": [[type(n).__name__ if n is not None else None, i] for n, i in fn.next_functions[0][0].next_functions],
+    }
+
+
+@scenario
+def mixed_dtype_grads():
+    x = leaf([1.0, 2.0])
+    y = leaf([3.0, 4.0], torch.float64)
+    (x * y).sum().backward()
+    return {"x": str(x.grad), "y": str(y.grad)}
+
+
+@scenario
+def broadcast_grads():
+    x = leaf([1.0, 2.0, 3.0])
+    y = leaf([[1.0], [2.0]])
+    (x * y).sum().backward()
+    return {"x": str(x.grad), "y": str(y.grad)}
+
+
+@scenario
+def assign_grad():
+    x = leaf([1.0, 2.0])
+
+    def bad():
+        x.grad = torch.ones(3)
+
+    x.grad = torch.ones(2)
+    return {"error": err(bad), "grad": str(x.grad)}
+
+
+@scenario
+def zero_nonleaf():
+    x = leaf([1.0, 2.0])
+    a = x * 2
+    a.zero_()
+    fn = type(a.grad_fn).__name__
+    (a + x).sum().backward()
+    return {"fn": fn, "grad": str(x.grad)}
+
+
+@scenario
+def nonleaf_grad_warning():
+    x = leaf([1.0])
+    y = x * 2
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        g = y.grad
+    return {"grad": str(g), "warning": str(w[0].message) if w else None}
+
+
+@scenario
+def reprs():
+    x = leaf([1.0, 2.0])
+    return {
+        "sum": str((x * 2).sum()),
+        "mean": str(x.mean()),
+        "double": str(torch.tensor(3.5, dtype=torch.float64, requires_grad=True)),
+        "view": str(x.view(2, 1)),
+        "expand": str(x.expand(2, 2)),
+        "index": str(x[0]),
+        "transpose": str(x.view(1, 2).t()),
+    }
+
+
+json.dump(out, open(sys.argv[1] if len(sys.argv) > 1 else "test/fixtures/autograd.json", "w"), indent=1, sort_keys=True)
+print(f"{len(out)} scenarios")
