@@ -50,9 +50,9 @@ export const lt = (a: TensorLike, b: TensorLike): Tensor => B.binary("lt", a, b)
 export const le = (a: TensorLike, b: TensorLike): Tensor => B.binary("le", a, b);
 export const gt = (a: TensorLike, b: TensorLike): Tensor => B.binary("gt", a, b);
 export const ge = (a: TensorLike, b: TensorLike): Tensor => B.binary("ge", a, b);
-export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => B.binary("logicalAnd", a, b);
-export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => B.binary("logicalOr", a, b);
-export const logicalXor = (a: TensorLike, b: TensorLike): Tensor => B.binary("logicalXor", a, b);
+export const logicalAnd = (a: Tensor, b: Tensor): Tensor => B.logical("logicalAnd", a, b);
+export const logicalOr = (a: Tensor, b: Tensor): Tensor => B.logical("logicalOr", a, b);
+export const logicalXor = (a: Tensor, b: Tensor): Tensor => B.logical("logicalXor", a, b);
 export const { neg, abs, sign, exp, log, sqrt, square, tanh, sigmoid, relu, logicalNot } = U;
 export const sum = (x: Tensor, ...args: (R.DimArg | boolean | R.ReduceOptions)[]): Tensor => R.sum(x, ...args);
 export const mean = (x: Tensor, ...args: (R.DimArg | boolean | R.ReduceOptions)[]): Tensor => R.mean(x, ...args);

@@ -187,9 +187,9 @@ export class Tensor {
   le(other: TensorLike): Tensor { return B.binary("le", this, other); }
   gt(other: TensorLike): Tensor { return B.binary("gt", this, other); }
   ge(other: TensorLike): Tensor { return B.binary("ge", this, other); }
-  logicalAnd(other: TensorLike): Tensor { return B.binary("logicalAnd", this, other); }
-  logicalOr(other: TensorLike): Tensor { return B.binary("logicalOr", this, other); }
-  logicalXor(other: TensorLike): Tensor { return B.binary("logicalXor", this, other); }
+  logicalAnd(other: Tensor): Tensor { return B.logical("logicalAnd", this, other); }
+  logicalOr(other: Tensor): Tensor { return B.logical("logicalOr", this, other); }
+  logicalXor(other: Tensor): Tensor { return B.logical("logicalXor", this, other); }
 
   // ---- reductions and linear algebra ------------------------------------------------------------
   sum(...args: (R.DimArg | boolean | R.ReduceOptions)[]): Tensor { return R.sum(this, ...args); }

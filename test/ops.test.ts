@@ -18,6 +18,12 @@ interface Fixtures {
   ops: Record<string, { samples: SampleResult[]; errors: { type: string | null; message: string | null }[] }>;
 }
 
+/**
+ * Node names that changed on purpose after PyTorch 1.13 (the fixtures' version): we follow the later
+ * PyTorch. 2.0 made `reshape` of a viewable tensor a plain `view` (no more `_reshape_alias`).
+ */
+const LATER_PYTORCH: Record<string, string> = { ReshapeAliasBackward0: "ViewBackward0" };
+
 const fixtures = JSON.parse(readFileSync(new URL("./fixtures/ops.json", import.meta.url), "utf8")) as Fixtures;
 const committedSamples = readFileSync(new URL("./fixtures/op-samples.json", import.meta.url), "utf8");
 const infos = allOpInfos();
@@ -48,6 +54,7 @@ function firstTensor(out: unknown): torch.Tensor | null {
 /** Casts every floating tensor inside concrete args to float64 (gradcheck runs in double). */
 function toDouble(a: ConcreteArg): ConcreteArg {
   if (Array.isArray(a)) return a.map(toDouble);
+  if (a === "float32") return "float64";
   if (typeof a === "object" && a !== null && "tensor" in a && a.tensor.dtype === "float32") return { tensor: { ...a.tensor, dtype: "float64" } };
   return a;
 }
@@ -76,7 +83,7 @@ for (const info of infos) {
         }
         tally.forward++;
         const t = firstTensor(out);
-        assert.equal(t?.gradFn?.name() ?? null, want.gradFn, "gradFn name");
+        assert.equal(t?.gradFn?.name() ?? null, want.gradFn === null ? null : (LATER_PYTORCH[want.gradFn] ?? want.gradFn), "gradFn name");
         tally.gradFn++;
         if (t && t.requiresGrad && t.isFloatingPoint()) {
           t.backward(weights(t));

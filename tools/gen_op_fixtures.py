@@ -18,7 +18,6 @@ import torch
 DTYPES = {"float32": torch.float32, "float64": torch.float64, "int32": torch.int32, "int64": torch.int64, "bool": torch.bool}
 DTYPE_NAMES = {v: k for k, v in DTYPES.items()}
 FLOAT_STRINGS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf, "-0": -0.0}
-INDEX_METHODS = {"__getitem__", "__setitem__"}
 
 
 class FixtureError(Exception):
@@ -60,7 +59,7 @@ def build(arg, leaves):
         if "tensor" in arg:
             return build_tensor(arg["tensor"], leaves)
         if "slice" in arg:
-            return slice(*arg["slice"])
+            return slice(*arg["slice"]) if arg["slice"] else slice(None)  # Python's slice(): one item is stop
         raise FixtureError(f"unknown argument object {arg!r}")
     return arg  # number, bool, None
 
@@ -93,8 +92,8 @@ def call(op, sample):
         if not args:
             raise FixtureError(f"method {method!r} needs a first argument")
         self, rest = args[0], args[1:]
-        if method in INDEX_METHODS and rest and isinstance(rest[0], list):
-            rest[0] = tuple(rest[0])  # x[a, b] is x.__getitem__((a, b)); a list would be advanced indexing
+        if method == "__getitem__":  # items are variadic (x.index(a, b) is x[a, b]); a list would be advanced indexing
+            return self[tuple(rest)], leaves
         return getattr(self, method)(*rest, **kwargs), leaves
     if not op.get("py"):
         raise FixtureError(f"op {op.get('name')!r} has neither py nor method")

@@ -6,8 +6,8 @@ import { broadcastShapes } from "../shape.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
 import { RuntimeError } from "../errors.ts";
 import type { Tensor } from "../tensor.ts";
-import { broadcastView, emptyTensor, isTensor, kview, scalarTensor, type TensorLike } from "./core.ts";
-import { T, type OpInfo, type OpSample, type ValueGen } from "./opinfo.ts";
+import { broadcastView, checkTensorArg, emptyTensor, isTensor, kview, scalarTensor, type TensorLike } from "./core.ts";
+import { snake, T, type OpInfo, type OpSample, type ValueGen } from "./opinfo.ts";
 
 /** "promote": result_type; "float": result_type, then integers to the default float; "bool": comparisons. */
 type BinaryDType = "promote" | "float" | "bool";
@@ -116,6 +116,13 @@ function checkIntegerPow(exponent: Tensor): void {
   if (exponent.lt(0).any().item()) throw new RuntimeError("Integers to negative integer powers are not allowed.");
 }
 
+/** logical_and / logical_or / logical_xor: tensors only, as in PyTorch. */
+export function logical(name: "logicalAnd" | "logicalOr" | "logicalXor", a: Tensor, b: Tensor): Tensor {
+  checkTensorArg(snake(name), "input", 1, a);
+  checkTensorArg(snake(name), "other", 2, b);
+  return binary(name, a, b);
+}
+
 /** pow with a JS-number exponent (PowBackward0) or a JS-number base (PowBackward2), as PyTorch names them. */
 const POW_SCALAR = {
   // d x^e = e x^(e-1); 0 when e == 0
@@ -177,8 +184,13 @@ export const BINARY_INFO: OpInfo[] = [
   binaryInfo("div", binarySamples("any")),
   binaryInfo("maximum", [{ args: [g([2, 3], "ties"), g([2, 3], "ties")] }, { args: [g([2, 3], "ties"), g([3], "ties")] }]),
   binaryInfo("minimum", [{ args: [g([2, 3], "ties"), g([2, 3], "ties")] }, { args: [g([2, 1], "ties"), g([3], "ties")] }]),
-  ...(["eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr", "logicalXor"] as const).map((n) =>
-    binaryInfo(n, [...binarySamples("ties"), { args: [g([4], "bool", "bool"), g([4], "bool", "bool")] }])),
+  ...(["eq", "ne", "lt", "le", "gt", "ge"] as const).map((n) =>
+    binaryInfo(n, [...binarySamples("ties").filter((s) => typeof s.args[0] !== "number"), { args: [g([4], "bool", "bool"), g([4], "bool", "bool")] }])),
+  ...(["logicalAnd", "logicalOr", "logicalXor"] as const).map((name): OpInfo => ({
+    name, noGrad: true,
+    samples: [...binarySamples("ties").filter((s) => s.args.every((a) => typeof a !== "number")), { args: [g([4], "bool", "bool"), g([4], "bool", "bool")] }],
+    errors: [mismatch, { args: [g([3]), 2] }, { args: [1.5, g([3])] }],
+  })),
   {
     name: "pow",
     samples: [

@@ -35,20 +35,24 @@ export function index(x: Tensor, items: readonly IndexItem[]): Tensor {
   const consumed = items.filter((it) => it !== null && it !== "...").length;
   if (consumed > x.dim()) throw new IndexError(`too many indices for tensor of dimension ${x.dim()}`);
   let out = x;
-  let dim = 0;
+  let dim = 0; // position in `out`
+  let srcDim = 0; // position in `x`, as PyTorch's messages count
   for (const it of items) {
-    if (it === "...") { dim += x.dim() - consumed; continue; }
+    if (it === "...") { dim += x.dim() - consumed; srcDim += x.dim() - consumed; continue; }
     if (it === null) { out = unsqueeze(out, dim); dim++; continue; }
     if (typeof it === "number") {
       if (!Number.isInteger(it)) throw new IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices");
       const size = out.shape[dim];
-      if (it < -size || it >= size) throw new IndexError(`index ${it} is out of bounds for dimension ${dim} with size ${size}`);
+      if (it < -size || it >= size) throw new IndexError(`index ${it} is out of bounds for dimension ${srcDim} with size ${size}`);
       out = select(out, dim, it);
+      srcDim++;
       continue;
     }
     if (it instanceof Slice) {
       const step = it.step ?? 1;
-      if (step <= 0) throw new ValueError("step must be greater than zero");
+      if (step === 0) throw new ValueError("slice step cannot be zero");
+      if (step < 0) throw new ValueError("step must be greater than zero");
+      srcDim++;
       const full = it.start === null && it.stop === null && step === 1;
       if (!full) out = sliceDim(out, dim, it.start, it.stop, step);
       dim++;
@@ -100,6 +104,7 @@ export const INDEX_INFO: OpInfo[] = [
       { args: [x34, null, 0] }, { args: [x34, "...", 1] }, { args: [x34, sl(), -2] }, { args: [T([2, 3, 4], { grad: true }), 0, "...", sl(null, null, 3)] },
       { args: [T([4, 3], { grad: true, layout: "T" }), sl(0, 2), 1] }, { args: [x34, sl(5, 10)] }, { args: [x34, "..."] },
     ],
-    errors: [{ args: [x34, 3] }, { args: [x34, 0, 4] }, { args: [x34, 0, 0, 0] }, { args: [x34, "...", "..."] }],
+    // x[..., ...] raises only since PyTorch 2 (we follow the later behaviour; tested in test/indexing.test.ts)
+    errors: [{ args: [x34, 3] }, { args: [x34, 0, 4] }, { args: [x34, 0, 0, 0] }, { args: [x34, sl(null, null, 0)] }],
   },
 ];

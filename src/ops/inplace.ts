@@ -79,9 +79,9 @@ export function unaryInplace<T extends Tensor>(self: T, name: UnaryName): T {
 
 const FILL_SPECS = {
   zero: { node: "ZeroBackward0", backward: ([g]) => [g.mul(0), null] },
-  fillScalar: { node: "FillBackward0", backward: ([g]) => [g.mul(0), null] },
+  fillScalar: { node: "FillBackward2", backward: ([g]) => [g.mul(0), null] },
   // d fill(x, v) / dv = sum(g)
-  fillTensor: { node: "FillBackward1", backward: ([g]) => [g.mul(0), g.sum()] },
+  fillTensor: { node: "FillBackward3", backward: ([g]) => [g.mul(0), g.sum()] },
   // d copy(self, src) = (0, g) — the engine sums g back to src's shape and casts it to src's dtype
   copy: { node: "CopyBackwards", backward: ([g]) => [g.mul(0), g] },
 } satisfies Record<string, GradSpec<void>>;

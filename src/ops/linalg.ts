@@ -7,6 +7,7 @@ import { broadcastShapes } from "../shape.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
 import type { Tensor } from "../tensor.ts";
 import { emptyTensor, kview } from "./core.ts";
+import { squeezeFresh, unsafeView } from "./movement.ts";
 import { T, type OpInfo, type TensorSpec } from "./opinfo.ts";
 
 const SPECS = {
@@ -87,7 +88,7 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
 export function mv(a: Tensor, v: Tensor): Tensor {
   if (a.dim() !== 2 || v.dim() !== 1) throw new RuntimeError(`vector + matrix @ vector expected, got 1, ${a.dim()}, ${v.dim()}`);
   if (a.shape[1] !== v.shape[0]) {
-    throw new RuntimeError(`size mismatch, got input (${a.shape[0]}), mat (${a.shape[0]}x${a.shape[1]}), vec (${v.shape[0]})`);
+    throw new RuntimeError(`size mismatch, got ${a.shape[0]}, ${a.shape[0]}x${a.shape[1]},${v.shape[0]}`);
   }
   checkSameDType("mv", a, v);
   return product(SPECS.mv, a, v, as3d(a, [1, ...a.shape], [0, ...a._strides]), as3d(v, [1, v.shape[0], 1], [0, v._strides[0], 0]), [a.shape[0]]);
@@ -102,15 +103,25 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (da === 0 || db === 0) throw new RuntimeError(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
   if (da === 1 && db === 1) return dot(a, b);
   if (da === 2 && db === 1) return mv(a, b);
-  if (da === 1 && db === 2) return a.unsqueeze(0).mm(b).squeeze(0);
+  if (da === 1 && db === 2) return squeezeFresh(a.unsqueeze(0).mm(b), 0);
   if (da === 2 && db === 2) return mm(a, b);
-  if (da >= 3 && db <= 2) {
-    // fold the batch into rows: (..., n, k) @ (k, m)
-    const rows = a.reshape(-1, a.shape[da - 1]);
-    const res = db === 1 ? rows.mv(b) : rows.mm(b);
-    return res.view(db === 1 ? a.shape.slice(0, -1) : [...a.shape.slice(0, -1), b.shape[1]]);
-  }
-  // general broadcast batched case
+  if (da >= 3 && db <= 2) return foldedMatmul(a, b);
+  // (n, k) @ (..., k, m): fold the transposed problem, then transpose back into a contiguous result
+  if (da === 2 && db >= 3) return foldedMatmul(b.mT, a.t()).mT.contiguous();
+  return batchedMatmul(a, b);
+}
+
+/** (..., n, k) @ (k, m) or (k): the batch folds into the rows of one mm / mv. */
+function foldedMatmul(a: Tensor, b: Tensor): Tensor {
+  const da = a.dim(), db = b.dim();
+  const rows = a.reshape(-1, a.shape[da - 1]);
+  const res = db === 1 ? rows.mv(b) : rows.mm(b);
+  return unsafeView(res, db === 1 ? a.shape.slice(0, -1) : [...a.shape.slice(0, -1), b.shape[1]]);
+}
+
+/** Broadcast batch dims, bmm over the flattened batch, and view back. */
+function batchedMatmul(a: Tensor, b: Tensor): Tensor {
+  const da = a.dim(), db = b.dim();
   const a2 = da === 1 ? a.unsqueeze(0) : a;
   const b2 = db === 1 ? b.unsqueeze(1) : b;
   const n = a2.shape[a2.dim() - 2], k = a2.shape[a2.dim() - 1], k2 = b2.shape[b2.dim() - 2], m = b2.shape[b2.dim() - 1];
@@ -119,9 +130,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const count = batch.reduce((x, y) => x * y, 1);
   const a3 = a2.expand([...batch, n, k]).reshape(count, n, k);
   const b3 = b2.expand([...batch, k, m]).reshape(count, k, m);
-  const out = a3.bmm(b3);
-  const shape = [...batch, ...(da === 1 ? [] : [n]), ...(db === 1 ? [] : [m])];
-  return out.view(shape);
+  return unsafeView(a3.bmm(b3), [...batch, ...(da === 1 ? [] : [n]), ...(db === 1 ? [] : [m])]);
 }
 
 function numelBatch(t: Tensor): number {
@@ -135,7 +144,7 @@ const m = (shape: number[], opts: Omit<TensorSpec, "t"> = {}) => T(shape, { grad
 export const LINALG_INFO: OpInfo[] = [
   { name: "dot", samples: [{ args: [m([4]), m([4])] }, { args: [m([3], { dtype: "float64" }), m([3], { dtype: "float64" })] }, { args: [T([3], { dtype: "int64", gen: "int" }), T([3], { dtype: "int64", gen: "int" })] }],
     errors: [{ args: [m([3]), m([4])] }, { args: [m([2, 2]), m([2, 2])] }, { args: [m([3]), m([3], { dtype: "float64" })] }] },
-  { name: "mm", samples: [{ args: [m([2, 3]), m([3, 4])] }, { args: [m([3, 2], { layout: "T" }), m([3, 4])] }, { args: [m([2, 3], { dtype: "float64" }), m([4, 3], { dtype: "float64", layout: "T" })] }],
+  { name: "mm", samples: [{ args: [m([2, 3]), m([3, 4])] }, { args: [m([2, 3], { layout: "T" }), m([3, 4])] }, { args: [m([2, 3], { dtype: "float64" }), m([3, 4], { dtype: "float64", layout: "T" })] }],
     errors: [{ args: [m([2, 3]), m([4, 5])] }, { args: [m([3]), m([3, 4])] }, { args: [m([2, 3]), m([3, 4], { dtype: "float64" })] }] },
   { name: "bmm", samples: [{ args: [m([2, 2, 3]), m([2, 3, 4])] }], errors: [{ args: [m([2, 2, 3]), m([3, 3, 4])] }, { args: [m([2, 3]), m([3, 4])] }] },
   { name: "mv", samples: [{ args: [m([2, 3]), m([3])] }, { args: [m([3, 2], { layout: "T" }), m([2])] }], errors: [{ args: [m([2, 3]), m([4])] }] },

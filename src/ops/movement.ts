@@ -5,7 +5,7 @@ import { IndexError, RuntimeError, ValueError } from "../errors.ts";
 import { contiguousStrides, inferSize, normalizeDim, numelOf, shapeText, type Shape } from "../shape.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
 import { Tensor } from "../tensor.ts";
-import { emptyTensor, isOptions, kview } from "./core.ts";
+import { checkTensorArg, emptyTensor, isOptions, kview } from "./core.ts";
 import { sumTo } from "./reduce.ts";
 import { T, type OpInfo, type OpSample, type TensorSpec } from "./opinfo.ts";
 
@@ -40,6 +40,7 @@ const reshapeBack = ([g]: Tensor[], p: ViewParams) => [g.reshape(p.inShape)];
 const SPECS = {
   view: { node: "ViewBackward0", backward: ([g], _s, p) => reshapeBack([g], p) },
   unsafeView: { node: "UnsafeViewBackward0", backward: ([g], _s, p) => reshapeBack([g], p) },
+  squeezeInplace: { node: "SqueezeBackward3", backward: ([g], _s, p) => reshapeBack([g], p) },
   transpose: { node: "TransposeBackward0", backward: ([g], _s, p) => [g.transpose(p.dims[0], p.dims[1])] },
   t: { node: "TBackward0", backward: ([g]) => [g.t()] },
   permute: { node: "PermuteBackward0", backward: ([g], _s, p) => [g.permute(inversePermutation(p.dims))] },
@@ -123,6 +124,17 @@ export function reshape(x: Tensor, ...size: (number | readonly number[])[]): Ten
   const copy = cloneAs(x, contiguousStrides(x.shape));
   const out = new Tensor(copy._storage, shape, contiguousStrides(shape), 0, x.dtype);
   return recordView(SPECS.unsafeView, copy, out, {});
+}
+
+/** PyTorch's `_unsafe_view`: a contiguous result seen with a new shape (UnsafeViewBackward0), as matmul ends. */
+export function unsafeView(x: Tensor, shape: Shape): Tensor {
+  return recordView(SPECS.unsafeView, x, makeView(x, shape, contiguousStrides(shape), x._offset), {});
+}
+
+/** `squeeze_(dim)` on a fresh result, as matmul's 1-D @ 2-D case does (SqueezeBackward3). */
+export function squeezeFresh(x: Tensor, dim: number): Tensor {
+  const shape = x.shape.filter((_, i) => i !== dim), strides = x._strides.filter((_, i) => i !== dim);
+  return recordView(SPECS.squeezeInplace, x, makeView(x, shape, strides, x._offset), {});
 }
 
 /** Swaps two dims (a view). */
@@ -277,6 +289,7 @@ function cloneAs(x: Tensor, strides: readonly number[], dtype: DType = x.dtype):
 
 /** A copy with its own storage (CloneBackward0). Keeps a dense layout's dim order, as PyTorch does. */
 export function clone(x: Tensor): Tensor {
+  checkTensorArg("clone", "input", 1, x);
   return cloneAs(x, preservedStrides(x));
 }
 

@@ -110,7 +110,7 @@ export function buildArg(a: ConcreteArg, ctx: BuildContext): unknown {
       base = ctx.overrides[ctx.used ?? 0];
       ctx.used = (ctx.used ?? 0) + 1;
     } else {
-      base = torch.tensor(values.map(decode), { dtype }).reshape(baseShape);
+      base = torch.tensor(values.map(decode), { dtype }).reshape(baseShape).clone();
       if (requiresGrad) base.requiresGrad_(true);
     }
     ctx.leaves.push(base);
