@@ -8,5 +8,6 @@ export function warnOnce(message: string): void {
   const key = `${message}@${site}`;
   if (seen.has(key)) return;
   seen.add(key);
-  console.warn(`UserWarning: ${message}`);
+  // reached through globalThis so the browser build needs no DOM or Node typings
+  (globalThis as unknown as { console: { warn(m: string): void } }).console.warn(`UserWarning: ${message}`);
 }
