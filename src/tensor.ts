@@ -52,6 +52,8 @@ export class Tensor {
   _base: Tensor | null = null;
   /** @internal */
   _retainsGrad = false;
+  /** @internal a view made in noGrad mode of a base that requires grad: in-place on it with grad on is refused */
+  _viewCreatedNoGrad = false;
   /** @internal the base's gradFn when this view's gradFn was made (Note [view history]) */
   _viewBaseGradFn: Node | null = null;
 

@@ -299,6 +299,21 @@ scenario("reprs", (w) => {
   }, w);
 });
 
+scenario("no_grad_view_inplace", () => {
+  const a = leaf([1, 2, 3]).mul(1);
+  const v = torch.noGrad(() => a.index(torch.slice(0, 2)));
+  throwsLike("no_grad_view_inplace", () => v.mul_(2));
+  torch.noGrad(() => v.mul_(2)); // allowed when both happen under noGrad
+  assert.deepEqual(a.tolist(), [2, 4, 3]);
+});
+
+test("console.log prints what String() prints", () => {
+  const t = leaf([1, 2]).mul(2);
+  const inspect = (t as unknown as Record<symbol, () => string>)[Symbol.for("nodejs.util.inspect.custom")];
+  assert.equal(inspect.call(t), String(t));
+  assert.equal(`${t}`, "tensor([2., 4.], grad_fn=<MulBackward0>)");
+});
+
 test("a chain of 100,000 ops backpropagates without overflowing the stack", () => {
   const x = leaf([1]);
   let y = x;

@@ -345,5 +345,28 @@ def reprs():
     }
 
 
+@scenario
+def no_grad_view_inplace():
+    x = leaf([1.0, 2.0, 3.0])
+    a = x * 1
+    with torch.no_grad():
+        v = a[0:2]
+    return {"error": err(lambda: v.mul_(2))}
+
+
+@scenario
+def random_streams():
+    res = {}
+    for seed in [0, 7, 2024]:
+        torch.manual_seed(seed)
+        res[f"rand{seed}"] = torch.rand(5).tolist()
+        res[f"rand64_{seed}"] = torch.rand(3, dtype=torch.float64).tolist()
+        res[f"randn_small{seed}"] = torch.randn(7).tolist()
+        res[f"randn_large{seed}"] = torch.randn(37).tolist()
+        res[f"randn64_{seed}"] = torch.randn(20, dtype=torch.float64).tolist()
+        res[f"randint{seed}"] = torch.randint(0, 10, (6,)).tolist()
+    return res
+
+
 json.dump(out, open(sys.argv[1] if len(sys.argv) > 1 else "test/fixtures/autograd.json", "w"), indent=1, sort_keys=True)
 print(f"{len(out)} scenarios")

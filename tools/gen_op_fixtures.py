@@ -1,5 +1,5 @@
-# Generates test/fixtures/ops.json: real PyTorch outputs, grad_fn names, gradients and error messages for the op samples in test/fixtures/op-samples.json.
-"""Usage: /usr/bin/python3 tools/gen_op_fixtures.py [in=test/fixtures/op-samples.json] [out=test/fixtures/ops.json]
+# Generates test/fixtures/ops/<family>.torch.json: real PyTorch outputs, grad_fn names, gradients and error messages for the samples in <family>.samples.json.
+"""Usage: /usr/bin/python3 tools/gen_op_fixtures.py [family ...]   (default: every family; or: SRC.json DST.json)
 
 Each sample gets fresh tensors; its first floating output that requires grad is backpropagated
 with weights 0.5 + ((i * 7) % 11) / 10 (row-major i) and every tensor argument's leaf .grad is
@@ -175,9 +175,7 @@ def run_error(op, sample):
     return {"type": None, "message": None}
 
 
-def main(argv):
-    src = argv[1] if len(argv) > 1 else "test/fixtures/op-samples.json"
-    dst = argv[2] if len(argv) > 2 else "test/fixtures/ops.json"
+def generate(src, dst):
     torch.set_default_dtype(torch.float32)
     torch.use_deterministic_algorithms(True)
     torch.set_num_threads(1)
@@ -207,6 +205,19 @@ def main(argv):
     for line in failed:
         print(line, file=sys.stderr)
     print(f"{dst}: {len(ops)} ops, {n_samples} samples, {n_errors} errors ({len(failed)} problems)")
+
+
+def main(argv):
+    """With no argument: every family under test/fixtures/ops; else the named families (or a src dst pair)."""
+    import glob
+    import os
+    folder = "test/fixtures/ops"
+    if len(argv) == 3 and argv[1].endswith(".json"):
+        generate(argv[1], argv[2])
+        return
+    families = argv[1:] or sorted(os.path.basename(p)[: -len(".samples.json")] for p in glob.glob(f"{folder}/*.samples.json"))
+    for family in families:
+        generate(f"{folder}/{family}.samples.json", f"{folder}/{family}.torch.json")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,12 @@ function checkInplace(self: Tensor): void {
   if (base !== null && base._gradFn === null && base._requiresGrad) {
     throw new RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.");
   }
+  if (base !== null && self._viewCreatedNoGrad) {
+    throw new RuntimeError(
+      "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. " +
+        "You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).",
+    );
+  }
 }
 
 /** Writes `r` into `self` (same shape; castable dtype) and bumps the version counter. */

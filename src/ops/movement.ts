@@ -4,6 +4,7 @@ import { isDType, TENSOR_TYPE_NAME, type DType } from "../dtype.ts";
 import { IndexError, RuntimeError, ValueError } from "../errors.ts";
 import { contiguousStrides, inferSize, normalizeDim, numelOf, shapeText, type Shape } from "../shape.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
+import { isGradEnabled } from "../autograd/grad-mode.ts";
 import { Tensor } from "../tensor.ts";
 import { checkTensorArg, emptyTensor, isOptions, kview } from "./core.ts";
 import { sumTo } from "./reduce.ts";
@@ -14,6 +15,7 @@ export function makeView(x: Tensor, shape: Shape, strides: readonly number[], of
   const v = new Tensor(x._storage, [...shape], [...strides], offset, x.dtype);
   v._base = x._base ?? x;
   v._viewBaseGradFn = v._base._gradFn;
+  v._viewCreatedNoGrad = x._viewCreatedNoGrad || (!isGradEnabled() && v._base.requiresGrad);
   return v;
 }
 

@@ -9,7 +9,15 @@ import { INDEX_INFO } from "./indexing.ts";
 import { INPLACE_INFO } from "./inplace.ts";
 import { CREATION_INFO } from "./creation.ts";
 
-/** All ops with samples. A new family adds its list here. */
+/** Every op with samples, by family (one fixture file per family). A new family adds its list here. */
+export function opFamilies(): Record<string, OpInfo[]> {
+  return {
+    unary: UNARY_INFO, binary: BINARY_INFO, reduce: REDUCE_INFO, movement: MOVEMENT_INFO,
+    linalg: LINALG_INFO, indexing: INDEX_INFO, inplace: INPLACE_INFO, creation: CREATION_INFO,
+  };
+}
+
+/** All ops with samples. */
 export function allOpInfos(): OpInfo[] {
-  return [...UNARY_INFO, ...BINARY_INFO, ...REDUCE_INFO, ...MOVEMENT_INFO, ...LINALG_INFO, ...INDEX_INFO, ...INPLACE_INFO, ...CREATION_INFO];
+  return Object.values(opFamilies()).flat();
 }
