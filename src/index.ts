@@ -28,6 +28,7 @@ export type { ReduceOptions, DimArg } from "./ops/reduce.ts";
 export type { ToOptions } from "./ops/movement.ts";
 export { broadcastShapes } from "./shape.ts";
 export { formatTensor } from "./format.ts";
+export * as nn from "./nn/index.ts";
 export type { TensorLike };
 
 /** PyTorch-named error classes. */
@@ -66,3 +67,17 @@ export { isTensor } from "./ops/core.ts";
 export function resultType(a: TensorLike, b: TensorLike): DType {
   return B.binaryDTypes("promote", a, b).compute;
 }
+
+// Extension areas: each op-library workstream adds its exports between its own markers.
+// ---- [unary-ext] begin ----
+// ---- [unary-ext] end ----
+// ---- [binary-ext] begin ----
+// ---- [binary-ext] end ----
+// ---- [reduce-ext] begin ----
+// ---- [reduce-ext] end ----
+// ---- [shape-ext] begin ----
+// ---- [shape-ext] end ----
+// ---- [linalg-ext] begin ----
+// ---- [linalg-ext] end ----
+// ---- [random-ext] begin ----
+// ---- [random-ext] end ----

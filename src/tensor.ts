@@ -216,5 +216,19 @@ export class Tensor {
   zero_(): this { return I.zero_(this); }
   fill_(value: TensorLike): this { return I.fill_(this, value); }
   copy_(src: Tensor): this { return I.copy_(this, src); }
+
+  // Extension areas: each op-library workstream adds its methods between its own markers.
+  // ---- [unary-ext] begin ----
+  // ---- [unary-ext] end ----
+  // ---- [binary-ext] begin ----
+  // ---- [binary-ext] end ----
+  // ---- [reduce-ext] begin ----
+  // ---- [reduce-ext] end ----
+  // ---- [shape-ext] begin ----
+  // ---- [shape-ext] end ----
+  // ---- [linalg-ext] begin ----
+  // ---- [linalg-ext] end ----
+  // ---- [random-ext] begin ----
+  // ---- [random-ext] end ----
 }
 

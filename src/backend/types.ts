@@ -32,4 +32,11 @@ export interface Backend {
   reduce(op: ReduceCode, x: View, out: View): void;
   /** Batched matrix product: a [B, M, K], b [B, K, N] -> out [B, M, N]. */
   matmul(a: View, b: View, out: View): void;
+  // Extension areas: each op-library workstream adds its kernels between its own markers.
+  // ---- [reduce-ext] begin ----
+  // ---- [reduce-ext] end ----
+  // ---- [shape-ext] begin ----
+  // ---- [shape-ext] end ----
+  // ---- [linalg-ext] begin ----
+  // ---- [linalg-ext] end ----
 }

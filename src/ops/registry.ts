@@ -8,12 +8,39 @@ import { LINALG_INFO } from "./linalg.ts";
 import { INDEX_INFO } from "./indexing.ts";
 import { INPLACE_INFO } from "./inplace.ts";
 import { CREATION_INFO } from "./creation.ts";
+// Extension areas (imports): each workstream imports its new families between its own markers.
+// ---- [unary-ext] begin ----
+// ---- [unary-ext] end ----
+// ---- [binary-ext] begin ----
+// ---- [binary-ext] end ----
+// ---- [reduce-ext] begin ----
+// ---- [reduce-ext] end ----
+// ---- [shape-ext] begin ----
+// ---- [shape-ext] end ----
+// ---- [linalg-ext] begin ----
+// ---- [linalg-ext] end ----
+// ---- [random-ext] begin ----
+// ---- [random-ext] end ----
+
 
 /** Every op with samples, by family (one fixture file per family). A new family adds its list here. */
 export function opFamilies(): Record<string, OpInfo[]> {
   return {
     unary: UNARY_INFO, binary: BINARY_INFO, reduce: REDUCE_INFO, movement: MOVEMENT_INFO,
     linalg: LINALG_INFO, indexing: INDEX_INFO, inplace: INPLACE_INFO, creation: CREATION_INFO,
+    // Extension areas: each op-library workstream registers its new families between its own markers.
+    // ---- [unary-ext] begin ----
+    // ---- [unary-ext] end ----
+    // ---- [binary-ext] begin ----
+    // ---- [binary-ext] end ----
+    // ---- [reduce-ext] begin ----
+    // ---- [reduce-ext] end ----
+    // ---- [shape-ext] begin ----
+    // ---- [shape-ext] end ----
+    // ---- [linalg-ext] begin ----
+    // ---- [linalg-ext] end ----
+    // ---- [random-ext] begin ----
+    // ---- [random-ext] end ----
   };
 }
 

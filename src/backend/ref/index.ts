@@ -100,4 +100,13 @@ function matmul(a: View, b: View, out: View): void {
   }
 }
 
-export const refBackend: Backend = { name: "ref", copy, fill, unary, binary, reduce, matmul };
+export const refBackend: Backend = {
+  name: "ref", copy, fill, unary, binary, reduce, matmul,
+  // Extension areas: each op-library workstream adds its kernels between its own markers.
+  // ---- [reduce-ext] begin ----
+  // ---- [reduce-ext] end ----
+  // ---- [shape-ext] begin ----
+  // ---- [shape-ext] end ----
+  // ---- [linalg-ext] begin ----
+  // ---- [linalg-ext] end ----
+};

@@ -1,0 +1,24 @@
+// torch.nn.functional: activations, softmax, losses, convolutions... (functional forms of the ops tables).
+import type { Tensor } from "../tensor.ts";
+import * as U from "../ops/unary.ts";
+
+/** F.relu: max(x, 0). */
+export const relu = (x: Tensor): Tensor => U.relu(x);
+/** F.sigmoid: 1 / (1 + e^-x). */
+export const sigmoid = (x: Tensor): Tensor => U.sigmoid(x);
+/** F.tanh. */
+export const tanh = (x: Tensor): Tensor => U.tanh(x);
+
+// Extension areas: each op-library workstream adds its functions between its own markers.
+// ---- [unary-ext] begin ----
+// ---- [unary-ext] end ----
+// ---- [binary-ext] begin ----
+// ---- [binary-ext] end ----
+// ---- [reduce-ext] begin ----
+// ---- [reduce-ext] end ----
+// ---- [shape-ext] begin ----
+// ---- [shape-ext] end ----
+// ---- [linalg-ext] begin ----
+// ---- [linalg-ext] end ----
+// ---- [nn-ext] begin ----
+// ---- [nn-ext] end ----
