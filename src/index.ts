@@ -77,6 +77,8 @@ export function resultType(a: TensorLike, b: TensorLike): DType {
 // ---- [reduce-ext] end ----
 // ---- [shape-ext] begin ----
 // ---- [shape-ext] end ----
+// ---- [index-ext] begin ----
+// ---- [index-ext] end ----
 // ---- [linalg-ext] begin ----
 // ---- [linalg-ext] end ----
 // ---- [random-ext] begin ----

@@ -226,6 +226,8 @@ export class Tensor {
   // ---- [reduce-ext] end ----
   // ---- [shape-ext] begin ----
   // ---- [shape-ext] end ----
+  // ---- [index-ext] begin ----
+  // ---- [index-ext] end ----
   // ---- [linalg-ext] begin ----
   // ---- [linalg-ext] end ----
   // ---- [random-ext] begin ----

@@ -22,7 +22,22 @@ interface Fixtures {
  * Node names that changed on purpose after PyTorch 1.13 (the fixtures' version): we follow the later
  * PyTorch. 2.0 made `reshape` of a viewable tensor a plain `view` (no more `_reshape_alias`).
  */
-const LATER_PYTORCH: Record<string, string> = { ReshapeAliasBackward0: "ViewBackward0" };
+const LATER_PYTORCH: Record<string, string> = {
+  ReshapeAliasBackward0: "ViewBackward0",
+  // Extension areas: each op-library workstream adds its entries between its own markers (with a comment saying why).
+  // ---- [unary-ext] begin ----
+  // ---- [unary-ext] end ----
+  // ---- [binary-ext] begin ----
+  // ---- [binary-ext] end ----
+  // ---- [reduce-ext] begin ----
+  // ---- [reduce-ext] end ----
+  // ---- [shape-ext] begin ----
+  // ---- [shape-ext] end ----
+  // ---- [index-ext] begin ----
+  // ---- [index-ext] end ----
+  // ---- [linalg-ext] begin ----
+  // ---- [linalg-ext] end ----
+};
 
 const families = opFamilies();
 const readFixture = (name: string) => readFileSync(new URL(`./fixtures/ops/${name}`, import.meta.url), "utf8");

@@ -37,6 +37,8 @@ export interface Backend {
   // ---- [reduce-ext] end ----
   // ---- [shape-ext] begin ----
   // ---- [shape-ext] end ----
+  // ---- [index-ext] begin ----
+  // ---- [index-ext] end ----
   // ---- [linalg-ext] begin ----
   // ---- [linalg-ext] end ----
 }

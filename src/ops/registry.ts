@@ -17,6 +17,8 @@ import { CREATION_INFO } from "./creation.ts";
 // ---- [reduce-ext] end ----
 // ---- [shape-ext] begin ----
 // ---- [shape-ext] end ----
+// ---- [index-ext] begin ----
+// ---- [index-ext] end ----
 // ---- [linalg-ext] begin ----
 // ---- [linalg-ext] end ----
 // ---- [random-ext] begin ----
@@ -37,6 +39,8 @@ export function opFamilies(): Record<string, OpInfo[]> {
     // ---- [reduce-ext] end ----
     // ---- [shape-ext] begin ----
     // ---- [shape-ext] end ----
+    // ---- [index-ext] begin ----
+    // ---- [index-ext] end ----
     // ---- [linalg-ext] begin ----
     // ---- [linalg-ext] end ----
     // ---- [random-ext] begin ----

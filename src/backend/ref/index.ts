@@ -107,6 +107,8 @@ export const refBackend: Backend = {
   // ---- [reduce-ext] end ----
   // ---- [shape-ext] begin ----
   // ---- [shape-ext] end ----
+  // ---- [index-ext] begin ----
+  // ---- [index-ext] end ----
   // ---- [linalg-ext] begin ----
   // ---- [linalg-ext] end ----
 };
