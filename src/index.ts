@@ -7,8 +7,7 @@ import * as R from "./ops/reduce.ts";
 import * as M from "./ops/movement.ts";
 import * as L from "./ops/linalg.ts";
 import type { TensorLike } from "./ops/core.ts";
-import { backward, grad } from "./autograd/engine.ts";
-import { gradcheck, gradgradcheck, GradcheckError } from "./autograd/gradcheck.ts";
+import { GradcheckError } from "./autograd/gradcheck.ts";
 import { RuntimeError, IndexError, ValueError, NotImplementedError } from "./errors.ts";
 
 export { Tensor } from "./tensor.ts";
@@ -34,8 +33,7 @@ export type { TensorLike };
 /** PyTorch-named error classes. */
 export const errors = { RuntimeError, IndexError, ValueError, NotImplementedError, GradcheckError };
 
-/** torch.autograd: gradients as values, backward over several roots, gradcheck. */
-export const autograd = { grad, backward, gradcheck, gradgradcheck };
+export * as autograd from "./autograd/public.ts";
 
 // ---- functional forms (torch.add(a, b) ...) -------------------------------------------------------
 export const add = (a: TensorLike, b: TensorLike, opts?: { alpha?: number }): Tensor => B.binary("add", a, b, opts?.alpha ?? 1);

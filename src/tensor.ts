@@ -46,6 +46,8 @@ export class Tensor {
   _grad: Tensor | null = null;
   /** @internal hooks of a leaf, run before its gradient accumulates */
   _hooks: GradHook[] | null = null;
+  /** @internal hooks of a leaf, run after its gradient accumulated */
+  _postAccumulateHooks: ((t: Tensor) => void)[] | null = null;
   /** @internal */
   _accumulator: AccumulateGrad | null = null;
   /** @internal the tensor whose storage this view shares, or null */
@@ -127,6 +129,8 @@ export class Tensor {
   retainGrad(): void { A.retainGrad(this); }
   /** Runs `hook(grad)` when the gradient of this tensor is computed; it may return a replacement. */
   registerHook(hook: GradHook): RemovableHandle { return A.registerHook(this, hook); }
+  /** Runs `hook(this)` on a leaf after backward has accumulated into its `.grad`. */
+  registerPostAccumulateGradHook(hook: (t: Tensor) => void): RemovableHandle { return A.registerPostAccumulateGradHook(this, hook); }
   /** Backpropagates from this tensor. */
   backward(gradient?: Tensor | BackwardOptions | null, options?: BackwardOptions): void { A.backward(this, gradient, options); }
   /** A tensor sharing storage, cut from the graph. */

@@ -368,5 +368,241 @@ def random_streams():
     return res
 
 
+class Exp(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = x.exp()
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors
+        return g * y
+
+
+class ScaleMul(torch.autograd.Function):
+    """Two tensor inputs and a number; two outputs."""
+
+    @staticmethod
+    def forward(ctx, x, y, k):
+        ctx.save_for_backward(x, y)
+        ctx.k = k
+        ctx.needs = list(ctx.needs_input_grad)
+        return x * y * k, x + y
+
+    @staticmethod
+    def backward(ctx, ga, gb):
+        x, y = ctx.saved_tensors
+        return ga * y * ctx.k + gb, ga * x * ctx.k + gb, None
+
+
+class WrongCount(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, y):
+        return x + y
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+class BadShape(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+
+    @staticmethod
+    def backward(ctx, g):
+        return torch.ones(3)
+
+
+class SortNd(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        values = x * 1
+        idx = torch.arange(x.numel()).reshape(x.shape)
+        ctx.mark_non_differentiable(idx)
+        return values, idx
+
+    @staticmethod
+    def backward(ctx, g, gi):
+        return g * 1
+
+
+class AddOneInplace(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        x.add_(1)
+        ctx.mark_dirty(x)
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+class Cube(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x ** 3
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * 3 * x ** 2
+
+
+class CubeOnce(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x ** 3
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * 3 * x ** 2
+
+
+class NoMaterialize(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.set_materialize_grads(False)
+        return x * 2, x * 3
+
+    @staticmethod
+    def backward(ctx, ga, gb):
+        ctx_seen.append([ga is None, gb is None])
+        return (ga * 2 if ga is not None else 0) + (gb * 3 if gb is not None else 0)
+
+
+ctx_seen = []
+
+
+@scenario
+def custom_exp():
+    x = leaf([0.0, 1.0, 2.0], torch.float64)
+    y = Exp.apply(x)
+    y.sum().backward()
+    return {"y": str(y), "fn": type(y.grad_fn).__name__, "grad": str(x.grad)}
+
+
+@scenario
+def custom_multi():
+    x = leaf([1.0, 2.0])
+    y = leaf([3.0, 4.0])
+    a, b = ScaleMul.apply(x, y, 2.0)
+    (a.sum() + (b * b).sum()).backward()
+    return {"a": str(a), "b": str(b), "x": str(x.grad), "y": str(y.grad), "next": len(a.grad_fn.next_functions)}
+
+
+@scenario
+def custom_wrong_count():
+    x = leaf([1.0])
+    y = leaf([2.0])
+    z = WrongCount.apply(x, y)
+    return {"error": err(lambda: z.backward())}
+
+
+@scenario
+def custom_bad_shape():
+    x = leaf([1.0, 2.0])
+    z = BadShape.apply(x)
+    return {"error": err(lambda: z.sum().backward())}
+
+
+@scenario
+def custom_non_differentiable():
+    x = leaf([[1.0, 2.0], [3.0, 4.0]])
+    v, i = SortNd.apply(x)
+    v.sum().backward()
+    return {"i_requires": i.requires_grad, "v_requires": v.requires_grad, "grad": str(x.grad), "i": str(i)}
+
+
+@scenario
+def custom_dirty():
+    x = leaf([1.0, 2.0])
+    a = x * 2
+    b = AddOneInplace.apply(a)
+    same = b is a
+    fn = type(a.grad_fn).__name__
+    b.sum().backward()
+    l = leaf([1.0])
+    return {"same": same, "fn": fn, "a": str(a), "grad": str(x.grad), "leaf_error": err(lambda: AddOneInplace.apply(l))}
+
+
+@scenario
+def custom_double_backward():
+    x = leaf([1.0, 2.0], torch.float64)
+    y = Cube.apply(x).sum()
+    (g,) = torch.autograd.grad(y, x, create_graph=True)
+    (h,) = torch.autograd.grad(g.sum(), x)
+    return {"g": str(g), "h": str(h)}
+
+
+@scenario
+def custom_once_differentiable():
+    x = leaf([1.0, 2.0], torch.float64)
+    y = CubeOnce.apply(x).sum()
+    (g,) = torch.autograd.grad(y, x, create_graph=True)
+    return {"g": str(g), "error": err(lambda: g.sum().backward())}
+
+
+@scenario
+def custom_no_materialize():
+    ctx_seen.clear()
+    x = leaf([1.0])
+    a, b = NoMaterialize.apply(x)
+    a.sum().backward()
+    return {"seen": ctx_seen, "grad": str(x.grad)}
+
+
+@scenario
+def custom_needs_input_grad():
+    x = leaf([1.0])
+    y = torch.tensor([2.0])
+    ScaleMul.apply(x, y, 3.0)
+    captured = {}
+
+    class Probe(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b, k):
+            captured["needs"] = list(ctx.needs_input_grad)
+            return a * b
+
+        @staticmethod
+        def backward(ctx, g):
+            return g, g, None
+
+    Probe.apply(x, y, 3.0)
+    return captured
+
+
+@scenario
+def anomaly_nan():
+    x = leaf([0.0, 1.0])
+    y = (x.sqrt() * 0).sum()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with torch.autograd.detect_anomaly():
+            e = err(lambda: y.backward())
+    z = (leaf([0.0]).sqrt() * 0).sum()
+    z.backward()
+    return {"error": e, "no_anomaly_grad_is_nan": True}
+
+
+@scenario
+def node_hook():
+    x = leaf([1.0, 2.0])
+    y = x * 3
+    seen = []
+    y.grad_fn.register_hook(lambda gi, go: seen.append([str(g) for g in gi] + [str(g) for g in go]) or (gi[0] * 10, gi[1]))
+    y.sum().backward()
+    return {"seen": seen, "grad": str(x.grad)}
+
+
 json.dump(out, open(sys.argv[1] if len(sys.argv) > 1 else "test/fixtures/autograd.json", "w"), indent=1, sort_keys=True)
 print(f"{len(out)} scenarios")

@@ -6,6 +6,7 @@ import { AccumulateGrad, type Edge, type Node } from "./node.ts";
 import { gradientEdge } from "./record.ts";
 import { setGradEnabled } from "./grad-mode.ts";
 import { sumTo } from "../ops/reduce.ts";
+import { checkAnomaly, isAnomalyEnabled } from "./anomaly.ts";
 import { onesLike } from "../ops/creation.ts";
 
 /** Options of `backward` and `torch.autograd.backward`. */
@@ -192,6 +193,7 @@ function accumulateLeaf(leaf: Tensor, g: Tensor, createGraph: boolean): void {
   } else {
     leaf._grad.add_(grad.detach());
   }
+  for (const hook of leaf._postAccumulateHooks ?? []) hook(leaf);
 }
 
 /** Runs the engine; returns the captured gradient per target (null where none arrived). */
@@ -258,14 +260,18 @@ function accumulateTargets(run: Run, here: Map<number, number[]>, grads: (Tensor
   }
 }
 
-/** Calls a node's backward with missing output gradients as zeros, recording it only under createGraph. */
+/** Calls a node's backward (pre-hooks, zeros for missing output gradients, post-hooks), recording it only under createGraph. */
 function callBackward(node: Node, grads: (Tensor | null)[], createGraph: boolean): (Tensor | null)[] {
-  const present = grads.find((g) => g !== null)!;
-  const full = grads.map((g) => g ?? present.mul(0));
-  const results = setGradEnabled(createGraph, () => node._apply(full));
+  let outs = grads;
+  for (const hook of node._preHooks) outs = hook(outs) ?? outs;
+  const present = outs.find((g) => g !== null);
+  const full = node._materializeGrads && present ? outs.map((g) => g ?? present.mul(0)) : outs;
+  let results = setGradEnabled(createGraph, () => node._apply(full as Tensor[]));
   if (results.length !== node._next.length) {
     throw new RuntimeError(`Function ${node.name()} returned an invalid number of gradients - expected ${node._next.length}, but got ${results.length}`);
   }
+  for (const hook of node._postHooks) results = hook(results, outs) ?? results;
+  if (isAnomalyEnabled()) checkAnomaly(node, results);
   return results;
 }
 

@@ -3,6 +3,7 @@ import type { DType } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
 import { TENSOR_TYPE_NAME } from "../dtype.ts";
 import type { Tensor } from "../tensor.ts";
+import { forwardStack } from "./anomaly.ts";
 
 /** Where a gradient goes: input `inputNr` of `node`, plus the metadata of the tensor it is for. */
 export interface Edge {
@@ -14,6 +15,16 @@ export interface Edge {
 
 /** A hook on a gradient: may return a replacement. */
 export type GradHook = (grad: Tensor) => Tensor | void | undefined;
+/** `Node.registerPrehook`: sees the gradients of the node's outputs; may return replacements. */
+export type NodePreHook = (gradOutputs: readonly (Tensor | null)[]) => (Tensor | null)[] | void | undefined;
+/** `Node.registerHook`: sees the gradients the node computed for its inputs, and those of its outputs; may return replacements. */
+export type NodeHook = (gradInputs: readonly (Tensor | null)[], gradOutputs: readonly (Tensor | null)[]) => (Tensor | null)[] | void | undefined;
+
+/** Adds `item` to `list` and returns a handle that removes it. */
+export function addRemovable<T>(list: T[], item: T): RemovableHandle {
+  list.push(item);
+  return { remove: () => { const i = list.indexOf(item); if (i >= 0) list.splice(i, 1); } };
+}
 
 /** What `registerHook` returns. */
 export interface RemovableHandle {
@@ -76,6 +87,12 @@ export class Node {
   _tensorPreHooks: Map<number, GradHook[]> | null = null;
   /** non-leaf tensors that asked for retainGrad, per output */
   _retained: Map<number, Tensor> | null = null;
+  readonly _preHooks: NodePreHook[] = [];
+  readonly _postHooks: NodeHook[] = [];
+  /** missing output gradients are passed as zeros (false: as null, for setMaterializeGrads(false)) */
+  _materializeGrads = true;
+  /** the JavaScript stack of the forward call that made this node (anomaly mode only) */
+  _forwardStack: string | null = null;
   #backward: ((grads: Tensor[]) => (Tensor | null)[]) | null;
 
   constructor(name: string, next: (Edge | null)[], numOutputs: number, backward: ((grads: Tensor[]) => (Tensor | null)[]) | null) {
@@ -83,6 +100,7 @@ export class Node {
     this._next = next;
     this._numOutputs = numOutputs;
     this.#backward = backward;
+    this._forwardStack = forwardStack();
   }
 
   /** PyTorch's node name, e.g. `"MulBackward0"`. */
@@ -109,9 +127,18 @@ export class Node {
   _addTensorPreHook(outputNr: number, hook: GradHook): RemovableHandle {
     this._tensorPreHooks ??= new Map();
     const list = this._tensorPreHooks.get(outputNr) ?? [];
-    list.push(hook);
     this._tensorPreHooks.set(outputNr, list);
-    return { remove: () => { const i = list.indexOf(hook); if (i >= 0) list.splice(i, 1); } };
+    return addRemovable(list, hook);
+  }
+
+  /** Runs `hook(gradOutputs)` before this node computes; it may return replacement gradients. */
+  registerPrehook(hook: NodePreHook): RemovableHandle {
+    return addRemovable(this._preHooks, hook);
+  }
+
+  /** Runs `hook(gradInputs, gradOutputs)` after this node computed; it may return replacement input gradients. */
+  registerHook(hook: NodeHook): RemovableHandle {
+    return addRemovable(this._postHooks, hook);
   }
 
   toString(): string {

@@ -3,7 +3,7 @@ import { isFloating } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
 import { shapeEquals } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
-import type { GradHook, RemovableHandle } from "./node.ts";
+import { addRemovable, type GradHook, type RemovableHandle } from "./node.ts";
 import { backward as runBackward, type BackwardOptions } from "./engine.ts";
 import { warnOnce } from "../warn.ts";
 import { refreshViewHistory } from "./view-history.ts";
@@ -57,9 +57,14 @@ export function retainGrad(t: Tensor): void {
 export function registerHook(t: Tensor, hook: GradHook): RemovableHandle {
   if (!t.requiresGrad) throw new RuntimeError("cannot register a hook on a tensor that doesn't require gradient");
   if (t._gradFn !== null) return t._gradFn._addTensorPreHook(t._outputNr, hook);
-  const list = (t._hooks ??= []);
-  list.push(hook);
-  return { remove: () => { const i = list.indexOf(hook); if (i >= 0) list.splice(i, 1); } };
+  return addRemovable((t._hooks ??= []), hook);
+}
+
+/** A leaf's hook run after its `.grad` was updated (registerPostAccumulateGradHook). */
+export function registerPostAccumulateGradHook(t: Tensor, hook: (t: Tensor) => void): RemovableHandle {
+  if (!t.requiresGrad) throw new RuntimeError("cannot register a hook on a tensor that doesn't require gradient");
+  if (t._gradFn !== null) throw new RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors");
+  return addRemovable((t._postAccumulateHooks ??= []), hook);
 }
 
 export function detach(t: Tensor): Tensor {
