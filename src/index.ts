@@ -16,7 +16,7 @@ export { Node } from "./autograd/node.ts";
 export type { GradHook, RemovableHandle } from "./autograd/node.ts";
 export type { DType } from "./dtype.ts";
 export { float32, float64, int32, int64, bool, float, double, long, int, promoteTypes } from "./dtype.ts";
-export { noGrad, enableGrad, setGradEnabled, isGradEnabled } from "./autograd/grad-mode.ts";
+export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode, isInferenceModeEnabled } from "./autograd/grad-mode.ts";
 export { tensor, zeros, ones, full, empty, arange, linspace, eye, zerosLike, onesLike, emptyLike, fullLike, rand, randn, randint } from "./ops/creation.ts";
 export type { FactoryOptions, RandomOptions, TensorData, NestedData } from "./ops/creation.ts";
 export { Generator, manualSeed } from "./random.ts";

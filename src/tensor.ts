@@ -13,6 +13,7 @@ import * as L from "./ops/linalg.ts";
 import * as I from "./ops/inplace.ts";
 import * as X from "./ops/indexing.ts";
 import * as A from "./autograd/tensor-autograd.ts";
+import { isInferenceModeEnabled } from "./autograd/grad-mode.ts";
 import { contiguousData, type TensorLike } from "./ops/core.ts";
 import type { BackwardOptions } from "./autograd/engine.ts";
 
@@ -59,6 +60,9 @@ export class Tensor {
   /** @internal the base's gradFn when this view's gradFn was made (Note [view history]) */
   _viewBaseGradFn: Node | null = null;
 
+  /** @internal made in inference mode (Note [inference tensors] in autograd/grad-mode.ts) */
+  readonly _isInference: boolean = isInferenceModeEnabled();
+
   /** @internal use torch.tensor / torch.zeros / ... to make tensors */
   constructor(storage: Storage, shape: number[], strides: readonly number[], offset: number, dtype: DType) {
     this._storage = storage;
@@ -92,6 +96,8 @@ export class Tensor {
     const want = contiguousStrides(this.shape);
     return this.shape.every((s, i) => s === 1 || this._strides[i] === want[i]);
   }
+  /** Whether this tensor was made in inference mode. */
+  isInference(): boolean { return this._isInference; }
   /** Whether this is a floating-point tensor. */
   isFloatingPoint(): boolean { return isFloating(this.dtype); }
   /** The in-place version counter (PyTorch's `_version`). */

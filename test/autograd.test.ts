@@ -307,6 +307,28 @@ scenario("no_grad_view_inplace", () => {
   assert.deepEqual(a.tolist(), [2, 4, 3]);
 });
 
+scenario("inference_mode", (w) => {
+  const x = leaf([1, 2]);
+  const inside = torch.inferenceMode(() => {
+    const y = x.mul(2);
+    return { y, state: { requires: y.requiresGrad, is_inference: y.isInference(), enabled: torch.isGradEnabled() } };
+  });
+  const y = inside.y;
+  const wt = leaf([3, 4]);
+  const err = (fn: () => unknown) => { try { fn(); } catch (e) { return { type: (e as Error).name, message: (e as Error).message }; } return null; };
+  assert.deepEqual({
+    inside: inside.state,
+    y: str(y),
+    x_is_inference: x.isInference(),
+    saved: err(() => y.mul(wt).sum().backward()),
+    inplace: err(() => y.add_(1)),
+    requires_grad: err(() => y.requiresGrad_()),
+    after: torch.isGradEnabled(),
+    // PyTorch 1.13 raises the in-place error only after writing (y became [3, 5]); we refuse before writing
+    ok_without_saving: str(y.add(1).add(wt)),
+  }, w);
+});
+
 test("console.log prints what String() prints", () => {
   const t = leaf([1, 2]).mul(2);
   const inspect = (t as unknown as Record<symbol, () => string>)[Symbol.for("nodejs.util.inspect.custom")];

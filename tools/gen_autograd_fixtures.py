@@ -604,5 +604,28 @@ def node_hook():
     return {"seen": seen, "grad": str(x.grad)}
 
 
+@scenario
+def inference_mode():
+    x = leaf([1.0, 2.0])
+    with torch.inference_mode():
+        y = x * 2
+        inside = {"requires": y.requires_grad, "is_inference": y.is_inference(), "enabled": torch.is_grad_enabled()}
+    w = leaf([3.0, 4.0])
+
+    def set_rg():
+        y.requires_grad_()
+
+    return {
+        "inside": inside,
+        "y": str(y),
+        "x_is_inference": x.is_inference(),
+        "saved": err(lambda: (y * w).sum().backward()),
+        "inplace": err(lambda: y.add_(1)),
+        "requires_grad": err(set_rg),
+        "after": torch.is_grad_enabled(),
+        "ok_without_saving": str(y + w),
+    }
+
+
 json.dump(out, open(sys.argv[1] if len(sys.argv) > 1 else "test/fixtures/autograd.json", "w"), indent=1, sort_keys=True)
 print(f"{len(out)} scenarios")

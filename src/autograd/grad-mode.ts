@@ -1,15 +1,27 @@
 // Grad mode: the global switch autograd reads, and the scoped helpers noGrad / enableGrad / setGradEnabled.
 
-const state = { enabled: true };
+const state = { enabled: true, inference: false };
+
+/**
+ * Note [inference tensors]: every Tensor records at construction whether inference mode was on.
+ * Outside inference mode such a tensor cannot be saved for backward (SavedTensor), updated in place
+ * (checkInplace) or made to require grad, each with PyTorch's message.
+ */
+
+/** Whether inference mode is on (torch.is_inference_mode_enabled): tensors made now are inference tensors. */
+export function isInferenceModeEnabled(): boolean {
+  return state.inference;
+}
 
 /** Whether operations are being recorded for autograd (torch.is_grad_enabled). */
 export function isGradEnabled(): boolean {
   return state.enabled;
 }
 
-function runWithMode<T>(flag: boolean, fn: () => T, helper: string): T {
-  const prev = state.enabled;
+function runWithMode<T>(flag: boolean, fn: () => T, helper: string, inference = state.inference): T {
+  const prev = { ...state };
   state.enabled = flag;
+  state.inference = inference;
   try {
     const result = fn();
     if (result instanceof Promise) {
@@ -20,7 +32,7 @@ function runWithMode<T>(flag: boolean, fn: () => T, helper: string): T {
     }
     return result;
   } finally {
-    state.enabled = prev;
+    Object.assign(state, prev);
   }
 }
 
@@ -50,4 +62,16 @@ export function setGradEnabled<T>(flag: boolean, fn?: () => T): T | void {
     return;
   }
   return runWithMode(flag, fn, "setGradEnabled");
+}
+
+/**
+ * Runs `fn` in inference mode: no recording, and the tensors it makes are inference tensors, which
+ * autograd refuses to save or update in place later (PyTorch's errors). Pass false to run normally.
+ * @example const y = torch.inferenceMode(() => model(x));
+ */
+export function inferenceMode<T>(fn: () => T): T;
+export function inferenceMode<T>(mode: boolean, fn: () => T): T;
+export function inferenceMode<T>(a: boolean | (() => T), b?: () => T): T {
+  const [mode, fn] = typeof a === "function" ? [true, a] : [a, b!];
+  return mode ? runWithMode(false, fn, "inferenceMode", true) : runWithMode(state.enabled, fn, "inferenceMode", false);
 }

@@ -4,6 +4,7 @@ import { RuntimeError } from "../errors.ts";
 import { TENSOR_TYPE_NAME } from "../dtype.ts";
 import type { Tensor } from "../tensor.ts";
 import { forwardStack } from "./anomaly.ts";
+import { isInferenceModeEnabled } from "./grad-mode.ts";
 
 /** Where a gradient goes: input `inputNr` of `node`, plus the metadata of the tensor it is for. */
 export interface Edge {
@@ -44,6 +45,9 @@ export class SavedTensor {
   readonly #origin: { name: string; outputNr: number } | null;
 
   constructor(tensor: Tensor, origin: { name: string; outputNr: number } | null = null) {
+    if (tensor._isInference && !isInferenceModeEnabled()) {
+      throw new RuntimeError("Inference tensors cannot be saved for backward. To work around you can make a clone to get a normal tensor and use it in autograd.");
+    }
     this.#tensor = tensor;
     this.#version = tensor._storage.version;
     this.#origin = origin;

@@ -6,6 +6,7 @@ import { Tensor } from "../tensor.ts";
 import { addRemovable, type GradHook, type RemovableHandle } from "./node.ts";
 import { backward as runBackward, type BackwardOptions } from "./engine.ts";
 import { warnOnce } from "../warn.ts";
+import { isInferenceModeEnabled } from "./grad-mode.ts";
 import { refreshViewHistory } from "./view-history.ts";
 
 /** Brings a view's gradFn up to date (Note [view history]); cheap for non-views. */
@@ -25,6 +26,9 @@ export function setRequiresGrad(t: Tensor, flag: boolean, how: "property" | "met
   if (t._gradFn !== null) {
     if (flag) return;
     throw new RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
+  }
+  if (flag && t._isInference && !isInferenceModeEnabled()) {
+    throw new RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.");
   }
   if (flag && !isFloating(t.dtype)) {
     throw new RuntimeError(how === "method" ? "only Tensors of floating point dtype can require gradients" : "only Tensors of floating point and complex dtype can require gradients");

@@ -3,7 +3,7 @@ import { backend } from "../backend/index.ts";
 import { checkCast } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
 import { broadcastShapes, shapeEquals, shapeText } from "../shape.ts";
-import { isGradEnabled, noGrad } from "../autograd/grad-mode.ts";
+import { isGradEnabled, isInferenceModeEnabled, noGrad } from "../autograd/grad-mode.ts";
 import { needsGrad, record, type GradSpec } from "../autograd/record.ts";
 import { copySlices, refreshViewHistory } from "../autograd/view-history.ts";
 import { Tensor } from "../tensor.ts";
@@ -14,6 +14,9 @@ import { T, type OpInfo, type OpSample, type TensorSpec } from "./opinfo.ts";
 
 /** PyTorch's refusals of in-place ops on leaves that require grad, and on their views. */
 function checkInplace(self: Tensor): void {
+  if (self._isInference && !isInferenceModeEnabled()) {
+    throw new RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details.");
+  }
   if (!isGradEnabled()) return;
   if (self._base === null && self._gradFn === null && self._requiresGrad) {
     throw new RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.");
