@@ -28,6 +28,7 @@ export type { ToOptions } from "./ops/movement.ts";
 export { broadcastShapes } from "./shape.ts";
 export { formatTensor } from "./format.ts";
 export * as nn from "./nn/index.ts";
+export * as utils from "./utils/index.ts";
 export type { TensorLike };
 
 /** PyTorch-named error classes. */

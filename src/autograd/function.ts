@@ -2,7 +2,8 @@
 import { NotImplementedError, RuntimeError } from "../errors.ts";
 import { isFloating } from "../dtype.ts";
 import { Tensor } from "../tensor.ts";
-import { Node, SavedTensor } from "./node.ts";
+import { Node } from "./node.ts";
+import { SavedTensor } from "./saved-tensor.ts";
 import { gradientEdge, needsGrad } from "./record.ts";
 import { isGradEnabled, noGrad } from "./grad-mode.ts";
 

@@ -1,10 +1,9 @@
 // Autograd graph nodes: Node (a gradFn), AccumulateGrad for leaves, edges and saved tensors.
 import type { DType } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
-import { TENSOR_TYPE_NAME } from "../dtype.ts";
+import type { SavedTensor } from "./saved-tensor.ts";
 import type { Tensor } from "../tensor.ts";
 import { forwardStack } from "./anomaly.ts";
-import { isInferenceModeEnabled } from "./grad-mode.ts";
 
 /** Where a gradient goes: input `inputNr` of `node`, plus the metadata of the tensor it is for. */
 export interface Edge {
@@ -30,48 +29,6 @@ export function addRemovable<T>(list: T[], item: T): RemovableHandle {
 /** What `registerHook` returns. */
 export interface RemovableHandle {
   remove(): void;
-}
-
-const ERR_BACKWARD_TWICE =
-  "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). " +
-  "Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True " +
-  "if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.";
-
-/** A tensor saved for backward, with the version it had then (Note [version counter] in storage.ts). */
-export class SavedTensor {
-  readonly #version: number;
-  #tensor: Tensor | null;
-  /** for a saved output: the node that produced it and which output; inputs report their current gradFn */
-  readonly #origin: { name: string; outputNr: number } | null;
-
-  constructor(tensor: Tensor, origin: { name: string; outputNr: number } | null = null) {
-    if (tensor._isInference && !isInferenceModeEnabled()) {
-      throw new RuntimeError("Inference tensors cannot be saved for backward. To work around you can make a clone to get a normal tensor and use it in autograd.");
-    }
-    this.#tensor = tensor;
-    this.#version = tensor._storage.version;
-    this.#origin = origin;
-  }
-
-  unpack(): Tensor {
-    const t = this.#tensor;
-    if (t === null) throw new RuntimeError(ERR_BACKWARD_TWICE);
-    const now = t._storage.version;
-    if (now !== this.#version) {
-      const origin = this.#origin ?? (t._gradFn ? { name: t._gradFn.name(), outputNr: t._outputNr } : null);
-      const which = origin ? `, which is output ${origin.outputNr} of ${origin.name},` : "";
-      throw new RuntimeError(
-        "one of the variables needed for gradient computation has been modified by an inplace operation: " +
-          `[${TENSOR_TYPE_NAME[t.dtype]} [${t.shape.join(", ")}]]${which} is at version ${now}; expected version ${this.#version} instead. ` +
-          "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).",
-      );
-    }
-    return t;
-  }
-
-  release(): void {
-    this.#tensor = null;
-  }
 }
 
 let nextSequenceNr = 0;

@@ -6,3 +6,4 @@ export { gradcheck, gradgradcheck, GradcheckError } from "./gradcheck.ts";
 export type { GradcheckOptions } from "./gradcheck.ts";
 export { detectAnomaly, setDetectAnomaly, isAnomalyEnabled } from "./anomaly.ts";
 export { Node } from "./node.ts";
+export * as graph from "./graph.ts";

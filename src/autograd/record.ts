@@ -2,7 +2,8 @@
 import { RuntimeError } from "../errors.ts";
 import { isFloating } from "../dtype.ts";
 import type { Tensor } from "../tensor.ts";
-import { AccumulateGrad, Node, SavedTensor, type Edge } from "./node.ts";
+import { AccumulateGrad, Node, type Edge } from "./node.ts";
+import { SavedTensor } from "./saved-tensor.ts";
 import { isGradEnabled } from "./grad-mode.ts";
 import { refreshViewHistory } from "./view-history.ts";
 
