@@ -60,6 +60,8 @@ export class Tensor {
   /** @internal the base's gradFn when this view's gradFn was made (Note [view history]) */
   _viewBaseGradFn: Node | null = null;
 
+  /** @internal how a tensor that does not require grad came about, for explainGrad */
+  _provenance: "noGrad" | "detach" | null = null;
   /** @internal made in inference mode (Note [inference tensors] in autograd/grad-mode.ts) */
   readonly _isInference: boolean = isInferenceModeEnabled();
 

@@ -52,7 +52,10 @@ export function needsGrad(inputs: readonly (Tensor | null | undefined)[]): boole
  * Integer and bool outputs are not differentiable and get no gradFn. Returns `outputs`.
  */
 export function record<P>(spec: GradSpec<P>, inputs: readonly (Tensor | null | undefined)[], outputs: Tensor[], params: P): Tensor[] {
-  if (!needsGrad(inputs) || !outputs.some((o) => isFloating(o.dtype))) return outputs;
+  if (!needsGrad(inputs) || !outputs.some((o) => isFloating(o.dtype))) {
+    if (!isGradEnabled() && inputs.some((t) => t?.requiresGrad)) for (const o of outputs) o._provenance = "noGrad";
+    return outputs;
+  }
   const next = inputs.map((t) => (t ? gradientEdge(t) : null));
   const savedIn = new Map<number, SavedTensor>();
   const savedOut = new Map<number, SavedTensor>();

@@ -72,7 +72,9 @@ export function registerPostAccumulateGradHook(t: Tensor, hook: (t: Tensor) => v
 }
 
 export function detach(t: Tensor): Tensor {
-  return new Tensor(t._storage, [...t.shape], t._strides, t._offset, t.dtype);
+  const d = new Tensor(t._storage, [...t.shape], t._strides, t._offset, t.dtype);
+  if (t.requiresGrad) d._provenance = "detach";
+  return d;
 }
 
 export function detach_(t: Tensor): void {
