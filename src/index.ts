@@ -29,6 +29,7 @@ export { broadcastShapes } from "./shape.ts";
 export { formatTensor } from "./format.ts";
 export * as nn from "./nn/index.ts";
 export * as utils from "./utils/index.ts";
+export * as func from "./func/index.ts";
 export type { TensorLike };
 
 /** PyTorch-named error classes. */

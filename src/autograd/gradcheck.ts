@@ -2,7 +2,7 @@
 import { RuntimeError } from "../errors.ts";
 import type { Tensor } from "../tensor.ts";
 import { grad } from "./engine.ts";
-import { noGrad } from "./grad-mode.ts";
+import { enableGrad, noGrad } from "./grad-mode.ts";
 import { zerosLike } from "../ops/creation.ts";
 
 /** PyTorch's gradcheck failure. */
@@ -108,13 +108,14 @@ export function gradgradcheck(fn: Fn, inputs: readonly Tensor[], gradOutputs?: r
   const outs = noGrad(() => asOutputs(fn(...inputs)));
   const vs = gradOutputs ? [...gradOutputs] : outs.map((o, n) => pseudoRandomLike(o, n));
   const diffInputs = inputs.filter((t) => t.requiresGrad);
-  const firstOrder = (...all: Tensor[]): Tensor[] => {
+  // the numerical Jacobian evaluates this under noGrad: the first derivative itself needs recording on
+  const firstOrder = (...all: Tensor[]): Tensor[] => enableGrad(() => {
     const xs = all.slice(0, inputs.length);
     const gs = all.slice(inputs.length);
     const ys = asOutputs(fn(...xs));
     const grads = grad(ys, xs.filter((t) => t.requiresGrad), { gradOutputs: gs, createGraph: true, allowUnused: true });
     return grads.map((g, i) => g ?? zerosLike(diffInputs[i]));
-  };
+  });
   return gradcheck(firstOrder, [...inputs, ...vs], options);
 }
 
