@@ -10,6 +10,10 @@ import { emptyTensor, kview } from "./core.ts";
 import { squeezeFresh, unsafeView } from "./movement.ts";
 import { T, type OpInfo, type TensorSpec } from "./opinfo.ts";
 
+// The sub-families in their own files, re-exported so Tensor's methods reach them through this module.
+export { addmm, baddbmm, addmv, outer, ger, inner, tensordot, kron, cross, linalgCross } from "./linalg-ext.ts";
+export type { AddProductOptions, TensordotDims } from "./linalg-ext.ts";
+
 const SPECS = {
   // d(a·b) = (g b, g a)
   dot: {
