@@ -1,11 +1,11 @@
 // Norms of torch.linalg: vector_norm (LinalgVectorNormBackward0), matrix_norm (fro, ±1, ±inf) and norm's dispatch between them.
 import { isFloating, SCALAR_TYPE_NAME, type DType } from "../dtype.ts";
 import { NotImplementedError, RuntimeError } from "../errors.ts";
-import { normalizeDims } from "../shape.ts";
+import { normalizeDim, normalizeDims } from "../shape.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
 import { noGrad } from "../autograd/grad-mode.ts";
 import type { Tensor } from "../tensor.ts";
-import { emptyTensor, isOptions } from "./core.ts";
+import { isOptions } from "./core.ts";
 import { T, type OpInfo, type TensorSpec } from "./opinfo.ts";
 
 /** A norm's dims: one, several, or null (all). */
@@ -47,7 +47,7 @@ const VECTOR_NORM: GradSpec<NormParams> = {
   node: "LinalgVectorNormBackward0", saves: { inputs: [0], outputs: [0] },
   backward: ([gOut], s, p) => {
     const x = s.input(0), g = unreduce(gOut, p), y = unreduce(s.output(0), p), ord = p.ord;
-    if (ord === 0) return [emptyTensor(x.shape, x.dtype)]; // piecewise constant
+    if (ord === 0) return [null]; // piecewise constant: PyTorch leaves the gradient undefined (None)
     if (ord === 1) return [x.sign().mul(g)]; // d|x| = sign(x)
     if (ord === 2) return [x.mul(g.div(safe(y)))]; // d‖x‖ = x / ‖x‖
     if (!Number.isFinite(ord)) {
@@ -106,7 +106,7 @@ export function matrixNorm(a: Tensor, ...args: (number | string | readonly numbe
   checkFloating("linalg.matrix_norm", a);
   if (a.dim() < 2) throw new RuntimeError(`linalg.matrix_norm: The input tensor A must have at least 2 dimensions.`);
   if (dimList.length !== 2) throw new RuntimeError(`linalg.matrix_norm: dim must be a 2-tuple. Got ${dimList.join(" ")}`);
-  const dims = normalizeDims(dimList, a.dim());
+  const dims = dimList.map((d) => normalizeDim(d, a.dim()));
   if (dims[0] === dims[1]) throw new RuntimeError(`linalg.matrix_norm: dims must be different. Got (${dims[0]}, ${dims[1]})`);
   if (ord === "fro") return vectorNorm(a, 2, dims, keepdim, { dtype: o.dtype });
   if (ord === "nuc" || ord === 2 || ord === -2) throw new NotImplementedError(`linalg.matrix_norm: ord=${ord} needs singular values (torch.linalg.svdvals), which tensorgrad does not have yet`);
