@@ -80,6 +80,10 @@ export function resultType(a: TensorLike, b: TensorLike): DType {
 // ---- [index-ext] begin ----
 // ---- [index-ext] end ----
 // ---- [linalg-ext] begin ----
+export { addmm, baddbmm, addmv, outer, ger, inner, tensordot, kron, cross } from "./ops/linalg-ext.ts";
+export type { AddProductOptions, TensordotDims } from "./ops/linalg-ext.ts";
+export { einsum } from "./ops/einsum.ts";
+export * as linalg from "./linalg/index.ts";
 // ---- [linalg-ext] end ----
 // ---- [random-ext] begin ----
 // ---- [random-ext] end ----

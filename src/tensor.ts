@@ -241,6 +241,14 @@ export class Tensor {
   // ---- [index-ext] begin ----
   // ---- [index-ext] end ----
   // ---- [linalg-ext] begin ----
+  addmm(mat1: Tensor, mat2: Tensor, opts?: L.AddProductOptions): Tensor { return L.addmm(this, mat1, mat2, opts); }
+  baddbmm(batch1: Tensor, batch2: Tensor, opts?: L.AddProductOptions): Tensor { return L.baddbmm(this, batch1, batch2, opts); }
+  addmv(mat: Tensor, vec: Tensor, opts?: L.AddProductOptions): Tensor { return L.addmv(this, mat, vec, opts); }
+  outer(vec2: Tensor): Tensor { return L.outer(this, vec2); }
+  ger(vec2: Tensor): Tensor { return L.ger(this, vec2); }
+  inner(other: Tensor): Tensor { return L.inner(this, other); }
+  kron(other: Tensor): Tensor { return L.kron(this, other); }
+  cross(other: Tensor, dim?: number | null | { dim?: number | null }): Tensor { return L.cross(this, other, dim); }
   // ---- [linalg-ext] end ----
   // ---- [random-ext] begin ----
   // ---- [random-ext] end ----

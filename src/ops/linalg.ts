@@ -10,6 +10,10 @@ import { emptyTensor, kview } from "./core.ts";
 import { squeezeFresh, unsafeView } from "./movement.ts";
 import { T, type OpInfo, type TensorSpec } from "./opinfo.ts";
 
+// The sub-families in their own files, re-exported so Tensor's methods reach them through this module.
+export { addmm, baddbmm, addmv, outer, ger, inner, tensordot, kron, cross, linalgCross } from "./linalg-ext.ts";
+export type { AddProductOptions, TensordotDims } from "./linalg-ext.ts";
+
 const SPECS = {
   // d(a·b) = (g b, g a)
   dot: {
@@ -154,7 +158,9 @@ export const LINALG_INFO: OpInfo[] = [
       { args: [m([3]), m([3])] }, { args: [m([2, 3]), m([3])] }, { args: [m([3]), m([3, 2])] }, { args: [m([2, 3]), m([3, 2])] },
       { args: [m([2, 2, 3]), m([3, 2])] }, { args: [m([2, 2, 3]), m([3])] }, { args: [m([2, 3]), m([2, 3, 2])] },
       { args: [m([3]), m([2, 3, 2])] }, { args: [m([2, 1, 2, 3]), m([3, 3, 2])] }, { args: [m([2, 2, 3], { dtype: "float64" }), m([2, 3, 2], { dtype: "float64" })] },
+      { args: [m([2, 1, 2, 3]), m([1, 3, 3, 2])] }, { args: [m([3]), m([2, 1, 3, 2])] }, { args: [m([2, 1, 2, 3]), m([3])] },
+      { args: [m([2, 2, 3], { layout: "T" }), m([2, 3, 2], { layout: "T" })] }, { args: [T([2, 2, 3], { dtype: "int64", gen: "int" }), T([3, 2], { dtype: "int64", gen: "int" })] },
     ],
-    errors: [{ args: [m([2, 3]), m([2, 3])] }, { args: [m([]), m([3])] }, { args: [m([2, 2, 3]), m([2, 4, 2])] }],
+    errors: [{ args: [m([2, 3]), m([2, 3])] }, { args: [m([]), m([3])] }, { args: [m([2, 2, 3]), m([2, 4, 2])] }, { args: [m([2, 2, 3]), m([3, 3, 2])] }],
   },
 ];

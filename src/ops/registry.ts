@@ -20,6 +20,8 @@ import { CREATION_INFO } from "./creation.ts";
 // ---- [index-ext] begin ----
 // ---- [index-ext] end ----
 // ---- [linalg-ext] begin ----
+import { LINALG_EXT_INFO } from "./linalg-ext.ts";
+import { EINSUM_INFO } from "./einsum.ts";
 // ---- [linalg-ext] end ----
 // ---- [random-ext] begin ----
 // ---- [random-ext] end ----
@@ -42,6 +44,7 @@ export function opFamilies(): Record<string, OpInfo[]> {
     // ---- [index-ext] begin ----
     // ---- [index-ext] end ----
     // ---- [linalg-ext] begin ----
+    linalgExt: LINALG_EXT_INFO, einsum: EINSUM_INFO,
     // ---- [linalg-ext] end ----
     // ---- [random-ext] begin ----
     // ---- [random-ext] end ----
