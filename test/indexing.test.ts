@@ -87,6 +87,10 @@ test("accumulate: repeated positions add up (positional or options), also for nu
   const y = torch.indexPut(x, [x.gt(1)], 0);
   assert.deepEqual(y.tolist(), [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]);
   assert.equal(x.index(0, 1).item(), 11);
+  const n = torch.zeros([3], { dtype: "int64" });
+  n.indexPut_([I([0])], -1.7);
+  n.indexPut_([1], 2.9);
+  assert.deepEqual(n.tolist(), [-1, 2, 0]); // x[0] = -1.7 on an int64 tensor stores -1, as in PyTorch
 });
 
 test("setitem drops leading size-1 dims of the value; dtype and shape checks", () => {

@@ -137,7 +137,11 @@ export function index(x: Tensor, items: readonly IndexItem[]): Tensor {
 export type AccumulateArg = boolean | { readonly accumulate?: boolean };
 
 function valuesTensor(x: Tensor, values: Tensor | number | boolean): Tensor {
-  if (typeof values === "number" || typeof values === "boolean") return scalarTensor(values, x.dtype);
+  if (typeof values === "number" || typeof values === "boolean") {
+    // a Python scalar converted to x's dtype: integers truncate toward zero (int64 storage would keep the fraction)
+    const v = typeof values === "number" && (x.dtype === "int64" || x.dtype === "int32") ? Math.trunc(values) : values;
+    return scalarTensor(v, x.dtype);
+  }
   checkTensorArg("index_put_", "values", 2, values);
   // Python's setitem drops the value's leading dims of size 1
   let lead = 0;
