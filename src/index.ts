@@ -78,6 +78,8 @@ export function resultType(a: TensorLike, b: TensorLike): DType {
 // ---- [shape-ext] begin ----
 // ---- [shape-ext] end ----
 // ---- [index-ext] begin ----
+export { indexPut } from "./ops/indexing.ts";
+export type { NestedIndex, AccumulateArg } from "./ops/indexing.ts";
 // ---- [index-ext] end ----
 // ---- [linalg-ext] begin ----
 export { addmm, baddbmm, addmv, outer, ger, inner, tensordot, kron, cross } from "./ops/linalg-ext.ts";

@@ -239,6 +239,10 @@ export class Tensor {
   // ---- [shape-ext] begin ----
   // ---- [shape-ext] end ----
   // ---- [index-ext] begin ----
+  /** Python's `x[items] = values` (`+=` with accumulate), in place: `items` as for `index`. */
+  indexPut_(items: readonly X.IndexItem[], values: Tensor | number | boolean, accumulate?: X.AccumulateArg): this { return X.indexPut_(this, items, values, accumulate); }
+  /** Out-of-place `indexPut_` (PyTorch's `index_put`). */
+  indexPut(items: readonly X.IndexItem[], values: Tensor | number | boolean, accumulate?: X.AccumulateArg): Tensor { return X.indexPut(this, items, values, accumulate); }
   // ---- [index-ext] end ----
   // ---- [linalg-ext] begin ----
   addmm(mat1: Tensor, mat2: Tensor, opts?: L.AddProductOptions): Tensor { return L.addmm(this, mat1, mat2, opts); }

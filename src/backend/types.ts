@@ -38,6 +38,14 @@ export interface Backend {
   // ---- [shape-ext] begin ----
   // ---- [shape-ext] end ----
   // ---- [index-ext] begin ----
+  /**
+   * Advanced-indexing gather: `src` has the result's shape (stride 0 on the broadcast index dims,
+   * the indexed dims removed); each index view (non-negative, in range) is broadcast to that shape
+   * and moves along the storage by `indexStrides[k]`. Writes every element of `out`.
+   */
+  indexGather(src: View, indices: readonly View[], indexStrides: readonly number[], out: View): void;
+  /** The scatter of `indexGather`: writes (or adds, with `accumulate`) `values` (broadcast to dst's shape) at the same targets. */
+  indexPut(dst: View, indices: readonly View[], indexStrides: readonly number[], values: View, accumulate: boolean): void;
   // ---- [index-ext] end ----
   // ---- [linalg-ext] begin ----
   // ---- [linalg-ext] end ----

@@ -2,6 +2,9 @@
 import type { Backend, BinaryCode, ReduceCode, UnaryCode, View } from "../types.ts";
 import { BINARY_FNS, UNARY_FNS } from "./scalar.ts";
 import { forEach3, isDense } from "./strided.ts";
+// ---- [index-ext] begin ----
+import { indexGather, indexPut } from "./index-kernels.ts";
+// ---- [index-ext] end ----
 
 function numel(shape: readonly number[]): number {
   let n = 1;
@@ -108,6 +111,7 @@ export const refBackend: Backend = {
   // ---- [shape-ext] begin ----
   // ---- [shape-ext] end ----
   // ---- [index-ext] begin ----
+  indexGather, indexPut,
   // ---- [index-ext] end ----
   // ---- [linalg-ext] begin ----
   // ---- [linalg-ext] end ----
