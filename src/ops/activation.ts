@@ -209,7 +209,7 @@ export function hardsigmoid(x: Tensor, ...args: (boolean | InplaceOptions)[]): T
 
 /**
  * x · relu6(x + 3) / 6.
- * @example F.hardswish(torch.tensor([-4, 1, 4]))  // tensor([-0.0000,  0.6667,  4.0000])
+ * @example F.hardswish(torch.tensor([-4, 1, 4]))  // tensor([-0.0000, 0.6667, 4.0000])
  */
 export function hardswish(x: Tensor, ...args: (boolean | InplaceOptions)[]): Tensor {
   const { inplace } = readArgs("hardswish", INPLACE_ONLY, 1, args, NOT_INPLACE);

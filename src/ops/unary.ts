@@ -107,10 +107,11 @@ export const UNARY = {
   // d sigmoid x = s (1 - s)
   sigmoid: { kernel: "sigmoid", dtype: "float", extremes: true, node: "SigmoidBackward0", saves: SAVE_OUT, backward: ([g], s) => { const y = s.output(0); return [g.mul(y.mul(y.neg().add(1)))]; } },
   // d log(x / (1 - x)) = 1 / (x (1 - x)); with eps >= 0: 0 outside [eps, 1 - eps] (where the input was clamped)
-  logit: { kernel: "logit", dtype: "float", domain: "prob", node: "LogitBackward0", saves: SAVE_IN, backward: ([g], s, [eps = -1]) => {
+  logit: { kernel: "logit", dtype: "float", domain: "prob", node: "LogitBackward0", saves: SAVE_IN, backward: ([g], s, p) => {
     const x = s.input(0);
-    if (eps < 0) return [g.div(x.mul(x.neg().add(1)))];
-    const inside = x.ge(eps).logicalAnd(x.le(1 - eps));
+    if (p[0] < 0) return [g.div(x.mul(x.neg().add(1)))];
+    const [lo, hi] = p;
+    const inside = x.ge(lo).logicalAnd(x.le(hi));
     const xs = select(inside, x, 0.5); // a safe stand-in outside, where the gradient is 0
     return [g.mul(inside).div(xs.mul(xs.neg().add(1)))];
   } },
@@ -249,11 +250,15 @@ export interface LogitOptions { eps?: number | null }
 /**
  * log(x / (1 - x)), with x first clamped to [eps, 1 - eps] when `eps` is given.
  * @example torch.logit(torch.tensor([0.25, 0.5]))          // tensor([-1.0986,  0.0000])
- * @example torch.logit(torch.tensor([0, 1]), { eps: 1e-6 }) // tensor([-13.8155,  13.8155])
+ * @example torch.logit(torch.tensor([0, 1]), { eps: 1e-6 }) // tensor([-13.8155,  13.8023])
  */
 export function logit(x: Tensor, ...args: (number | null | LogitOptions)[]): Tensor {
   const { eps } = readArgs("logit", { eps: "float?" }, 1, args, { eps: null as number | null });
-  return unary("logit", x, [eps ?? -1]);
+  checkTensorArg("logit", "input", 1, x);
+  if (eps === null || eps < 0) return unary("logit", x, [-1]);
+  // PyTorch computes eps and 1 - eps in the input's precision (float32: 1 - 1e-6 rounds to 0.99999899)
+  const r = x.dtype === "float64" ? (v: number) => v : Math.fround;
+  return unary("logit", x, [r(eps), r(1 - r(eps))]);
 }
 
 export interface RoundOptions { decimals?: number }
@@ -346,6 +351,7 @@ export const UNARY_INFO: OpInfo[] = [
       { args: [T([2, 3], { gen: "prob", grad: true }), 0.2] },
       { args: [T([4], { dtype: "float64", values: [0.0625, 0.5, 0.75, 0.9375], grad: true })], kwargs: { eps: 0.125 } },
       { args: [T([4], { values: [0, 1, -0.5, 1.5] })] },
+      { args: [T([4], { values: [0, 1, 0.5, 1e-7] }), 1e-6] },
     ],
     errors: [{ args: [T([3]), "a"] }],
   }),

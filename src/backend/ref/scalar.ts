@@ -35,9 +35,9 @@ export const UNARY_FNS: Record<UnaryCode, (x: number, p: readonly number[]) => n
   asinh: Math.asinh,
   acosh: Math.acosh,
   atanh: Math.atanh,
-  // [eps]: x clamped to [eps, 1 - eps] first when eps >= 0
-  logit: (x, [eps = -1]) => {
-    const z = eps < 0 ? x : Math.min(Math.max(x, eps), 1 - eps);
+  // [lo, hi]: x clamped to [lo, hi] first when lo >= 0 (lo = eps, hi = 1 - eps in the input's precision)
+  logit: (x, [lo = -1, hi = 1]) => {
+    const z = lo < 0 ? x : Math.min(Math.max(x, lo), hi);
     return Math.log(z / (1 - z));
   },
   erf,
@@ -66,7 +66,7 @@ export const UNARY_FNS: Record<UnaryCode, (x: number, p: readonly number[]) => n
   // [beta, threshold]: x where beta·x > threshold (linear regime), else log(1 + e^{beta·x}) / beta
   softplus: (x, [beta = 1, threshold = 20]) => (x * beta > threshold ? x : softplus(x * beta) / beta),
   hardsigmoid: (x) => (x <= -3 ? 0 : x >= 3 ? 1 : x / 6 + 0.5),
-  hardswish: (x) => (x <= -3 ? 0 : x >= 3 ? x : (x * (x + 3)) / 6),
+  hardswish: (x) => (x <= -3 ? x * 0 : x >= 3 ? x : (x * (x + 3)) / 6),
   logSigmoid: (x) => -softplus(-x),
 };
 
