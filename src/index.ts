@@ -70,6 +70,12 @@ export function resultType(a: TensorLike, b: TensorLike): DType {
 
 // Extension areas: each op-library workstream adds its exports between its own markers.
 // ---- [unary-ext] begin ----
+export const {
+  exp2, expm1, log2, log10, log1p, rsqrt, reciprocal, sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh,
+  erf, erfc, floor, ceil, trunc, frac, isnan, isinf, isfinite, logit, round, nanToNum,
+} = U;
+export type { LogitOptions, RoundOptions, NanToNumOptions } from "./ops/unary.ts";
+export { selu, celu } from "./ops/activation.ts";
 // ---- [unary-ext] end ----
 // ---- [binary-ext] begin ----
 // ---- [binary-ext] end ----

@@ -231,6 +231,73 @@ export class Tensor {
 
   // Extension areas: each op-library workstream adds its methods between its own markers.
   // ---- [unary-ext] begin ----
+  // elementwise math (src/ops/unary.ts)
+  exp2(): Tensor { return U.exp2(this); }
+  expm1(): Tensor { return U.expm1(this); }
+  log2(): Tensor { return U.log2(this); }
+  log10(): Tensor { return U.log10(this); }
+  log1p(): Tensor { return U.log1p(this); }
+  rsqrt(): Tensor { return U.rsqrt(this); }
+  reciprocal(): Tensor { return U.reciprocal(this); }
+  sin(): Tensor { return U.sin(this); }
+  cos(): Tensor { return U.cos(this); }
+  tan(): Tensor { return U.tan(this); }
+  asin(): Tensor { return U.asin(this); }
+  acos(): Tensor { return U.acos(this); }
+  atan(): Tensor { return U.atan(this); }
+  sinh(): Tensor { return U.sinh(this); }
+  cosh(): Tensor { return U.cosh(this); }
+  asinh(): Tensor { return U.asinh(this); }
+  acosh(): Tensor { return U.acosh(this); }
+  atanh(): Tensor { return U.atanh(this); }
+  erf(): Tensor { return U.erf(this); }
+  erfc(): Tensor { return U.erfc(this); }
+  floor(): Tensor { return U.floor(this); }
+  ceil(): Tensor { return U.ceil(this); }
+  trunc(): Tensor { return U.trunc(this); }
+  frac(): Tensor { return U.frac(this); }
+  isnan(): Tensor { return U.isnan(this); }
+  isinf(): Tensor { return U.isinf(this); }
+  isfinite(): Tensor { return U.isfinite(this); }
+  logit(...args: (number | null | U.LogitOptions)[]): Tensor { return U.logit(this, ...args); }
+  round(opts?: U.RoundOptions): Tensor { return U.round(this, opts); }
+  nanToNum(...args: (number | null | U.NanToNumOptions)[]): Tensor { return U.nanToNum(this, ...args); }
+  // in place (PyTorch's `<op>_`)
+  abs_(): this { return U.inplaceOf(this, U.abs); }
+  sign_(): this { return U.inplaceOf(this, U.sign); }
+  exp2_(): this { return U.inplaceOf(this, U.exp2); }
+  expm1_(): this { return U.inplaceOf(this, U.expm1); }
+  log_(): this { return U.inplaceOf(this, U.log); }
+  log2_(): this { return U.inplaceOf(this, U.log2); }
+  log10_(): this { return U.inplaceOf(this, U.log10); }
+  log1p_(): this { return U.inplaceOf(this, U.log1p); }
+  sqrt_(): this { return U.inplaceOf(this, U.sqrt); }
+  rsqrt_(): this { return U.inplaceOf(this, U.rsqrt); }
+  square_(): this { return U.inplaceOf(this, U.square); }
+  reciprocal_(): this { return U.inplaceOf(this, U.reciprocal); }
+  sin_(): this { return U.inplaceOf(this, U.sin); }
+  cos_(): this { return U.inplaceOf(this, U.cos); }
+  tan_(): this { return U.inplaceOf(this, U.tan); }
+  asin_(): this { return U.inplaceOf(this, U.asin); }
+  acos_(): this { return U.inplaceOf(this, U.acos); }
+  atan_(): this { return U.inplaceOf(this, U.atan); }
+  sinh_(): this { return U.inplaceOf(this, U.sinh); }
+  cosh_(): this { return U.inplaceOf(this, U.cosh); }
+  tanh_(): this { return U.inplaceOf(this, U.tanh); }
+  asinh_(): this { return U.inplaceOf(this, U.asinh); }
+  acosh_(): this { return U.inplaceOf(this, U.acosh); }
+  atanh_(): this { return U.inplaceOf(this, U.atanh); }
+  sigmoid_(): this { return U.inplaceOf(this, U.sigmoid); }
+  erf_(): this { return U.inplaceOf(this, U.erf); }
+  erfc_(): this { return U.inplaceOf(this, U.erfc); }
+  floor_(): this { return U.inplaceOf(this, U.floor); }
+  ceil_(): this { return U.inplaceOf(this, U.ceil); }
+  trunc_(): this { return U.inplaceOf(this, U.trunc); }
+  frac_(): this { return U.inplaceOf(this, U.frac); }
+  relu_(): this { return U.inplaceOf(this, U.relu); }
+  logit_(...args: (number | null | U.LogitOptions)[]): this { return U.inplaceOf(this, (x) => U.logit(x, ...args)); }
+  round_(opts?: U.RoundOptions): this { return U.inplaceOf(this, (x) => U.round(x, opts)); }
+  nanToNum_(...args: (number | null | U.NanToNumOptions)[]): this { return U.inplaceOf(this, (x) => U.nanToNum(x, ...args)); }
   // ---- [unary-ext] end ----
   // ---- [binary-ext] begin ----
   // ---- [binary-ext] end ----

@@ -9,8 +9,13 @@ export interface View {
   readonly offset: number;
 }
 
-/** Elementwise one-input kernels. */
-export type UnaryCode = "neg" | "abs" | "sign" | "exp" | "log" | "sqrt" | "tanh" | "sigmoid" | "relu" | "logicalNot";
+/** Elementwise one-input kernels; some read numeric parameters (listed in ref/scalar.ts beside each). */
+export type UnaryCode =
+  | "neg" | "abs" | "sign" | "exp" | "log" | "sqrt" | "tanh" | "sigmoid" | "relu" | "logicalNot"
+  | "exp2" | "expm1" | "log2" | "log10" | "log1p" | "rsqrt" | "reciprocal"
+  | "sin" | "cos" | "tan" | "asin" | "acos" | "atan" | "sinh" | "cosh" | "asinh" | "acosh" | "atanh"
+  | "logit" | "erf" | "erfc" | "floor" | "ceil" | "round" | "trunc" | "frac" | "nanToNum" | "isnan" | "isinf" | "isfinite"
+  | "hardtanh" | "leakyRelu" | "elu" | "gelu" | "silu" | "mish" | "softplus" | "hardsigmoid" | "hardswish" | "logSigmoid";
 
 /** Elementwise two-input kernels (the inputs arrive already broadcast to the output shape). */
 export type BinaryCode =
@@ -27,7 +32,8 @@ export interface Backend {
   copy(src: View, dst: View): void;
   /** Writes one value to every element of `dst`. */
   fill(dst: View, value: number): void;
-  unary(op: UnaryCode, x: View, out: View): void;
+  /** `params`: the op's numeric parameters (e.g. leakyRelu's slope), in the order ref/scalar.ts reads them. */
+  unary(op: UnaryCode, x: View, out: View, params?: readonly number[]): void;
   binary(op: BinaryCode, a: View, b: View, out: View): void;
   reduce(op: ReduceCode, x: View, out: View): void;
   /** Batched matrix product: a [B, M, K], b [B, K, N] -> out [B, M, N]. */

@@ -11,6 +11,8 @@ export const tanh = (x: Tensor): Tensor => U.tanh(x);
 
 // Extension areas: each op-library workstream adds its functions between its own markers.
 // ---- [unary-ext] begin ----
+export { relu6, leakyRelu, elu, selu, celu, gelu, silu, mish, softplus, softsign, hardtanh, hardsigmoid, hardswish, logsigmoid } from "../ops/activation.ts";
+export type { InplaceOptions, LeakyReluOptions, EluOptions, HardtanhOptions, GeluOptions, SoftplusOptions } from "../ops/activation.ts";
 // ---- [unary-ext] end ----
 // ---- [binary-ext] begin ----
 // ---- [binary-ext] end ----

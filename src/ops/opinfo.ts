@@ -2,7 +2,7 @@
 import type { DType } from "../dtype.ts";
 
 /** How sample values are generated (deterministically, by tools/dump-samples.ts). */
-export type ValueGen = "any" | "pos" | "int" | "bool" | "ties";
+export type ValueGen = "any" | "pos" | "int" | "bool" | "ties" | "unit" | "gt1" | "prob" | "odd16";
 
 /** A tensor argument of a sample: shape, dtype, values (explicit or generated), grad, layout. */
 export interface TensorSpec {

@@ -10,6 +10,7 @@ import { INPLACE_INFO } from "./inplace.ts";
 import { CREATION_INFO } from "./creation.ts";
 // Extension areas (imports): each workstream imports its new families between its own markers.
 // ---- [unary-ext] begin ----
+import { ACTIVATION_INFO } from "./activation.ts";
 // ---- [unary-ext] end ----
 // ---- [binary-ext] begin ----
 // ---- [binary-ext] end ----
@@ -34,6 +35,7 @@ export function opFamilies(): Record<string, OpInfo[]> {
     linalg: LINALG_INFO, indexing: INDEX_INFO, inplace: INPLACE_INFO, creation: CREATION_INFO,
     // Extension areas: each op-library workstream registers its new families between its own markers.
     // ---- [unary-ext] begin ----
+    activation: ACTIVATION_INFO,
     // ---- [unary-ext] end ----
     // ---- [binary-ext] begin ----
     // ---- [binary-ext] end ----

@@ -35,6 +35,14 @@ const GENS: Record<ValueGen, (r: () => number) => number> = {
   int: (r) => Math.floor(r() * 11) - 5,
   bool: (r) => (r() < 0.5 ? 0 : 1),
   ties: (r) => Math.floor(r() * 5) - 2,
+  // inside (-1, 1), away from the ends (asin, atanh ...): multiples of 1/16 in [-7/8, 7/8]
+  unit: (r) => (Math.floor(r() * 29) - 14) / 16,
+  // above 1 (acosh): 1 + k/16, k in 1..32
+  gt1: (r) => 1 + (1 + Math.floor(r() * 32)) / 16,
+  // probabilities in (0, 1) (logit): k/16, k in 1..15
+  prob: (r) => (1 + Math.floor(r() * 15)) / 16,
+  // odd multiples of 1/16: never integers nor halves (floor, round ... have no kink nearby)
+  odd16: (r) => { const k = 2 * Math.floor(r() * 20) + 1; return (r() < 0.5 ? -k : k) / 16; },
 };
 
 function isSpec(a: SampleArg): a is TensorSpec {
@@ -135,7 +143,8 @@ export function callOp(info: OpInfo, args: unknown[], kwargs: Record<string, unk
     if (typeof fn !== "function") throw new Error(`Tensor has no method ${info.name}`);
     return (fn as (...a: unknown[]) => unknown).apply(self, rest);
   }
-  const fn = (torch as unknown as Record<string, unknown>)[info.name];
+  // a dotted name ("nn.functional.leakyRelu") walks torch's namespaces
+  const fn = info.name.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], torch);
   if (typeof fn !== "function") throw new Error(`torch has no function ${info.name}`);
   return (fn as (...a: unknown[]) => unknown)(...all);
 }

@@ -17,8 +17,9 @@ function sameDense(x: View, out: View): boolean {
   return isDense(x) && isDense(out) && x.strides.every((s, i) => s === out.strides[i] || x.shape[i] === 1);
 }
 
-function unary(op: UnaryCode, x: View, out: View): void {
-  const f = UNARY_FNS[op];
+function unary(op: UnaryCode, x: View, out: View, params: readonly number[] = []): void {
+  const f0 = UNARY_FNS[op];
+  const f = (v: number): number => f0(v, params);
   const xd = x.data, od = out.data;
   if (sameDense(x, out)) {
     const n = numel(out.shape), xo = x.offset, oo = out.offset;

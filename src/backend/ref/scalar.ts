@@ -1,7 +1,12 @@
 // Scalar functions of the ref backend: the math of every elementwise kernel, one JS number at a time.
 import type { BinaryCode, UnaryCode } from "../types.ts";
+import { erf, erfc, roundHalfEven, sigmoid, softplus } from "./special.ts";
 
-export const UNARY_FNS: Record<UnaryCode, (x: number) => number> = {
+const SQRT_HALF = Math.SQRT1_2;
+const SQRT_2_OVER_PI = 0.7978845608028654;
+
+/** One unary kernel: `p` holds the op's numeric parameters (named in the comment beside each). */
+export const UNARY_FNS: Record<UnaryCode, (x: number, p: readonly number[]) => number> = {
   neg: (x) => -x,
   abs: Math.abs,
   sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN),
@@ -9,9 +14,60 @@ export const UNARY_FNS: Record<UnaryCode, (x: number) => number> = {
   log: Math.log,
   sqrt: Math.sqrt,
   tanh: Math.tanh,
-  sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+  sigmoid,
   relu: (x) => (x > 0 ? x : x === 0 || x < 0 ? 0 : x),
   logicalNot: (x) => (x === 0 ? 1 : 0),
+  exp2: (x) => 2 ** x,
+  expm1: Math.expm1,
+  log2: Math.log2,
+  log10: Math.log10,
+  log1p: Math.log1p,
+  rsqrt: (x) => 1 / Math.sqrt(x),
+  reciprocal: (x) => 1 / x,
+  sin: Math.sin,
+  cos: Math.cos,
+  tan: Math.tan,
+  asin: Math.asin,
+  acos: Math.acos,
+  atan: Math.atan,
+  sinh: Math.sinh,
+  cosh: Math.cosh,
+  asinh: Math.asinh,
+  acosh: Math.acosh,
+  atanh: Math.atanh,
+  // [lo, hi]: x clamped to [lo, hi] first when lo >= 0 (lo = eps, hi = 1 - eps in the input's precision)
+  logit: (x, [lo = -1, hi = 1]) => {
+    const z = lo < 0 ? x : Math.min(Math.max(x, lo), hi);
+    return Math.log(z / (1 - z));
+  },
+  erf,
+  erfc,
+  floor: Math.floor,
+  ceil: Math.ceil,
+  // [decimals]: round(x · 10^d) / 10^d, halves to even
+  round: (x, [d = 0]) => (d === 0 ? roundHalfEven(x) : d > 0 ? roundHalfEven(x * 10 ** d) / 10 ** d : roundHalfEven(x / 10 ** -d) * 10 ** -d),
+  trunc: Math.trunc,
+  frac: (x) => x - Math.trunc(x),
+  // [nan, posinf, neginf]: the replacements
+  nanToNum: (x, [nan = 0, posinf = Infinity, neginf = -Infinity]) => (x !== x ? nan : x === Infinity ? posinf : x === -Infinity ? neginf : x),
+  isnan: (x) => (x !== x ? 1 : 0),
+  isinf: (x) => (x === Infinity || x === -Infinity ? 1 : 0),
+  isfinite: (x) => (Number.isFinite(x) ? 1 : 0),
+  // [min, max]: NaN passes through
+  hardtanh: (x, [lo = -1, hi = 1]) => (x < lo ? lo : x > hi ? hi : x),
+  // [negativeSlope]
+  leakyRelu: (x, [s = 0.01]) => (x > 0 ? x : x * s),
+  // [alpha, scale, inputScale]: scale · (x > 0 ? x : alpha (e^{x·inputScale} - 1))
+  elu: (x, [alpha = 1, scale = 1, inputScale = 1]) => (x > 0 ? x * scale : x <= 0 ? scale * alpha * Math.expm1(x * inputScale) : x),
+  // [tanh]: 1 for the tanh approximation, else x Φ(x) = x/2 · erfc(-x/√2)
+  gelu: (x, [tanh = 0]) => (tanh ? 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))) : 0.5 * x * erfc(-x * SQRT_HALF)),
+  silu: (x) => x * sigmoid(x),
+  mish: (x) => x * Math.tanh(softplus(x)),
+  // [beta, threshold]: x where beta·x > threshold (linear regime), else log(1 + e^{beta·x}) / beta
+  softplus: (x, [beta = 1, threshold = 20]) => (x * beta > threshold ? x : softplus(x * beta) / beta),
+  hardsigmoid: (x) => (x <= -3 ? 0 : x >= 3 ? 1 : x / 6 + 0.5),
+  hardswish: (x) => (x <= -3 ? x * 0 : x >= 3 ? x : (x * (x + 3)) / 6),
+  logSigmoid: (x) => -softplus(-x),
 };
 
 export const BINARY_FNS: Record<BinaryCode, (a: number, b: number) => number> = {
