@@ -82,4 +82,6 @@ export function resultType(a: TensorLike, b: TensorLike): DType {
 // ---- [linalg-ext] begin ----
 // ---- [linalg-ext] end ----
 // ---- [random-ext] begin ----
+export { randperm, bernoulli, multinomial, normal, randLike, randnLike, randintLike, seed, initialSeed, getRngState, setRngState } from "./ops/random-ops.ts";
+export type { GeneratorOptions, MultinomialOptions, NormalOptions } from "./ops/random-ops.ts";
 // ---- [random-ext] end ----
