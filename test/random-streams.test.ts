@@ -24,6 +24,7 @@ export function replay(c: Call, generator: torch.Generator | undefined): Tensor 
     case "randint": return torch.randint(kw.low as number, kw.high as number, size, { dtype, ...g });
     case "randperm": return torch.randperm(kw.n as number, { dtype, ...g });
     case "normal_": return torch.empty(size, { dtype }).normal_(kw.mean as number, kw.std as number, g);
+    case "normal_T": return torch.empty(size, { dtype }).t().normal_(kw.mean as number, kw.std as number, g).t();
     case "uniform_": return torch.empty(size, { dtype }).uniform_(kw.from as number, kw.to as number, g);
     case "random_": {
       const x = torch.empty(size, { dtype });
@@ -73,7 +74,7 @@ for (const c of fx.cases) {
     c.calls.forEach((call, k) => {
       const got = replay(call, generator);
       const want = c.out[k];
-      const normalDouble = ["randn", "normal_", "normal"].includes(call.fn);
+      const normalDouble = ["randn", "normal_", "normal_T", "normal"].includes(call.fn);
       if (!normalDouble) {
         assert.deepEqual(got.tolist(), want, `${call.fn} ${JSON.stringify(call.kw)}`);
         return;
@@ -87,7 +88,7 @@ for (const c of fx.cases) {
         if (x === w[i]) return;
         normalMismatches.count++;
         if (process.env.RANDOM_DEBUG) console.log("MISMATCH", call.fn, got.dtype, g.length, i);
-        const small = g.length < 16 || call.fn === "normal";
+        const small = g.length < 16 || call.fn === "normal" || call.fn === "normal_T";
         assert.ok(double || small, `float32 ${call.fn} must be exact: element ${i} ${x} vs ${w[i]}`);
         // ulps of the value before `+ mean` (adding a mean can cancel most of its digits)
         const scale = Math.max(Math.abs(x), Math.abs(w[i])) + Math.max(0, ...flat(call.kw.mean ?? 0).map(Math.abs));
@@ -101,4 +102,68 @@ test("libm last-bit differences stay rare", () => {
   console.log(`normal values differing in the last bits: ${normalMismatches.count} of ${normalMismatches.total}`);
   assert.ok(normalMismatches.total > 10000);
   assert.ok(normalMismatches.count <= normalMismatches.total / 12, `${normalMismatches.count} of ${normalMismatches.total}`);
+});
+
+const ERROR_CALLS: Record<string, () => unknown> = {
+  "randperm bool": () => torch.randperm(5, { dtype: "bool" }),
+  "randperm float32 too large": () => torch.randperm(2 ** 24 + 2, { dtype: "float32" }),
+  "randperm negative": () => torch.randperm(-1),
+  "multinomial too many": () => torch.multinomial(torch.tensor([0.5, 0.5]), 3),
+  "multinomial negative": () => torch.multinomial(torch.tensor([-0.5, 0.5]), 1),
+  "multinomial negative replacement": () => torch.multinomial(torch.tensor([-0.5, 0.5]), 3, true),
+  "multinomial zero sum": () => torch.multinomial(torch.tensor([0, 0], { dtype: "float32" }), 3, true),
+  "multinomial 0-d": () => torch.multinomial(torch.tensor(1.0), 1),
+  "multinomial int": () => torch.multinomial(torch.tensor([1, 2], { dtype: "int64" }), 1),
+  "multinomial no samples": () => torch.multinomial(torch.tensor([1, 2], { dtype: "float32" }), 0),
+  "normal_ int": () => torch.empty([3], { dtype: "int64" }).normal_(),
+  "normal_ negative std": () => torch.empty(3).normal_(0, -1),
+  "uniform_ int": () => torch.empty([3], { dtype: "int64" }).uniform_(),
+  "uniform_ reversed": () => torch.empty(3).uniform_(2, 1),
+  "bernoulli bad p tensor": () => torch.bernoulli(torch.tensor([1.5])),
+  "bernoulli_ bad p": () => torch.empty(3).bernoulli_(1.5),
+  "random_ reversed": () => torch.empty(3).random_(5, 2),
+  "randint reversed": () => torch.randint(5, 2, [3]),
+  "normal negative std tensor": () => torch.normal(torch.zeros(2), torch.tensor([-1, 1], { dtype: "float32" })),
+  "normal negative std": () => torch.normal(torch.zeros(2), -1),
+};
+
+for (const e of (fx as unknown as { errors: { name: string; type: string; message: string }[] }).errors) {
+  test(`error: ${e.name}`, () => {
+    assert.throws(ERROR_CALLS[e.name], (err: Error) => err.constructor.name === e.type && err.message === e.message);
+  });
+}
+
+test("generator state bytes round-trip with PyTorch's get_rng_state", () => {
+  const st = (fx as unknown as { state: { bytes: number[]; after: number[] } }).state;
+  torch.manualSeed(42);
+  torch.rand(5);
+  torch.randn(3, { dtype: "float64" });
+  assert.deepEqual(Array.from(torch.getRngState()), st.bytes);
+  torch.manualSeed(0);
+  torch.setRngState(st.bytes);
+  assert.deepEqual(torch.rand(4).tolist(), st.after);
+  assert.equal(torch.initialSeed(), 42);
+});
+
+test("seed() reseeds non-deterministically and initialSeed reports it", () => {
+  const s = torch.seed();
+  assert.ok(Number.isSafeInteger(s) && s >= 0);
+  assert.equal(torch.initialSeed(), s);
+  const a = torch.rand(3).tolist();
+  torch.manualSeed(s);
+  assert.deepEqual(torch.rand(3).tolist(), a);
+  torch.manualSeed(2 ** 40 + 5);
+  assert.equal(torch.initialSeed(), 2 ** 40 + 5);
+});
+
+test("*Like factories take the input's shape and dtype", () => {
+  const x = torch.zeros([2, 3], { dtype: "float64" });
+  torch.manualSeed(1);
+  const a = torch.randnLike(x);
+  torch.manualSeed(1);
+  assert.deepEqual(a.tolist(), torch.randn([2, 3], { dtype: "float64" }).tolist());
+  assert.deepEqual(torch.randLike(x).shape, [2, 3]);
+  const r = torch.randintLike(x, 3, 7);
+  assert.equal(r.dtype, "float64");
+  assert.ok((r.flatten().tolist() as number[]).every((v) => v >= 3 && v < 7));
 });

@@ -28,6 +28,8 @@ def run(call):
         return torch.randperm(kw["n"], dtype=dt or torch.int64, **opt)
     if fn == "normal_":
         return torch.empty(kw["size"], dtype=dt).normal_(kw["mean"], kw["std"], **opt)
+    if fn == "normal_T":  # a transposed (non-contiguous) output: the serial kernel, in memory order
+        return torch.empty(kw["size"], dtype=dt).t().normal_(kw["mean"], kw["std"], **opt).t()
     if fn == "uniform_":
         return torch.empty(kw["size"], dtype=dt).uniform_(kw["from"], kw["to"], **opt)
     if fn == "random_":
@@ -53,6 +55,30 @@ def run(call):
     raise ValueError(fn)
 
 
+ERRORS = [
+    ("randperm bool", lambda: torch.randperm(5, dtype=torch.bool)),
+    ("randperm float32 too large", lambda: torch.randperm(2**24 + 2, dtype=torch.float32)),
+    ("randperm negative", lambda: torch.randperm(-1)),
+    ("multinomial too many", lambda: torch.multinomial(torch.tensor([0.5, 0.5]), 3)),
+    ("multinomial negative", lambda: torch.multinomial(torch.tensor([-0.5, 0.5]), 1)),
+    ("multinomial negative replacement", lambda: torch.multinomial(torch.tensor([-0.5, 0.5]), 3, True)),
+    ("multinomial zero sum", lambda: torch.multinomial(torch.tensor([0.0, 0.0]), 3, True)),
+    ("multinomial 0-d", lambda: torch.multinomial(torch.tensor(1.0), 1)),
+    ("multinomial int", lambda: torch.multinomial(torch.tensor([1, 2]), 1)),
+    ("multinomial no samples", lambda: torch.multinomial(torch.tensor([1.0, 2.0]), 0)),
+    ("normal_ int", lambda: torch.empty(3, dtype=torch.int64).normal_()),
+    ("normal_ negative std", lambda: torch.empty(3).normal_(0, -1)),
+    ("uniform_ int", lambda: torch.empty(3, dtype=torch.int64).uniform_()),
+    ("uniform_ reversed", lambda: torch.empty(3).uniform_(2, 1)),
+    ("bernoulli bad p tensor", lambda: torch.bernoulli(torch.tensor([1.5]))),
+    ("bernoulli_ bad p", lambda: torch.empty(3).bernoulli_(1.5)),
+    ("random_ reversed", lambda: torch.empty(3).random_(5, 2)),
+    ("randint reversed", lambda: torch.randint(5, 2, [3])),
+    ("normal negative std tensor", lambda: torch.normal(torch.zeros(2), torch.tensor([-1.0, 1.0]))),
+    ("normal negative std", lambda: torch.normal(torch.zeros(2), -1.0)),
+]
+
+
 def case(name, calls, seed, gen=False):
     g = torch.Generator().manual_seed(seed) if gen else None
     if not gen:
@@ -71,6 +97,8 @@ def main():
                 cases.append(case(f"rand {n} {dtype} s{seed}", [{"fn": "rand", "kw": {"size": [n], "dtype": dtype}}], seed))
             for n in [1, 7, 15, 16, 17, 33, 100, 1000]:
                 cases.append(case(f"randn {n} {dtype} s{seed}", [{"fn": "randn", "kw": {"size": [n], "dtype": dtype}}], seed))
+            kw = {"size": [4, 5], "dtype": dtype, "mean": 1.0, "std": 2.0}
+            cases.append(case(f"normal_ transposed {dtype} s{seed}", [{"fn": "normal_T", "kw": kw}], seed))
             for n in [7, 16, 33, 100]:
                 kw = {"size": [n], "dtype": dtype, "mean": 2.5, "std": 3.25}
                 cases.append(case(f"normal_ {n} {dtype} s{seed}", [{"fn": "normal_", "kw": kw}], seed))
@@ -106,8 +134,21 @@ def main():
                {"fn": "randperm", "kw": {"n": 6}}, {"fn": "normal_", "kw": {"size": [5], "mean": 0.0, "std": 1.0}}]
         cases.append(case(f"sequence s{seed}", seq, seed))
         cases.append(case(f"generator sequence s{seed}", seq, seed, gen=True))
+    errors = []
+    for label, fn in ERRORS:
+        try:
+            fn()
+            raise AssertionError(f"{label} did not raise")
+        except RuntimeError as e:
+            errors.append({"name": label, "type": type(e).__name__, "message": str(e)})
+    # generator state bytes after a few draws (one cached double normal pending)
+    torch.manual_seed(42)
+    torch.rand(5)
+    torch.randn(3, dtype=torch.float64)
+    state = torch.get_rng_state().tolist()
+    after = torch.rand(4).tolist()
     path = pathlib.Path(__file__).resolve().parent.parent / "test" / "fixtures" / "random.json"
-    path.write_text(json.dumps({"torch": torch.__version__, "cases": cases}))
+    path.write_text(json.dumps({"torch": torch.__version__, "cases": cases, "errors": errors, "state": {"bytes": state, "after": after}}))
     print(f"wrote {len(cases)} cases to {path}")
 
 

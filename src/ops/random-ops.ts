@@ -34,15 +34,35 @@ function positional<O extends object>(args: readonly unknown[]): [unknown[], O] 
 }
 
 /**
- * Fills `self` in place with values a kernel writes into a fresh contiguous buffer. `contiguous`
- * tells the kernel whether PyTorch would see a contiguous output (its vectorised paths need one).
+ * Fills `self` in place with values a kernel writes into a fresh buffer. `contiguous` tells the
+ * kernel whether PyTorch would see a contiguous output (its vectorised paths need one); otherwise
+ * PyTorch's TensorIterator visits the elements in memory order, so the k-th draw goes to the
+ * element with the k-th smallest storage offset.
  */
 function sampleInto<T extends Tensor>(self: T, kernel: (data: StorageArray, contiguous: boolean) => void): T {
   return applyInplace(self, [], () => {
     const r = emptyTensor(self.shape, self.dtype);
-    kernel(r._storage.data, self.isContiguous());
+    const contiguous = self.isContiguous();
+    if (contiguous) {
+      kernel(r._storage.data, true);
+      return r;
+    }
+    const draws = emptyTensor([r.numel()], self.dtype)._storage.data;
+    kernel(draws, false);
+    memoryOrder(self).forEach((logical, k) => { r._storage.data[logical] = draws[k]; });
     return r;
   });
+}
+
+/** Row-major element indices of `t`, sorted by storage offset (ties keep row-major order). */
+function memoryOrder(t: Tensor): number[] {
+  const offsets: number[] = [];
+  const walk = (dim: number, off: number): void => {
+    if (dim === t.dim()) { offsets.push(off); return; }
+    for (let i = 0; i < t.shape[dim]; i++) walk(dim + 1, off + i * t._strides[dim]);
+  };
+  walk(0, 0);
+  return offsets.map((_, i) => i).sort((a, b) => offsets[a] - offsets[b] || a - b);
 }
 
 /**
@@ -54,8 +74,8 @@ export function randperm(n: number, options: RandomOptions = {}): Tensor {
   if (!Number.isInteger(n)) throw new TypeError(`randperm(): argument 'n' must be int, not ${typeof n}`);
   if (n < 0) throw new RuntimeError(`Trying to create tensor with negative dimension ${n}: [${n}]`);
   const dtype = dtypeOption(options.dtype, "int64");
-  const limit = { float32: 2 ** 24, float64: 2 ** 53, int32: 2 ** 31, int64: 2 ** 53, bool: 0 }[dtype];
-  if (dtype === "bool" || n > limit + 1) throw new RuntimeError(`n cannot be greater than 2^24+1 for Float type.`.replace("2^24+1 for Float", dtype === "bool" ? "1 for Bool" : `${limit === 2 ** 24 ? "2^24+1" : limit + 1} for ${typeName(dtype)}`));
+  if (dtype === "bool") throw new RuntimeError(`"randperm" not implemented for 'Bool'`);
+  if (dtype === "float32" && n > 2 ** 24 + 1) throw new RuntimeError("n cannot be greater than 2^24+1 for Float type.");
   const t = emptyTensor([n], dtype);
   const d = t._storage.data;
   const g = genOf(options);
@@ -83,7 +103,7 @@ function bernoulliTensorKernel(out: StorageArray, probs: Tensor, g: Generator): 
   const double = probs.dtype === "float64";
   for (let i = 0; i < out.length; i++) {
     const pi = p[i];
-    if (!(pi >= 0 && pi <= 1)) throw new RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this message be improved?  If so, please report an enhancement request to PyTorch.)");
+    if (!(pi >= 0 && pi <= 1)) throw new RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.)");
     out[i] = g.uniform(double) < pi ? 1 : 0;
   }
 }
