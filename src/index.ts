@@ -94,4 +94,6 @@ export { einsum } from "./ops/einsum.ts";
 export * as linalg from "./linalg/index.ts";
 // ---- [linalg-ext] end ----
 // ---- [random-ext] begin ----
+export { randperm, bernoulli, multinomial, normal, randLike, randnLike, randintLike, seed, initialSeed, getRngState, setRngState } from "./ops/random-ops.ts";
+export type { GeneratorOptions, MultinomialOptions, NormalOptions } from "./ops/random-ops.ts";
 // ---- [random-ext] end ----

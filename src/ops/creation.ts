@@ -4,7 +4,7 @@ import { RuntimeError, ValueError } from "../errors.ts";
 import { contiguousStrides, parseSize, type Shape } from "../shape.ts";
 import { Storage } from "../storage.ts";
 import { Tensor } from "../tensor.ts";
-import { defaultGenerator, fillNormal, type Generator } from "../random.ts";
+import { defaultGenerator, fillNormal, fillRandomFromTo, type Generator } from "../random.ts";
 import { dtypeOption, emptyTensor, isOptions, isTensor } from "./core.ts";
 import type { OpInfo } from "./opinfo.ts";
 
@@ -192,6 +192,9 @@ export function eye(n: number, m?: number | FactoryOptions, options: FactoryOpti
   return t;
 }
 
+/** Applies the factory options (requiresGrad, device) to a freshly made random tensor. */
+export const finishRandom = (t: Tensor, o: FactoryOptions): Tensor => finish(t, o);
+
 function randomTensor(args: readonly unknown[], fill: (data: StorageArray, gen: Generator, double: boolean) => void, name: string): Tensor {
   const [shape, o] = sizeAndOptions<RandomOptions>(args);
   const dtype = dtypeOption(o.dtype, "float32");
@@ -229,12 +232,9 @@ export function randint(...args: (number | readonly number[] | RandomOptions)[])
   if (!Array.isArray(size)) throw new TypeError("randint(): size must be an array of integers, e.g. randint(0, 10, [3])");
   const [low, high] = pos.length === 3 ? [pos[0] as number, pos[1] as number] : [0, pos[0] as number];
   if (low >= high) throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
-  const range = high - low;
   const dtype = dtypeOption(o.dtype, "int64");
   const t = emptyTensor(parseSize([size]), dtype);
-  const g = o.generator ?? defaultGenerator;
-  const d = t._storage.data;
-  for (let i = 0; i < d.length; i++) d[i] = low + (range >= 2 ** 32 ? g.random53() % range : g.random() % range);
+  fillRandomFromTo(t._storage.data, o.generator ?? defaultGenerator, low, high);
   return finish(t, o);
 }
 
