@@ -12,6 +12,7 @@ import * as M from "./ops/movement.ts";
 import * as L from "./ops/linalg.ts";
 import * as I from "./ops/inplace.ts";
 import * as X from "./ops/indexing.ts";
+import * as RND from "./ops/random-ops.ts";
 import * as A from "./autograd/tensor-autograd.ts";
 import { isInferenceModeEnabled } from "./autograd/grad-mode.ts";
 import { contiguousData, type TensorLike } from "./ops/core.ts";
@@ -322,20 +323,18 @@ export class Tensor {
   cross(other: Tensor, dim?: number | null | { dim?: number | null }): Tensor { return L.cross(this, other, dim); }
   // ---- [linalg-ext] end ----
   // ---- [random-ext] begin ----
-  /** The random-ext ops; src/ops/random-ops.ts installs them when it loads (this file has no import marker). */
-  static _random: import("./ops/random-ops.ts").RandomMethods;
   /** @example torch.empty(3).normal_(0, 2) */
-  normal_(...args: import("./ops/random-ops.ts").RandomArgs<"normal_">): this { return Tensor._random.normal_(this, ...args); }
+  normal_(...args: RND.RandomArgs<"normal_">): this { return RND.normal_(this, ...args); }
   /** @example torch.empty(3).uniform_(-1, 1) */
-  uniform_(...args: import("./ops/random-ops.ts").RandomArgs<"uniform_">): this { return Tensor._random.uniform_(this, ...args); }
+  uniform_(...args: RND.RandomArgs<"uniform_">): this { return RND.uniform_(this, ...args); }
   /** @example torch.zeros(4).random_(0, 10) */
-  random_(...args: import("./ops/random-ops.ts").RandomArgs<"random_">): this { return Tensor._random.random_(this, ...args); }
+  random_(...args: RND.RandomArgs<"random_">): this { return RND.random_(this, ...args); }
   /** @example torch.empty(4).bernoulli_(0.3) */
-  bernoulli_(...args: import("./ops/random-ops.ts").RandomArgs<"bernoulli_">): this { return Tensor._random.bernoulli_(this, ...args); }
+  bernoulli_(...args: RND.RandomArgs<"bernoulli_">): this { return RND.bernoulli_(this, ...args); }
   /** @example torch.full([4], 0.5).bernoulli() */
-  bernoulli(...args: import("./ops/random-ops.ts").RandomArgs<"bernoulli">): Tensor { return Tensor._random.bernoulli(this, ...args); }
+  bernoulli(...args: RND.RandomArgs<"bernoulli">): Tensor { return RND.bernoulli(this, ...args); }
   /** @example torch.tensor([0.2, 0.8]).multinomial(3, true) */
-  multinomial(...args: import("./ops/random-ops.ts").RandomArgs<"multinomial">): Tensor { return Tensor._random.multinomial(this, ...args); }
+  multinomial(...args: RND.RandomArgs<"multinomial">): Tensor { return RND.multinomial(this, ...args); }
   // ---- [random-ext] end ----
 }
 

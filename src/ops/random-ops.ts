@@ -368,7 +368,7 @@ export const setRngState = (state: Uint8Array | readonly number[]): void => {
   defaultGenerator.setState(state);
 };
 
-/** The Tensor methods of this family (installed on Tensor below: tensor.ts cannot import this file). */
+/** The Tensor methods of this family (delegated to from tensor.ts). */
 export interface RandomMethods {
   normal_: typeof normal_;
   uniform_: typeof uniform_;
@@ -381,4 +381,3 @@ export interface RandomMethods {
 /** A method's arguments after `self`. */
 export type RandomArgs<K extends keyof RandomMethods> = Parameters<RandomMethods[K]> extends [Tensor, ...infer A] ? A : never;
 
-Tensor._random = { normal_, uniform_, random_, bernoulli_, bernoulli, multinomial };
