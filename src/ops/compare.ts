@@ -5,6 +5,7 @@ import { noGrad } from "../autograd/grad-mode.ts";
 import { shapeEquals } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import { checkTensorArg, splitOptions } from "./core.ts";
+import { T, type OpInfo, type OpSample } from "./opinfo.ts";
 
 /** isclose / allclose tolerances (PyTorch's keyword names, camelCased). */
 export interface CloseOptions {
@@ -78,3 +79,49 @@ export function equal(a: Tensor, b: Tensor): boolean {
   if (!shapeEquals(a.shape, b.shape)) return false;
   return Boolean(noGrad(() => a.eq(b).all().item()));
 }
+
+// ---- samples ------------------------------------------------------------------------------------
+const v = (shape: number[], values: readonly (number | string)[], dtype?: "float64" | "int64" | "int32" | "bool") => T(shape, { values, ...(dtype ? { dtype } : {}) });
+const NEAR_A = [1, 1.00001, "nan", "inf", "inf", 1e-9, 100, -0.5];
+const NEAR_B = [1, 1, "nan", "inf", "-inf", 0, 100.001, -0.5001];
+
+const closeSamples: OpSample[] = [
+  { args: [v([8], NEAR_A), v([8], NEAR_B)] },
+  { args: [v([8], NEAR_A), v([8], NEAR_B)], kwargs: { equalNan: true } },
+  { args: [v([8], NEAR_A, "float64"), v([8], NEAR_B, "float64"), 1e-3, 1e-6] },
+  { args: [v([8], NEAR_A), v([8], NEAR_B)], kwargs: { rtol: 0, atol: 0 } },
+  { args: [v([2, 1], [1, 2]), v([3], [1, 2.00001, 3])] },
+  { args: [v([4], [100, 5, -3, 0], "int64"), v([4], [101, 5, -2, 0], "int64")], kwargs: { rtol: 0.02 } },
+  { args: [v([3], [1, 0, 1], "bool"), v([3], [1, 1, 0], "bool")] },
+  { args: [T([3, 2], { layout: "T" }), T([3, 2], { layout: "T" })] },
+];
+const closeErrors: OpSample[] = [
+  { args: [T([3], { dtype: "int64" }), T([3])] },
+  { args: [T([3]), T([3], { dtype: "float64" })] },
+  { args: [T([3]), T([3])], kwargs: { rtol: -0.5 } },
+  { args: [T([3]), T([3])], kwargs: { atol: -1e-5 } },
+  { args: [T([3]), T([2])] },
+];
+
+/** Samples of isclose, allclose and equal. */
+export const COMPARE_INFO: OpInfo[] = [
+  { name: "isclose", noGrad: true, samples: closeSamples, errors: closeErrors },
+  {
+    name: "allclose", noGrad: true,
+    samples: [...closeSamples, { args: [v([3], [1, 2, 3]), v([3], [1, 2, 3.00001])] }, { args: [v([2], [1, "nan"]), v([2], [1, "nan"])], kwargs: { equalNan: true } }],
+    errors: closeErrors,
+  },
+  {
+    name: "equal", noGrad: true,
+    samples: [
+      { args: [v([3], [1, 2, 3]), v([3], [1, 2, 3])] },
+      { args: [v([3], [1, 2, 3]), v([3], [1, 2, 4])] },
+      { args: [v([3], [1, 2, 3]), v([1, 3], [1, 2, 3])] },
+      { args: [v([2], [1, "nan"]), v([2], [1, "nan"])] },
+      { args: [v([2], [1, 2], "int64"), v([2], [1, 2])] },
+      { args: [T([3, 2], { layout: "T" }), T([3, 2], { layout: "T" })] },
+      { args: [v([2], ["-0", 0]), v([2], [0, "-0"])] },
+    ],
+    errors: [{ args: [T([3]), 1] }, { args: [2, T([3])] }],
+  },
+];

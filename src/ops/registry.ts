@@ -12,6 +12,8 @@ import { CREATION_INFO } from "./creation.ts";
 // ---- [unary-ext] begin ----
 // ---- [unary-ext] end ----
 // ---- [binary-ext] begin ----
+import { TERNARY_INFO } from "./ternary.ts";
+import { COMPARE_INFO } from "./compare.ts";
 // ---- [binary-ext] end ----
 // ---- [reduce-ext] begin ----
 // ---- [reduce-ext] end ----
@@ -34,6 +36,7 @@ export function opFamilies(): Record<string, OpInfo[]> {
     // ---- [unary-ext] begin ----
     // ---- [unary-ext] end ----
     // ---- [binary-ext] begin ----
+    ternary: TERNARY_INFO, compare: COMPARE_INFO,
     // ---- [binary-ext] end ----
     // ---- [reduce-ext] begin ----
     // ---- [reduce-ext] end ----

@@ -7,6 +7,7 @@ import type { Tensor } from "../tensor.ts";
 import { binaryKernel, invalidCombination, notImplemented } from "./binary.ts";
 import { applyInplace } from "./inplace.ts";
 import { checkTensorArg, isTensor, scalarTensor, splitOptions, type TensorLike } from "./core.ts";
+import { T, type OpInfo, type OpSample, type TensorSpec } from "./opinfo.ts";
 
 const operand = (x: TensorLike): PromotionOperand => (isTensor(x) ? { dtype: x.dtype, dim: x.dim() } : x);
 
@@ -264,3 +265,115 @@ export const clampMin = (x: Tensor, min: TensorLike): Tensor => runClamp("clampM
  * @example torch.clampMax(x, 1)
  */
 export const clampMax = (x: Tensor, max: TensorLike): Tensor => runClamp("clampMax", "clamp_max", x, null, max);
+
+// ---- samples ------------------------------------------------------------------------------------
+type Vals = readonly (number | string)[];
+const v = (shape: number[], values: Vals, opts: Omit<TensorSpec, "t" | "values"> = {}) => T(shape, { values, ...opts });
+const vg = (shape: number[], values: Vals, opts: Omit<TensorSpec, "t" | "values"> = {}) => v(shape, values, { grad: true, ...opts });
+const x = (shape: number[], opts: Omit<TensorSpec, "t"> = {}) => T(shape, { grad: true, ...opts });
+const mask = (shape: number[]) => T(shape, { dtype: "bool", gen: "bool" });
+const mismatch3 = (a: number[], b: number[], c: number[]): OpSample => ({ args: [T(a), T(b), T(c)] });
+// bounds that are never a multiple of 1/16, so no generated value sits on clamp's kinks
+const LO3: Vals = [-0.53, 0.27, -1.1];
+const HI3: Vals = [0.61, 1.3, -1.7];
+
+const whereSamples: OpSample[] = [
+  { args: [mask([2, 3]), x([2, 3]), x([2, 3])] },
+  { args: [mask([2, 1]), x([1, 3]), x([3])] },
+  { args: [mask([3]), x([3]), 0] },
+  { args: [mask([3]), -1.5, x([2, 3], { dtype: "float64" })] },
+  { args: [mask([4]), 1, 0] },
+  { args: [mask([4]), 1.5, -2.5] },
+  // the unselected branch holds inf and nan: its gradient is exactly 0, and the output is clean
+  { args: [v([4], [1, 0, 1, 0], { dtype: "bool" }), vg([4], [1.5, "inf", -2, "nan"]), vg([4], ["nan", 2.5, "-inf", 0.5])] },
+  { args: [mask([2, 2]), x([2, 2]), x([2, 2], { dtype: "float64" })] },
+  { args: [mask([3]), T([3], { dtype: "int64" }), x([3])] },
+  { args: [mask([3]), T([3], { dtype: "int32" }), 2] },
+  { args: [mask([3, 2]), x([3, 2], { layout: "T" }), x([2])] },
+];
+
+const lerpSamples: OpSample[] = [
+  { args: [x([2, 3]), x([2, 3]), 0.3] },
+  { args: [x([2, 3]), x([3]), 0.75] },
+  { args: [x([2, 3], { dtype: "float64" }), x([2, 3], { dtype: "float64" }), 1] },
+  { args: [x([2, 3]), x([2, 3]), x([2, 3], { gen: "pos" })] },
+  { args: [x([2, 1]), x([1, 3]), vg([3], [0.2, 0.5, 0.9])] },
+  { args: [x([3, 2], { layout: "T" }), x([3, 2]), vg([], [0.6])] },
+  { args: [x([3]), x([3])], kwargs: { weight: -0.5 } },
+];
+
+const addcSamples = (divides: boolean): OpSample[] => [
+  { args: [x([2, 3]), x([2, 3]), x([2, 3])] },
+  { args: [x([3]), x([2, 1]), x([1, 3])], kwargs: { value: 0.5 } },
+  { args: [x([2, 3], { dtype: "float64" }), x([2, 3], { dtype: "float64" }), x([3], { dtype: "float64" })], kwargs: { value: -2 } },
+  { args: [x([3, 2], { layout: "T" }), x([3, 2]), x([2])] },
+  { args: [T([3], { dtype: "int64" }), x([3]), x([3])], kwargs: { value: 2 } },
+  { args: [x([3]), x([3], { dtype: "float64" }), divides ? x([3]) : T([3], { dtype: "int32" })] },
+  ...(divides ? [] : [{ args: [T([3], { dtype: "int64" }), T([3], { dtype: "int64" }), T([3], { dtype: "int32" })], kwargs: { value: 3 } }]),
+];
+
+const clampSamples: OpSample[] = [
+  { args: [x([2, 3]), -0.55, 0.3] },
+  { args: [x([2, 3])], kwargs: { min: -0.55 } },
+  { args: [x([2, 3])], kwargs: { max: 0.3 } },
+  { args: [x([2, 3]), null, 0.3] },
+  { args: [x([4]), 0.7, -0.3] },
+  { args: [x([2, 3]), vg([3], LO3), vg([3], HI3)] },
+  { args: [x([2, 3]), vg([2, 1], [-0.53, 0.27]), vg([3], HI3)] },
+  { args: [x([2, 3])], kwargs: { min: vg([3], LO3) } },
+  { args: [x([2, 3]), null, vg([3], HI3)] },
+  { args: [x([3, 2], { layout: "T", dtype: "float64" }), -0.55, 0.3] },
+  { args: [v([4], ["nan", 1, -3, 0.25]), -0.5, 0.5] },
+  { args: [v([3], [0.2, 1, -3]), v([3], ["nan", 0, 0]), v([3], [1, "nan", 1])] },
+  { args: [T([5], { dtype: "int64" }), -1, 2] },
+  { args: [T([5], { dtype: "int32" }), -1.5, 2.5] },
+  { args: [T([3], { dtype: "bool", gen: "bool" }), 0, 1] },
+];
+const clampErrors: OpSample[] = [
+  { args: [T([3])] },
+  { args: [T([3]), null, null] },
+  { args: [T([3]), 1, T([3])] },
+  { args: [T([3]), T([2]), T([3])] },
+  { args: [T([3], { dtype: "bool", gen: "bool" }), true, true] },
+];
+
+/** Samples of where, lerp, addcmul, addcdiv and the clamps. */
+export const TERNARY_INFO: OpInfo[] = [
+  {
+    name: "where", samples: whereSamples,
+    errors: [
+      { args: [T([3]), T([3]), T([3])] },
+      { args: [T([3], { dtype: "int64" }), T([3]), T([3])] },
+      { args: [mask([2]), T([3]), T([3])] },
+      { args: [mask([3]), T([3]), T([2])] },
+    ],
+  },
+  {
+    name: "lerp", samples: lerpSamples,
+    errors: [
+      { args: [T([3]), T([3], { dtype: "float64" }), 0.5] },
+      { args: [T([3]), T([3]), T([3], { dtype: "float64" })] },
+      { args: [T([3], { dtype: "int64" }), T([3], { dtype: "int64" }), 0.5] },
+      { args: [T([3], { dtype: "int64" }), T([3], { dtype: "int64" }), T([3], { dtype: "int64" })] },
+      mismatch3([3], [2], [3]),
+      mismatch3([3], [3], [2]),
+    ],
+  },
+  { name: "addcmul", samples: addcSamples(false), errors: [mismatch3([2], [3], [3]), mismatch3([3], [3], [2]), { args: [T([2], { dtype: "bool" }), T([2], { dtype: "bool" }), T([2], { dtype: "bool" })] }] },
+  { name: "addcdiv", samples: addcSamples(true), errors: [mismatch3([3], [2], [3]), { args: [T([3]), T([3], { dtype: "int64" }), T([3], { dtype: "int32" })] }] },
+  { name: "clamp", samples: clampSamples, errors: clampErrors },
+  { name: "clip", samples: clampSamples.slice(0, 6), errors: clampErrors.slice(0, 1) },
+  {
+    name: "clampMin", samples: [{ args: [x([2, 3]), 0.3] }, { args: [x([2, 3]), vg([3], LO3)] }, { args: [T([4], { dtype: "int64" }), 1] }],
+    errors: [{ args: [T([3]), T([2])] }],
+  },
+  {
+    name: "clampMax", samples: [{ args: [x([2, 3]), 0.3] }, { args: [x([2, 3]), vg([3], HI3)] }, { args: [T([4], { dtype: "int32" }), 1.5] }],
+    errors: [{ args: [T([3]), T([2])] }],
+  },
+  {
+    name: "clamp_", method: true,
+    samples: [{ args: [T([2, 3]), -0.55, 0.3] }, { args: [T([2, 3]), vg([3], LO3)] }, { args: [T([2, 3])], kwargs: { max: vg([3], HI3) } }, { args: [T([3, 2], { layout: "T" }), 0.3] }],
+    errors: [{ args: [x([3]), 0, 1] }, { args: [T([3]), T([2, 3])] }, { args: [T([3]), null, null] }],
+  },
+];
