@@ -6,7 +6,7 @@ import { record, type GradSpec, type Saved } from "../autograd/record.ts";
 import type { Tensor } from "../tensor.ts";
 import { binaryKernel, invalidCombination, notImplemented } from "./binary.ts";
 import { applyInplace } from "./inplace.ts";
-import { checkTensorArg, isTensor, scalarTensor, splitOptions, type TensorLike } from "./core.ts";
+import { checkTensorArg, contiguousData, emptyTensor, isTensor, scalarTensor, splitOptions, type TensorLike } from "./core.ts";
 import { T, type OpInfo, type OpSample, type TensorSpec } from "./opinfo.ts";
 
 const operand = (x: TensorLike): PromotionOperand => (isTensor(x) ? { dtype: x.dtype, dim: x.dim() } : x);
@@ -41,12 +41,22 @@ const WHERE: GradSpec<WhereParams> = {
   backward: ([g], s, p) => [null, s.needsGrad(1) ? g.where(p.cond, 0) : null, s.needsGrad(2) ? g.where(p.cond.logicalNot(), 0) : null],
 };
 
+const WHERE_OVERLOADS = [
+  "(Tensor condition)", "(Tensor condition, Tensor input, Tensor other, *, Tensor out)", "(Tensor condition, Number self, Tensor other)",
+  "(Tensor condition, Tensor input, Number other)", "(Tensor condition, Number self, Number other)",
+];
+
 /**
  * Elementwise `cond ? x : y` with three-way broadcasting; x and y may be JS numbers.
- * @example torch.where(x.gt(0), x, 0)
+ * With `cond` alone: the indices of its nonzero elements, one int64 tensor per dim (a 0-d cond counts as 1-d).
+ * @example torch.where(x.gt(0), x, 0); const [rows, cols] = torch.where(mask2d)
  */
-export function where(cond: Tensor, x: TensorLike, y: TensorLike): Tensor {
+export function where(cond: Tensor): Tensor[];
+export function where(cond: Tensor, x: TensorLike, y: TensorLike): Tensor;
+export function where(cond: Tensor, x?: TensorLike, y?: TensorLike): Tensor | Tensor[] {
   checkTensorArg("where", "condition", 1, cond);
+  if (x === undefined && y === undefined) return nonzeroIndices(cond);
+  if (x === undefined || y === undefined) throw invalidCombination("where", [cond, x ?? y], WHERE_OVERLOADS);
   if (cond.dtype !== "bool") {
     throw new RuntimeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${SCALAR_TYPE_NAME[cond.dtype]}`);
   }
@@ -56,6 +66,20 @@ export function where(cond: Tensor, x: TensorLike, y: TensorLike): Tensor {
 }
 
 /** C++ type names in PyTorch's "expected dtype float for `end`" messages. */
+/** The row-major multi-indices of the nonzero elements, as one int64 tensor per dim. */
+function nonzeroIndices(cond: Tensor): Tensor[] {
+  const shape = cond.dim() === 0 ? [1] : cond.shape;
+  const data = contiguousData(cond);
+  const hits: number[] = [];
+  for (let i = 0; i < data.length && i < cond.numel(); i++) if (data[i] !== 0) hits.push(i);
+  return shape.map((_, d) => {
+    const stride = shape.slice(d + 1).reduce((a, b) => a * b, 1);
+    const out = emptyTensor([hits.length], "int64");
+    hits.forEach((flat, k) => { out._storage.data[k] = Math.floor(flat / stride) % shape[d]; });
+    return out;
+  });
+}
+
 const CPP_NAME: Record<DType, string> = { float32: "float", float64: "double", int32: "int", int64: "long int", bool: "bool" };
 
 interface LerpParams { readonly weight: number }
@@ -290,6 +314,11 @@ const whereSamples: OpSample[] = [
   { args: [mask([3]), T([3], { dtype: "int64" }), x([3])] },
   { args: [mask([3]), T([3], { dtype: "int32" }), 2] },
   { args: [mask([3, 2]), x([3, 2], { layout: "T" }), x([2])] },
+  { args: [v([2, 3], [1, 0, 0, 1, 1, 0], { dtype: "bool" })] },
+  { args: [v([4], [0, 1.5, -2, 0])] },
+  { args: [v([2, 2], [0, 3, 0, 4], { dtype: "int64", layout: "T" })] },
+  { args: [v([], [1], { dtype: "bool" })] },
+  { args: [v([2, 2], [0, 0, 0, 0], { dtype: "bool" })] },
 ];
 
 const lerpSamples: OpSample[] = [
@@ -346,6 +375,7 @@ export const TERNARY_INFO: OpInfo[] = [
       { args: [T([3], { dtype: "int64" }), T([3]), T([3])] },
       { args: [mask([2]), T([3]), T([3])] },
       { args: [mask([3]), T([3]), T([2])] },
+      { args: [mask([3]), T([3])] },
     ],
   },
   {
