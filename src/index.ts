@@ -41,7 +41,7 @@ export * as autograd from "./autograd/public.ts";
 export const add = (a: TensorLike, b: TensorLike, opts?: { alpha?: number }): Tensor => B.binary("add", a, b, opts?.alpha ?? 1);
 export const sub = (a: TensorLike, b: TensorLike, opts?: { alpha?: number }): Tensor => B.binary("sub", a, b, opts?.alpha ?? 1);
 export const mul = (a: TensorLike, b: TensorLike): Tensor => B.binary("mul", a, b);
-export const div = (a: TensorLike, b: TensorLike): Tensor => B.binary("div", a, b);
+export const div = (a: TensorLike, b: TensorLike, opts?: B.DivOptions): Tensor => B.div(a, b, opts);
 export const pow = (a: TensorLike, b: TensorLike): Tensor => B.pow(a, b);
 export const maximum = (a: Tensor, b: Tensor): Tensor => B.binary("maximum", a, b);
 export const minimum = (a: Tensor, b: Tensor): Tensor => B.binary("minimum", a, b);
@@ -78,6 +78,18 @@ export type { LogitOptions, RoundOptions, NanToNumOptions } from "./ops/unary.ts
 export { selu, celu } from "./ops/activation.ts";
 // ---- [unary-ext] end ----
 // ---- [binary-ext] begin ----
+export type { DivOptions } from "./ops/binary.ts";
+export type { AddcOptions, Bound, ClampOptions } from "./ops/ternary.ts";
+export type { CloseOptions } from "./ops/compare.ts";
+export { floorDivide, remainder, fmod, copysign } from "./ops/binary.ts";
+export { where, lerp, addcmul, addcdiv, clamp, clampMin, clampMax, clamp as clip } from "./ops/ternary.ts";
+export { isclose, allclose, equal } from "./ops/compare.ts";
+/** Division without rounding (PyTorch's alias of div). */
+export const trueDivide = (a: TensorLike, b: TensorLike): Tensor => B.binary("div", a, b);
+export const fmax = (a: Tensor, b: Tensor): Tensor => B.tensorBinary("fmax", a, b);
+export const fmin = (a: Tensor, b: Tensor): Tensor => B.tensorBinary("fmin", a, b);
+export const atan2 = (a: Tensor, b: Tensor): Tensor => B.tensorBinary("atan2", a, b);
+export const hypot = (a: Tensor, b: Tensor): Tensor => B.tensorBinary("hypot", a, b);
 // ---- [binary-ext] end ----
 // ---- [reduce-ext] begin ----
 // ---- [reduce-ext] end ----

@@ -15,6 +15,8 @@ import * as X from "./ops/indexing.ts";
 import * as RND from "./ops/random-ops.ts";
 import * as A from "./autograd/tensor-autograd.ts";
 import { isInferenceModeEnabled } from "./autograd/grad-mode.ts";
+import * as TE from "./ops/ternary.ts";
+import * as CMP from "./ops/compare.ts";
 import { contiguousData, type TensorLike } from "./ops/core.ts";
 import type { BackwardOptions } from "./autograd/engine.ts";
 
@@ -192,7 +194,7 @@ export class Tensor {
   add(other: TensorLike, opts?: { alpha?: number }): Tensor { return B.binary("add", this, other, opts?.alpha ?? 1); }
   sub(other: TensorLike, opts?: { alpha?: number }): Tensor { return B.binary("sub", this, other, opts?.alpha ?? 1); }
   mul(other: TensorLike): Tensor { return B.binary("mul", this, other); }
-  div(other: TensorLike): Tensor { return B.binary("div", this, other); }
+  div(other: TensorLike, opts?: B.DivOptions): Tensor { return B.div(this, other, opts); }
   pow(exponent: TensorLike): Tensor { return B.pow(this, exponent); }
   maximum(other: Tensor): Tensor { return B.binary("maximum", this, other); }
   minimum(other: Tensor): Tensor { return B.binary("minimum", this, other); }
@@ -301,6 +303,29 @@ export class Tensor {
   nanToNum_(...args: (number | null | U.NanToNumOptions)[]): this { return U.inplaceOf(this, (x) => U.nanToNum(x, ...args)); }
   // ---- [unary-ext] end ----
   // ---- [binary-ext] begin ----
+  trueDivide(other: TensorLike): Tensor { return B.binary("div", this, other); }
+  floorDivide(other: TensorLike): Tensor { return B.floorDivide(this, other); }
+  remainder(other: TensorLike): Tensor { return B.remainder(this, other); }
+  fmod(other: TensorLike): Tensor { return B.fmod(this, other); }
+  fmax(other: Tensor): Tensor { return B.tensorBinary("fmax", this, other); }
+  fmin(other: Tensor): Tensor { return B.tensorBinary("fmin", this, other); }
+  atan2(other: Tensor): Tensor { return B.tensorBinary("atan2", this, other); }
+  hypot(other: Tensor): Tensor { return B.tensorBinary("hypot", this, other); }
+  copysign(other: TensorLike): Tensor { return B.copysign(this, other); }
+  lerp(end: Tensor, weight: TensorLike | { weight: TensorLike }): Tensor { return TE.lerp(this, end, weight); }
+  addcmul(tensor1: Tensor, tensor2: Tensor, opts?: TE.AddcOptions): Tensor { return TE.addcmul(this, tensor1, tensor2, opts); }
+  addcdiv(tensor1: Tensor, tensor2: Tensor, opts?: TE.AddcOptions): Tensor { return TE.addcdiv(this, tensor1, tensor2, opts); }
+  /** `condition ? this : other` (PyTorch's `Tensor.where`). */
+  where(condition: Tensor, other: TensorLike): Tensor { return TE.where(condition, this, other); }
+  clamp(...bounds: (TE.Bound | TE.ClampOptions)[]): Tensor { return TE.clamp(this, ...bounds); }
+  clip(...bounds: (TE.Bound | TE.ClampOptions)[]): Tensor { return TE.clamp(this, ...bounds); }
+  clampMin(min: TensorLike): Tensor { return TE.clampMin(this, min); }
+  clampMax(max: TensorLike): Tensor { return TE.clampMax(this, max); }
+  clamp_(...bounds: (TE.Bound | TE.ClampOptions)[]): this { return TE.clamp_(this, ...bounds); }
+  clip_(...bounds: (TE.Bound | TE.ClampOptions)[]): this { return TE.clamp_(this, ...bounds); }
+  isclose(other: Tensor, ...args: (number | boolean | CMP.CloseOptions)[]): Tensor { return CMP.isclose(this, other, ...args); }
+  allclose(other: Tensor, ...args: (number | boolean | CMP.CloseOptions)[]): boolean { return CMP.allclose(this, other, ...args); }
+  equal(other: Tensor): boolean { return CMP.equal(this, other); }
   // ---- [binary-ext] end ----
   // ---- [reduce-ext] begin ----
   // ---- [reduce-ext] end ----

@@ -20,7 +20,11 @@ export type UnaryCode =
 /** Elementwise two-input kernels (the inputs arrive already broadcast to the output shape). */
 export type BinaryCode =
   | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
-  | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr" | "logicalXor";
+  | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr" | "logicalXor"
+  // division with rounding, Python's and C's remainders, NaN-ignoring max/min, and friends
+  | "divTrunc" | "divFloor" | "remainder" | "fmod" | "fmax" | "fmin" | "atan2" | "hypot" | "copysign"
+  // where's halves: `b` where the mask `a` is set (maskKeep) or clear (maskDrop), else -0 (x + -0 === x)
+  | "maskKeep" | "maskDrop";
 
 /** Reductions over a set of dims; `out` has the input's rank with reduced dims of size 1. */
 export type ReduceCode = "sum" | "prod" | "max" | "min";

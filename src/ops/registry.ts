@@ -13,6 +13,8 @@ import { CREATION_INFO } from "./creation.ts";
 import { ACTIVATION_INFO } from "./activation.ts";
 // ---- [unary-ext] end ----
 // ---- [binary-ext] begin ----
+import { TERNARY_INFO } from "./ternary.ts";
+import { COMPARE_INFO } from "./compare.ts";
 // ---- [binary-ext] end ----
 // ---- [reduce-ext] begin ----
 // ---- [reduce-ext] end ----
@@ -38,6 +40,7 @@ export function opFamilies(): Record<string, OpInfo[]> {
     activation: ACTIVATION_INFO,
     // ---- [unary-ext] end ----
     // ---- [binary-ext] begin ----
+    ternary: TERNARY_INFO, compare: COMPARE_INFO,
     // ---- [binary-ext] end ----
     // ---- [reduce-ext] begin ----
     // ---- [reduce-ext] end ----

@@ -87,4 +87,34 @@ export const BINARY_FNS: Record<BinaryCode, (a: number, b: number) => number> = 
   logicalAnd: (a, b) => (a !== 0 && b !== 0 ? 1 : 0),
   logicalOr: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
   logicalXor: (a, b) => ((a !== 0) !== (b !== 0) ? 1 : 0),
+  divTrunc: (a, b) => Math.trunc(a / b),
+  divFloor,
+  remainder: (a, b) => {
+    const m = a % b;
+    return m !== 0 && b < 0 !== m < 0 ? m + b : m;
+  },
+  fmod: (a, b) => a % b,
+  // std::fmax / std::fmin: a NaN operand is ignored; ties keep `a` (so fmax(-0, 0) is -0, as PyTorch gives)
+  fmax: (a, b) => (a !== a ? b : b !== b ? a : a < b ? b : a),
+  fmin: (a, b) => (a !== a ? b : b !== b ? a : b < a ? b : a),
+  atan2: Math.atan2,
+  hypot: Math.hypot,
+  copysign: (a, b) => (b < 0 || Object.is(b, -0) ? -Math.abs(a) : Math.abs(a)),
+  maskKeep: (m, v) => (m !== 0 ? v : -0),
+  maskDrop: (m, v) => (m === 0 ? v : -0),
 };
+
+/**
+ * Python's floor division, as PyTorch's div_floor: from fmod, so integers stay exact;
+ * b == 0 gives IEEE's a / b (integer zero divisors are refused before the kernel runs).
+ */
+function divFloor(a: number, b: number): number {
+  if (b === 0) return a / b;
+  const mod = a % b;
+  let div = (a - mod) / b;
+  if (mod !== 0 && b < 0 !== mod < 0) div -= 1;
+  if (div === 0) return Object.is(a / b, -0) || a / b < 0 ? -0 : 0;
+  let q = Math.floor(div);
+  if (div - q > 0.5) q += 1;
+  return q;
+}
