@@ -76,6 +76,7 @@ export function resultType(a: TensorLike, b: TensorLike): DType {
 // ---- [reduce-ext] begin ----
 // ---- [reduce-ext] end ----
 // ---- [shape-ext] begin ----
+export { cat, cat as concat, cat as concatenate, stack, hstack, vstack, split, chunk, unbind } from "./ops/join.ts";
 // ---- [shape-ext] end ----
 // ---- [index-ext] begin ----
 // ---- [index-ext] end ----

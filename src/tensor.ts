@@ -13,6 +13,9 @@ import * as L from "./ops/linalg.ts";
 import * as I from "./ops/inplace.ts";
 import * as X from "./ops/indexing.ts";
 import * as A from "./autograd/tensor-autograd.ts";
+// ---- [shape-ext] begin ----
+import * as J from "./ops/join.ts";
+// ---- [shape-ext] end ----
 import { contiguousData, type TensorLike } from "./ops/core.ts";
 import type { BackwardOptions } from "./autograd/engine.ts";
 
@@ -225,6 +228,11 @@ export class Tensor {
   // ---- [reduce-ext] begin ----
   // ---- [reduce-ext] end ----
   // ---- [shape-ext] begin ----
+  /** @internal an output view of a multi-output view op (unbind, split, chunk): in-place on it is refused */
+  _multiOutputView = false;
+  split(splitSizeOrSections: number | readonly number[], dim?: number | { dim?: number }): Tensor[] { return J.split(this, splitSizeOrSections, dim); }
+  chunk(chunks: number, dim?: number | { dim?: number }): Tensor[] { return J.chunk(this, chunks, dim); }
+  unbind(dim?: number | { dim?: number }): Tensor[] { return J.unbind(this, dim); }
   // ---- [shape-ext] end ----
   // ---- [index-ext] begin ----
   // ---- [index-ext] end ----

@@ -15,6 +15,12 @@ import { T, type OpInfo, type OpSample, type TensorSpec } from "./opinfo.ts";
 /** PyTorch's refusals of in-place ops on leaves that require grad, and on their views. */
 function checkInplace(self: Tensor): void {
   if (!isGradEnabled()) return;
+  if (self._multiOutputView && self.requiresGrad) {
+    throw new RuntimeError(
+      `Output ${self._outputNr} of ${self._gradFn?.name()} is a view and is being modified inplace. This view is the output of a function that returns multiple views. ` +
+        "Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.",
+    );
+  }
   if (self._base === null && self._gradFn === null && self._requiresGrad) {
     throw new RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.");
   }

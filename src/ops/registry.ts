@@ -16,6 +16,7 @@ import { CREATION_INFO } from "./creation.ts";
 // ---- [reduce-ext] begin ----
 // ---- [reduce-ext] end ----
 // ---- [shape-ext] begin ----
+import { JOIN_INFO } from "./join.ts";
 // ---- [shape-ext] end ----
 // ---- [index-ext] begin ----
 // ---- [index-ext] end ----
@@ -38,6 +39,7 @@ export function opFamilies(): Record<string, OpInfo[]> {
     // ---- [reduce-ext] begin ----
     // ---- [reduce-ext] end ----
     // ---- [shape-ext] begin ----
+    join: JOIN_INFO,
     // ---- [shape-ext] end ----
     // ---- [index-ext] begin ----
     // ---- [index-ext] end ----

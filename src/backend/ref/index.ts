@@ -2,6 +2,9 @@
 import type { Backend, BinaryCode, ReduceCode, UnaryCode, View } from "../types.ts";
 import { BINARY_FNS, UNARY_FNS } from "./scalar.ts";
 import { forEach3, isDense } from "./strided.ts";
+// ---- [shape-ext] begin ----
+import { gather, nonzero, scatter } from "./gather.ts";
+// ---- [shape-ext] end ----
 
 function numel(shape: readonly number[]): number {
   let n = 1;
@@ -106,6 +109,7 @@ export const refBackend: Backend = {
   // ---- [reduce-ext] begin ----
   // ---- [reduce-ext] end ----
   // ---- [shape-ext] begin ----
+  gather, scatter, nonzero,
   // ---- [shape-ext] end ----
   // ---- [index-ext] begin ----
   // ---- [index-ext] end ----
