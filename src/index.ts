@@ -76,6 +76,8 @@ export function resultType(a: TensorLike, b: TensorLike): DType {
 // ---- [reduce-ext] begin ----
 // ---- [reduce-ext] end ----
 // ---- [shape-ext] begin ----
+export { gather, scatter, scatterAdd, scatterReduce, indexSelect, indexAdd, indexCopy, indexFill, maskedFill, maskedSelect, maskedScatter, take, nonzero } from "./ops/gather.ts";
+export type { ScatterReduce } from "./ops/gather.ts";
 export { cat, cat as concat, cat as concatenate, stack, hstack, vstack, split, chunk, unbind } from "./ops/join.ts";
 // ---- [shape-ext] end ----
 // ---- [index-ext] begin ----

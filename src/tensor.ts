@@ -15,6 +15,7 @@ import * as X from "./ops/indexing.ts";
 import * as A from "./autograd/tensor-autograd.ts";
 // ---- [shape-ext] begin ----
 import * as J from "./ops/join.ts";
+import * as G from "./ops/gather.ts";
 // ---- [shape-ext] end ----
 import { contiguousData, type TensorLike } from "./ops/core.ts";
 import type { BackwardOptions } from "./autograd/engine.ts";
@@ -233,6 +234,19 @@ export class Tensor {
   split(splitSizeOrSections: number | readonly number[], dim?: number | { dim?: number }): Tensor[] { return J.split(this, splitSizeOrSections, dim); }
   chunk(chunks: number, dim?: number | { dim?: number }): Tensor[] { return J.chunk(this, chunks, dim); }
   unbind(dim?: number | { dim?: number }): Tensor[] { return J.unbind(this, dim); }
+  gather(dim: number, index: Tensor): Tensor { return G.gather(this, dim, index); }
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor { return G.scatter(this, dim, index, src); }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return G.scatterAdd(this, dim, index, src); }
+  scatterReduce(dim: number, index: Tensor, src: Tensor, reduce: G.ScatterReduce, opts?: { includeSelf?: boolean }): Tensor { return G.scatterReduce(this, dim, index, src, reduce, opts); }
+  indexSelect(dim: number, index: Tensor): Tensor { return G.indexSelect(this, dim, index); }
+  indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): Tensor { return G.indexAdd(this, dim, index, source, opts); }
+  indexCopy(dim: number, index: Tensor, source: Tensor): Tensor { return G.indexCopy(this, dim, index, source); }
+  indexFill(dim: number, index: Tensor, value: number | Tensor): Tensor { return G.indexFill(this, dim, index, value); }
+  maskedFill(mask: Tensor, value: number | Tensor): Tensor { return G.maskedFill(this, mask, value); }
+  maskedSelect(mask: Tensor): Tensor { return G.maskedSelect(this, mask); }
+  maskedScatter(mask: Tensor, source: Tensor): Tensor { return G.maskedScatter(this, mask, source); }
+  take(index: Tensor): Tensor { return G.take(this, index); }
+  nonzero(opts?: { asTuple?: boolean }): Tensor | Tensor[] { return G.nonzero(this, opts); }
   // ---- [shape-ext] end ----
   // ---- [index-ext] begin ----
   // ---- [index-ext] end ----

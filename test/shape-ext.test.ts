@@ -50,3 +50,18 @@ test("cat promotes dtypes and sends each input its gradient in its own dtype", (
   assert.deepEqual(a.grad!.tolist(), [1, 2]);
   assert.deepEqual(b.grad!.tolist(), [3]);
 });
+
+test("scatter_add with a src larger than its index: untouched src elements get zero gradient (PyTorch 1.13 refuses)", () => {
+  const src = torch.tensor([1, 2, 3, 4, 5], { requiresGrad: true });
+  const out = torch.zeros(3).scatterAdd(0, torch.tensor([2, 2, 0], { dtype: "int64" }), src);
+  assert.deepEqual(out.tolist(), [3, 0, 3]);
+  out.mul(torch.tensor([1, 10, 100])).sum().backward();
+  assert.deepEqual(src.grad!.tolist(), [100, 100, 1, 0, 0]);
+});
+
+test("nonzero and maskedSelect agree on positions; take wraps negative indices", () => {
+  const x = torch.tensor([[0, 3], [4, 0]]);
+  assert.deepEqual((x.nonzero() as torch.Tensor).tolist(), [[0, 1], [1, 0]]);
+  assert.deepEqual(x.maskedSelect(x.ne(0)).tolist(), [3, 4]);
+  assert.deepEqual(x.take(torch.tensor([-1, 1], { dtype: "int64" })).tolist(), [0, 3]);
+});

@@ -17,6 +17,7 @@ import { CREATION_INFO } from "./creation.ts";
 // ---- [reduce-ext] end ----
 // ---- [shape-ext] begin ----
 import { JOIN_INFO } from "./join.ts";
+import { GATHER_INFO } from "./gather-info.ts";
 // ---- [shape-ext] end ----
 // ---- [index-ext] begin ----
 // ---- [index-ext] end ----
@@ -39,7 +40,7 @@ export function opFamilies(): Record<string, OpInfo[]> {
     // ---- [reduce-ext] begin ----
     // ---- [reduce-ext] end ----
     // ---- [shape-ext] begin ----
-    join: JOIN_INFO,
+    join: JOIN_INFO, gather: GATHER_INFO,
     // ---- [shape-ext] end ----
     // ---- [index-ext] begin ----
     // ---- [index-ext] end ----
