@@ -16,6 +16,7 @@ import * as A from "./autograd/tensor-autograd.ts";
 // ---- [shape-ext] begin ----
 import * as J from "./ops/join.ts";
 import * as G from "./ops/gather.ts";
+import * as S from "./ops/shape-ext.ts";
 // ---- [shape-ext] end ----
 import { contiguousData, type TensorLike } from "./ops/core.ts";
 import type { BackwardOptions } from "./autograd/engine.ts";
@@ -247,6 +248,24 @@ export class Tensor {
   maskedScatter(mask: Tensor, source: Tensor): Tensor { return G.maskedScatter(this, mask, source); }
   take(index: Tensor): Tensor { return G.take(this, index); }
   nonzero(opts?: { asTuple?: boolean }): Tensor | Tensor[] { return G.nonzero(this, opts); }
+  repeat(...sizes: SizeArgs): Tensor { return S.repeat(this, ...sizes); }
+  tile(...dims: SizeArgs): Tensor { return S.tile(this, ...dims); }
+  repeatInterleave(repeats: number | Tensor, dim?: number | null | { dim?: number | null }): Tensor { return S.repeatInterleave(this, repeats, dim); }
+  flip(...dims: SizeArgs): Tensor { return S.flip(this, ...dims); }
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor { return S.roll(this, shifts, dims); }
+  rot90(k?: number, dims?: readonly number[]): Tensor { return S.rot90(this, k, dims); }
+  tril(diagonal?: number): Tensor { return S.tril(this, diagonal); }
+  triu(diagonal?: number): Tensor { return S.triu(this, diagonal); }
+  diag(diagonal?: number): Tensor { return S.diag(this, diagonal); }
+  diagonal(offset?: number, dim1?: number, dim2?: number): Tensor { return S.diagonal(this, offset, dim1, dim2); }
+  diagEmbed(offset?: number, dim1?: number, dim2?: number): Tensor { return S.diagEmbed(this, offset, dim1, dim2); }
+  trace(): Tensor { return S.trace(this); }
+  movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor { return S.movedim(this, source, destination); }
+  moveaxis(source: number | readonly number[], destination: number | readonly number[]): Tensor { return S.movedim(this, source, destination); }
+  swapaxes(axis0: number, axis1: number): Tensor { return S.swapaxes(this, axis0, axis1); }
+  swapdims(dim0: number, dim1: number): Tensor { return S.swapaxes(this, dim0, dim1); }
+  unflatten(dim: number, sizes: readonly number[]): Tensor { return S.unflatten(this, dim, sizes); }
+  broadcastTo(...shape: SizeArgs): Tensor { return S.broadcastTo(this, ...shape); }
   // ---- [shape-ext] end ----
   // ---- [index-ext] begin ----
   // ---- [index-ext] end ----

@@ -18,6 +18,7 @@ import { CREATION_INFO } from "./creation.ts";
 // ---- [shape-ext] begin ----
 import { JOIN_INFO } from "./join.ts";
 import { GATHER_INFO } from "./gather-info.ts";
+import { SHAPE_INFO } from "./shape-info.ts";
 // ---- [shape-ext] end ----
 // ---- [index-ext] begin ----
 // ---- [index-ext] end ----
@@ -40,7 +41,7 @@ export function opFamilies(): Record<string, OpInfo[]> {
     // ---- [reduce-ext] begin ----
     // ---- [reduce-ext] end ----
     // ---- [shape-ext] begin ----
-    join: JOIN_INFO, gather: GATHER_INFO,
+    join: JOIN_INFO, gather: GATHER_INFO, shape: SHAPE_INFO,
     // ---- [shape-ext] end ----
     // ---- [index-ext] begin ----
     // ---- [index-ext] end ----
