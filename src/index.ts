@@ -94,6 +94,10 @@ export const hypot = (a: Tensor, b: Tensor): Tensor => B.tensorBinary("hypot", a
 // ---- [reduce-ext] begin ----
 // ---- [reduce-ext] end ----
 // ---- [shape-ext] begin ----
+export { gather, scatter, scatterAdd, scatterReduce, indexSelect, indexAdd, indexCopy, indexFill, maskedFill, maskedSelect, maskedScatter, take, nonzero } from "./ops/gather.ts";
+export type { ScatterReduce } from "./ops/gather.ts";
+export { repeatInterleave, tile, flip, roll, rot90, tril, triu, diag, diagonal, diagEmbed, trace, movedim, movedim as moveaxis, swapaxes, swapaxes as swapdims, unflatten, broadcastTo } from "./ops/shape-ext.ts";
+export { cat, cat as concat, cat as concatenate, stack, hstack, vstack, split, chunk, unbind } from "./ops/join.ts";
 // ---- [shape-ext] end ----
 // ---- [index-ext] begin ----
 export { indexPut } from "./ops/indexing.ts";

@@ -17,6 +17,9 @@ import * as A from "./autograd/tensor-autograd.ts";
 import { isInferenceModeEnabled } from "./autograd/grad-mode.ts";
 import * as TE from "./ops/ternary.ts";
 import * as CMP from "./ops/compare.ts";
+import * as J from "./ops/join.ts";
+import * as G from "./ops/gather.ts";
+import * as S from "./ops/shape-ext.ts";
 import { contiguousData, type TensorLike } from "./ops/core.ts";
 import type { BackwardOptions } from "./autograd/engine.ts";
 
@@ -330,6 +333,42 @@ export class Tensor {
   // ---- [reduce-ext] begin ----
   // ---- [reduce-ext] end ----
   // ---- [shape-ext] begin ----
+  /** @internal an output view of a multi-output view op (unbind, split, chunk): in-place on it is refused */
+  _multiOutputView = false;
+  split(splitSizeOrSections: number | readonly number[], dim?: number | { dim?: number }): Tensor[] { return J.split(this, splitSizeOrSections, dim); }
+  chunk(chunks: number, dim?: number | { dim?: number }): Tensor[] { return J.chunk(this, chunks, dim); }
+  unbind(dim?: number | { dim?: number }): Tensor[] { return J.unbind(this, dim); }
+  gather(dim: number, index: Tensor): Tensor { return G.gather(this, dim, index); }
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor { return G.scatter(this, dim, index, src); }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return G.scatterAdd(this, dim, index, src); }
+  scatterReduce(dim: number, index: Tensor, src: Tensor, reduce: G.ScatterReduce, opts?: { includeSelf?: boolean }): Tensor { return G.scatterReduce(this, dim, index, src, reduce, opts); }
+  indexSelect(dim: number, index: Tensor): Tensor { return G.indexSelect(this, dim, index); }
+  indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): Tensor { return G.indexAdd(this, dim, index, source, opts); }
+  indexCopy(dim: number, index: Tensor, source: Tensor): Tensor { return G.indexCopy(this, dim, index, source); }
+  indexFill(dim: number, index: Tensor, value: number | Tensor): Tensor { return G.indexFill(this, dim, index, value); }
+  maskedFill(mask: Tensor, value: number | Tensor): Tensor { return G.maskedFill(this, mask, value); }
+  maskedSelect(mask: Tensor): Tensor { return G.maskedSelect(this, mask); }
+  maskedScatter(mask: Tensor, source: Tensor): Tensor { return G.maskedScatter(this, mask, source); }
+  take(index: Tensor): Tensor { return G.take(this, index); }
+  nonzero(opts?: { asTuple?: boolean }): Tensor | Tensor[] { return G.nonzero(this, opts); }
+  repeat(...sizes: SizeArgs): Tensor { return S.repeat(this, ...sizes); }
+  tile(...dims: SizeArgs): Tensor { return S.tile(this, ...dims); }
+  repeatInterleave(repeats: number | Tensor, dim?: number | null | { dim?: number | null }): Tensor { return S.repeatInterleave(this, repeats, dim); }
+  flip(...dims: SizeArgs): Tensor { return S.flip(this, ...dims); }
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor { return S.roll(this, shifts, dims); }
+  rot90(k?: number, dims?: readonly number[]): Tensor { return S.rot90(this, k, dims); }
+  tril(diagonal?: number): Tensor { return S.tril(this, diagonal); }
+  triu(diagonal?: number): Tensor { return S.triu(this, diagonal); }
+  diag(diagonal?: number): Tensor { return S.diag(this, diagonal); }
+  diagonal(offset?: number, dim1?: number, dim2?: number): Tensor { return S.diagonal(this, offset, dim1, dim2); }
+  diagEmbed(offset?: number, dim1?: number, dim2?: number): Tensor { return S.diagEmbed(this, offset, dim1, dim2); }
+  trace(): Tensor { return S.trace(this); }
+  movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor { return S.movedim(this, source, destination); }
+  moveaxis(source: number | readonly number[], destination: number | readonly number[]): Tensor { return S.movedim(this, source, destination); }
+  swapaxes(axis0: number, axis1: number): Tensor { return S.swapaxes(this, axis0, axis1); }
+  swapdims(dim0: number, dim1: number): Tensor { return S.swapaxes(this, dim0, dim1); }
+  unflatten(dim: number, sizes: readonly number[]): Tensor { return S.unflatten(this, dim, sizes); }
+  broadcastTo(...shape: SizeArgs): Tensor { return S.broadcastTo(this, ...shape); }
   // ---- [shape-ext] end ----
   // ---- [index-ext] begin ----
   /** Python's `x[items] = values` (`+=` with accumulate), in place: `items` as for `index`. */

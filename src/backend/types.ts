@@ -46,6 +46,16 @@ export interface Backend {
   // ---- [reduce-ext] begin ----
   // ---- [reduce-ext] end ----
   // ---- [shape-ext] begin ----
+  /** out[i] = x[i with i[dim] replaced by index[i]] (out has index's shape; indices in range). */
+  gather(x: View, dim: number, index: View, out: View): void;
+  /**
+   * dst[i with i[dim] replaced by index[i]] (op)= src[i] over index's shape, in place. `includeSelf`
+   * false drops a slot's old value at its first hit; "mean" floors for integral dtypes when `integral`.
+   */
+  scatter(op: "set" | "sum" | "prod" | "mean" | "amax" | "amin", dst: View, dim: number, index: View, src: View,
+    opts: { readonly includeSelf: boolean; readonly integral: boolean }): void;
+  /** Row-major positions of the non-zero elements of `x`. */
+  nonzero(x: View): number[];
   // ---- [shape-ext] end ----
   // ---- [index-ext] begin ----
   /**

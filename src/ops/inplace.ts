@@ -18,6 +18,12 @@ function checkInplace(self: Tensor): void {
     throw new RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details.");
   }
   if (!isGradEnabled()) return;
+  if (self._multiOutputView && self.requiresGrad) {
+    throw new RuntimeError(
+      `Output ${self._outputNr} of ${self._gradFn?.name()} is a view and is being modified inplace. This view is the output of a function that returns multiple views. ` +
+        "Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.",
+    );
+  }
   if (self._base === null && self._gradFn === null && self._requiresGrad) {
     throw new RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.");
   }

@@ -19,6 +19,9 @@ import { COMPARE_INFO } from "./compare.ts";
 // ---- [reduce-ext] begin ----
 // ---- [reduce-ext] end ----
 // ---- [shape-ext] begin ----
+import { JOIN_INFO } from "./join.ts";
+import { GATHER_INFO } from "./gather-info.ts";
+import { SHAPE_INFO } from "./shape-info.ts";
 // ---- [shape-ext] end ----
 // ---- [index-ext] begin ----
 // ---- [index-ext] end ----
@@ -45,6 +48,7 @@ export function opFamilies(): Record<string, OpInfo[]> {
     // ---- [reduce-ext] begin ----
     // ---- [reduce-ext] end ----
     // ---- [shape-ext] begin ----
+    join: JOIN_INFO, gather: GATHER_INFO, shape: SHAPE_INFO,
     // ---- [shape-ext] end ----
     // ---- [index-ext] begin ----
     // ---- [index-ext] end ----

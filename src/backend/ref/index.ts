@@ -2,9 +2,8 @@
 import type { Backend, BinaryCode, ReduceCode, UnaryCode, View } from "../types.ts";
 import { BINARY_FNS, UNARY_FNS } from "./scalar.ts";
 import { forEach3, isDense } from "./strided.ts";
-// ---- [index-ext] begin ----
 import { indexGather, indexPut } from "./index-kernels.ts";
-// ---- [index-ext] end ----
+import { gather, nonzero, scatter } from "./gather.ts";
 
 function numel(shape: readonly number[]): number {
   let n = 1;
@@ -110,6 +109,7 @@ export const refBackend: Backend = {
   // ---- [reduce-ext] begin ----
   // ---- [reduce-ext] end ----
   // ---- [shape-ext] begin ----
+  gather, scatter, nonzero,
   // ---- [shape-ext] end ----
   // ---- [index-ext] begin ----
   indexGather, indexPut,
