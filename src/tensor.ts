@@ -12,6 +12,7 @@ import * as M from "./ops/movement.ts";
 import * as L from "./ops/linalg.ts";
 import * as I from "./ops/inplace.ts";
 import * as X from "./ops/indexing.ts";
+import * as RX from "./ops/reduce-ext.ts";
 import * as A from "./autograd/tensor-autograd.ts";
 import { contiguousData, type TensorLike } from "./ops/core.ts";
 import type { BackwardOptions } from "./autograd/engine.ts";
@@ -223,6 +224,26 @@ export class Tensor {
   // ---- [binary-ext] begin ----
   // ---- [binary-ext] end ----
   // ---- [reduce-ext] begin ----
+  max(): Tensor;
+  max(other: Tensor): Tensor;
+  max(dim: number, keepdim?: boolean): RX.ValuesIndices;
+  max(dim: number, opts: { keepdim?: boolean }): RX.ValuesIndices;
+  max(opts: { dim: number; keepdim?: boolean }): RX.ValuesIndices;
+  max(...args: unknown[]): Tensor | RX.ValuesIndices { return (RX.max as (x: Tensor, ...a: unknown[]) => Tensor | RX.ValuesIndices)(this, ...args); }
+  min(): Tensor;
+  min(other: Tensor): Tensor;
+  min(dim: number, keepdim?: boolean): RX.ValuesIndices;
+  min(dim: number, opts: { keepdim?: boolean }): RX.ValuesIndices;
+  min(opts: { dim: number; keepdim?: boolean }): RX.ValuesIndices;
+  min(...args: unknown[]): Tensor | RX.ValuesIndices { return (RX.min as (x: Tensor, ...a: unknown[]) => Tensor | RX.ValuesIndices)(this, ...args); }
+  argmax(...args: (number | null | boolean | { dim?: number | null; keepdim?: boolean })[]): Tensor { return RX.argmax(this, ...args); }
+  argmin(...args: (number | null | boolean | { dim?: number | null; keepdim?: boolean })[]): Tensor { return RX.argmin(this, ...args); }
+  median(): Tensor;
+  median(dim: number, keepdim?: boolean): RX.ValuesIndices;
+  median(opts: RX.DimKeepdim): RX.ValuesIndices;
+  median(...args: unknown[]): Tensor | RX.ValuesIndices { return (RX.median as (x: Tensor, ...a: unknown[]) => Tensor | RX.ValuesIndices)(this, ...args); }
+  kthvalue(k: number, ...args: (number | boolean | RX.DimKeepdim)[]): RX.ValuesIndices { return RX.kthvalue(this, k, ...args); }
+  mode(...args: (number | boolean | RX.DimKeepdim)[]): RX.ValuesIndices { return RX.mode(this, ...args); }
   // ---- [reduce-ext] end ----
   // ---- [shape-ext] begin ----
   // ---- [shape-ext] end ----

@@ -34,6 +34,16 @@ export interface Backend {
   matmul(a: View, b: View, out: View): void;
   // Extension areas: each op-library workstream adds its kernels between its own markers.
   // ---- [reduce-ext] begin ----
+  /** Sorts each line along `dim` (stable; NaN is the largest value) into `values` and int64 `indices`. */
+  sort(x: View, dim: number, descending: boolean, values: View, indices: View): void;
+  /** Per line along `dim`: the selected value and int64 index (`k`: 0-based rank for kthvalue); outputs have size 1 at `dim`. */
+  select(op: import("./line-codes.ts").SelectCode, x: View, dim: number, k: number, values: View, indices: View): void;
+  /** Inclusive scan along `dim`; cummax/cummin also write the running extreme's int64 index. */
+  scan(op: import("./line-codes.ts").ScanCode, x: View, dim: number, out: View, indices: View | null): void;
+  /** out = x gathered along `dim` at `index` (index and out share a shape). */
+  gather(x: View, dim: number, index: View, out: View): void;
+  /** out += src scattered along `dim` to `index` (index and src share a shape). */
+  scatterAdd(src: View, dim: number, index: View, out: View): void;
   // ---- [reduce-ext] end ----
   // ---- [shape-ext] begin ----
   // ---- [shape-ext] end ----

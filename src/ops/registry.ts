@@ -14,6 +14,7 @@ import { CREATION_INFO } from "./creation.ts";
 // ---- [binary-ext] begin ----
 // ---- [binary-ext] end ----
 // ---- [reduce-ext] begin ----
+import { SELECT_INFO } from "./select.ts";
 // ---- [reduce-ext] end ----
 // ---- [shape-ext] begin ----
 // ---- [shape-ext] end ----
@@ -36,6 +37,7 @@ export function opFamilies(): Record<string, OpInfo[]> {
     // ---- [binary-ext] begin ----
     // ---- [binary-ext] end ----
     // ---- [reduce-ext] begin ----
+    "reduce-select": SELECT_INFO,
     // ---- [reduce-ext] end ----
     // ---- [shape-ext] begin ----
     // ---- [shape-ext] end ----

@@ -2,6 +2,7 @@
 import type { Backend, BinaryCode, ReduceCode, UnaryCode, View } from "../types.ts";
 import { BINARY_FNS, UNARY_FNS } from "./scalar.ts";
 import { forEach3, isDense } from "./strided.ts";
+import * as lines from "./lines.ts";
 
 function numel(shape: readonly number[]): number {
   let n = 1;
@@ -104,6 +105,7 @@ export const refBackend: Backend = {
   name: "ref", copy, fill, unary, binary, reduce, matmul,
   // Extension areas: each op-library workstream adds its kernels between its own markers.
   // ---- [reduce-ext] begin ----
+  sort: lines.sort, select: lines.select, scan: lines.scan, gather: lines.gather, scatterAdd: lines.scatterAdd,
   // ---- [reduce-ext] end ----
   // ---- [shape-ext] begin ----
   // ---- [shape-ext] end ----

@@ -1,0 +1,4 @@
+// The reduce-ext ops in one namespace for tensor.ts and index.ts: selections, statistics, sorting and scans.
+export { max, min, argmax, argmin, median, kthvalue, mode } from "./select.ts";
+export type { DimKeepdim } from "./select.ts";
+export type { ValuesIndices, MinMax } from "./named-tuple.ts";
