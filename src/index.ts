@@ -74,8 +74,8 @@ export function resultType(a: TensorLike, b: TensorLike): DType {
 // ---- [binary-ext] begin ----
 // ---- [binary-ext] end ----
 // ---- [reduce-ext] begin ----
-export { max, min, argmax, argmin, median, kthvalue, mode } from "./ops/reduce-ext.ts";
-export type { DimKeepdim, ValuesIndices, MinMax } from "./ops/reduce-ext.ts";
+export { max, min, argmax, argmin, median, kthvalue, mode, sort, argsort, topk, unique, cumsum, cumprod, cummax, cummin } from "./ops/reduce-ext.ts";
+export type { DimKeepdim, ValuesIndices, MinMax, SortOptions, TopkOptions, UniqueOptions, CumOptions } from "./ops/reduce-ext.ts";
 // ---- [reduce-ext] end ----
 // ---- [shape-ext] begin ----
 // ---- [shape-ext] end ----

@@ -244,6 +244,14 @@ export class Tensor {
   median(...args: unknown[]): Tensor | RX.ValuesIndices { return (RX.median as (x: Tensor, ...a: unknown[]) => Tensor | RX.ValuesIndices)(this, ...args); }
   kthvalue(k: number, ...args: (number | boolean | RX.DimKeepdim)[]): RX.ValuesIndices { return RX.kthvalue(this, k, ...args); }
   mode(...args: (number | boolean | RX.DimKeepdim)[]): RX.ValuesIndices { return RX.mode(this, ...args); }
+  sort(...args: (number | boolean | RX.SortOptions)[]): RX.ValuesIndices { return RX.sort(this, ...args); }
+  argsort(...args: (number | boolean | RX.SortOptions)[]): Tensor { return RX.argsort(this, ...args); }
+  topk(k: number, ...args: (number | boolean | RX.TopkOptions)[]): RX.ValuesIndices { return RX.topk(this, k, ...args); }
+  unique(...args: (boolean | RX.UniqueOptions)[]): Tensor | Tensor[] { return RX.unique(this, ...args); }
+  cumsum(...args: (number | RX.CumOptions)[]): Tensor { return RX.cumsum(this, ...args); }
+  cumprod(...args: (number | RX.CumOptions)[]): Tensor { return RX.cumprod(this, ...args); }
+  cummax(...args: (number | { dim?: number })[]): RX.ValuesIndices { return RX.cummax(this, ...args); }
+  cummin(...args: (number | { dim?: number })[]): RX.ValuesIndices { return RX.cummin(this, ...args); }
   // ---- [reduce-ext] end ----
   // ---- [shape-ext] begin ----
   // ---- [shape-ext] end ----

@@ -2,3 +2,7 @@
 export { max, min, argmax, argmin, median, kthvalue, mode } from "./select.ts";
 export type { DimKeepdim } from "./select.ts";
 export type { ValuesIndices, MinMax } from "./named-tuple.ts";
+export { sort, argsort, topk, unique } from "./sort.ts";
+export type { SortOptions, TopkOptions, UniqueOptions } from "./sort.ts";
+export { cumsum, cumprod, cummax, cummin } from "./scan.ts";
+export type { CumOptions } from "./scan.ts";

@@ -15,6 +15,8 @@ import { CREATION_INFO } from "./creation.ts";
 // ---- [binary-ext] end ----
 // ---- [reduce-ext] begin ----
 import { SELECT_INFO } from "./select.ts";
+import { SORT_INFO } from "./sort.ts";
+import { SCAN_INFO } from "./scan.ts";
 // ---- [reduce-ext] end ----
 // ---- [shape-ext] begin ----
 // ---- [shape-ext] end ----
@@ -37,7 +39,7 @@ export function opFamilies(): Record<string, OpInfo[]> {
     // ---- [binary-ext] begin ----
     // ---- [binary-ext] end ----
     // ---- [reduce-ext] begin ----
-    "reduce-select": SELECT_INFO,
+    "reduce-select": SELECT_INFO, sort: SORT_INFO, scan: SCAN_INFO,
     // ---- [reduce-ext] end ----
     // ---- [shape-ext] begin ----
     // ---- [shape-ext] end ----
