@@ -252,6 +252,13 @@ export class Tensor {
   cumprod(...args: (number | RX.CumOptions)[]): Tensor { return RX.cumprod(this, ...args); }
   cummax(...args: (number | { dim?: number })[]): RX.ValuesIndices { return RX.cummax(this, ...args); }
   cummin(...args: (number | { dim?: number })[]): RX.ValuesIndices { return RX.cummin(this, ...args); }
+  prod(...args: (number | boolean | RX.ProdOptions)[]): Tensor { return RX.prod(this, ...args); }
+  var(...args: (R.DimArg | boolean | RX.VarOptions)[]): Tensor { return RX.var_(this, ...args); }
+  std(...args: (R.DimArg | boolean | RX.VarOptions)[]): Tensor { return RX.std(this, ...args); }
+  logsumexp(...args: (R.DimArg | boolean | { dim?: R.DimArg; keepdim?: boolean })[]): Tensor { return RX.logsumexp(this, ...args); }
+  norm(...args: (RX.NormP | R.DimArg | boolean | RX.NormOptions)[]): Tensor { return RX.norm(this, ...args); }
+  countNonzero(...args: (R.DimArg | { dim?: R.DimArg })[]): Tensor { return RX.countNonzero(this, ...args); }
+  aminmax(opts?: { dim?: number | null; keepdim?: boolean }): RX.MinMax { return RX.aminmax(this, opts); }
   // ---- [reduce-ext] end ----
   // ---- [shape-ext] begin ----
   // ---- [shape-ext] end ----

@@ -6,3 +6,5 @@ export { sort, argsort, topk, unique } from "./sort.ts";
 export type { SortOptions, TopkOptions, UniqueOptions } from "./sort.ts";
 export { cumsum, cumprod, cummax, cummin } from "./scan.ts";
 export type { CumOptions } from "./scan.ts";
+export { prod, var_, std, varMean, stdMean, logsumexp, norm, countNonzero, aminmax } from "./reduce-stats.ts";
+export type { VarOptions, ProdOptions, NormOptions, NormP } from "./reduce-stats.ts";

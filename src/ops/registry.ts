@@ -17,6 +17,7 @@ import { CREATION_INFO } from "./creation.ts";
 import { SELECT_INFO } from "./select.ts";
 import { SORT_INFO } from "./sort.ts";
 import { SCAN_INFO } from "./scan.ts";
+import { STATS_INFO } from "./reduce-stats.ts";
 // ---- [reduce-ext] end ----
 // ---- [shape-ext] begin ----
 // ---- [shape-ext] end ----
@@ -39,7 +40,7 @@ export function opFamilies(): Record<string, OpInfo[]> {
     // ---- [binary-ext] begin ----
     // ---- [binary-ext] end ----
     // ---- [reduce-ext] begin ----
-    "reduce-select": SELECT_INFO, sort: SORT_INFO, scan: SCAN_INFO,
+    "reduce-select": SELECT_INFO, sort: SORT_INFO, scan: SCAN_INFO, "reduce-stats": STATS_INFO,
     // ---- [reduce-ext] end ----
     // ---- [shape-ext] begin ----
     // ---- [shape-ext] end ----
