@@ -132,13 +132,14 @@ export const amin = (x: Tensor, ...args: unknown[]): Tensor => extreme("min", x,
 /** Whether any element is true (non-zero): a bool tensor. */
 export function any(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseReduceArgs(args);
-  return reduceKernel("max", x.ne(0), dimsOf(o.dim, x.dim()), o.keepdim ?? false, "bool");
+  // counts rather than max/min, so an empty slice gives False (any) and True (all) as in PyTorch
+  return reduceKernel("sum", x.ne(0), dimsOf(o.dim, x.dim()), o.keepdim ?? false, "int64").gt(0);
 }
 
 /** Whether all elements are true (non-zero): a bool tensor. */
 export function all(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseReduceArgs(args);
-  return reduceKernel("min", x.ne(0), dimsOf(o.dim, x.dim()), o.keepdim ?? false, "bool");
+  return reduceKernel("sum", x.eq(0), dimsOf(o.dim, x.dim()), o.keepdim ?? false, "int64").eq(0);
 }
 
 /**
@@ -184,6 +185,17 @@ export const REDUCE_INFO: OpInfo[] = [
       { args: [T([2, 3], { gen: "ties", grad: true })] }, { args: [T([2, 3], { gen: "ties", grad: true }), 1] },
       { args: [T([2, 3], { gen: "ties", grad: true, dtype: "float64" }), 0, true] }, { args: [T([3, 4], { gen: "ties", grad: true, layout: "T" }), -1] },
       { args: [T([4], { dtype: "int32", gen: "int" })] },
+    ],
+    errors: [dimOutOfRange],
+  })),
+  // PyTorch 1.13's any/all take one int dim (lists came in 2.2); outputs are bool
+  ...(["any", "all"] as const).map((name): OpInfo => ({
+    name,
+    samples: [
+      { args: [T([2, 3], { gen: "ties" })] }, { args: [T([3, 4], { gen: "ties" }), 1] }, { args: [T([3, 4], { gen: "ties" }), -2, true] },
+      { args: [T([3, 4], { gen: "bool", dtype: "bool", layout: "T" }), 0] }, { args: [T([4], { dtype: "int32", values: [0, 2, 0, -1] })] },
+      { args: [T([2, 2], { values: ["nan", 0, 0, 0] }), 1] }, { args: [T([2, 3], { dtype: "int64", gen: "ties" })], kwargs: { dim: 1, keepdim: true } },
+      { args: [T([0])] }, { args: [T([], { dtype: "float64" })] },
     ],
     errors: [dimOutOfRange],
   })),
