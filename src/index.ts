@@ -92,6 +92,13 @@ export const atan2 = (a: Tensor, b: Tensor): Tensor => B.tensorBinary("atan2", a
 export const hypot = (a: Tensor, b: Tensor): Tensor => B.tensorBinary("hypot", a, b);
 // ---- [binary-ext] end ----
 // ---- [reduce-ext] begin ----
+export { max, min, argmax, argmin, median, kthvalue, mode, sort, argsort, topk, unique, cumsum, cumprod, cummax, cummin } from "./ops/reduce-ext.ts";
+/** torch.any / torch.all (the Tensor methods exist in reduce.ts). */
+export const any = (x: Tensor, ...args: (R.DimArg | boolean | R.ReduceOptions)[]): Tensor => R.any(x, ...args);
+export const all = (x: Tensor, ...args: (R.DimArg | boolean | R.ReduceOptions)[]): Tensor => R.all(x, ...args);
+export { prod, var_ as var, std, varMean, stdMean, logsumexp, norm, countNonzero, aminmax } from "./ops/reduce-ext.ts";
+export type { DimKeepdim, ValuesIndices, MinMax, SortOptions, TopkOptions, UniqueOptions, CumOptions } from "./ops/reduce-ext.ts";
+export type { VarOptions, ProdOptions, NormOptions, NormP } from "./ops/reduce-ext.ts";
 // ---- [reduce-ext] end ----
 // ---- [shape-ext] begin ----
 export { gather, scatter, scatterAdd, scatterReduce, indexSelect, indexAdd, indexCopy, indexFill, maskedFill, maskedSelect, maskedScatter, take, nonzero } from "./ops/gather.ts";

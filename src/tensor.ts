@@ -13,6 +13,7 @@ import * as L from "./ops/linalg.ts";
 import * as I from "./ops/inplace.ts";
 import * as X from "./ops/indexing.ts";
 import * as RND from "./ops/random-ops.ts";
+import * as RX from "./ops/reduce-ext.ts";
 import * as A from "./autograd/tensor-autograd.ts";
 import { isInferenceModeEnabled } from "./autograd/grad-mode.ts";
 import * as TE from "./ops/ternary.ts";
@@ -331,6 +332,41 @@ export class Tensor {
   equal(other: Tensor): boolean { return CMP.equal(this, other); }
   // ---- [binary-ext] end ----
   // ---- [reduce-ext] begin ----
+  max(): Tensor;
+  max(other: Tensor): Tensor;
+  max(dim: number, keepdim?: boolean): RX.ValuesIndices;
+  max(dim: number, opts: { keepdim?: boolean }): RX.ValuesIndices;
+  max(opts: { dim: number; keepdim?: boolean }): RX.ValuesIndices;
+  max(...args: unknown[]): Tensor | RX.ValuesIndices { return (RX.max as (x: Tensor, ...a: unknown[]) => Tensor | RX.ValuesIndices)(this, ...args); }
+  min(): Tensor;
+  min(other: Tensor): Tensor;
+  min(dim: number, keepdim?: boolean): RX.ValuesIndices;
+  min(dim: number, opts: { keepdim?: boolean }): RX.ValuesIndices;
+  min(opts: { dim: number; keepdim?: boolean }): RX.ValuesIndices;
+  min(...args: unknown[]): Tensor | RX.ValuesIndices { return (RX.min as (x: Tensor, ...a: unknown[]) => Tensor | RX.ValuesIndices)(this, ...args); }
+  argmax(...args: (number | null | boolean | { dim?: number | null; keepdim?: boolean })[]): Tensor { return RX.argmax(this, ...args); }
+  argmin(...args: (number | null | boolean | { dim?: number | null; keepdim?: boolean })[]): Tensor { return RX.argmin(this, ...args); }
+  median(): Tensor;
+  median(dim: number, keepdim?: boolean): RX.ValuesIndices;
+  median(opts: RX.DimKeepdim): RX.ValuesIndices;
+  median(...args: unknown[]): Tensor | RX.ValuesIndices { return (RX.median as (x: Tensor, ...a: unknown[]) => Tensor | RX.ValuesIndices)(this, ...args); }
+  kthvalue(k: number, ...args: (number | boolean | RX.DimKeepdim)[]): RX.ValuesIndices { return RX.kthvalue(this, k, ...args); }
+  mode(...args: (number | boolean | RX.DimKeepdim)[]): RX.ValuesIndices { return RX.mode(this, ...args); }
+  sort(...args: (number | boolean | RX.SortOptions)[]): RX.ValuesIndices { return RX.sort(this, ...args); }
+  argsort(...args: (number | boolean | RX.SortOptions)[]): Tensor { return RX.argsort(this, ...args); }
+  topk(k: number, ...args: (number | boolean | RX.TopkOptions)[]): RX.ValuesIndices { return RX.topk(this, k, ...args); }
+  unique(...args: (boolean | RX.UniqueOptions)[]): Tensor | Tensor[] { return RX.unique(this, ...args); }
+  cumsum(...args: (number | RX.CumOptions)[]): Tensor { return RX.cumsum(this, ...args); }
+  cumprod(...args: (number | RX.CumOptions)[]): Tensor { return RX.cumprod(this, ...args); }
+  cummax(...args: (number | { dim?: number })[]): RX.ValuesIndices { return RX.cummax(this, ...args); }
+  cummin(...args: (number | { dim?: number })[]): RX.ValuesIndices { return RX.cummin(this, ...args); }
+  prod(...args: (number | boolean | RX.ProdOptions)[]): Tensor { return RX.prod(this, ...args); }
+  var(...args: (R.DimArg | boolean | RX.VarOptions)[]): Tensor { return RX.var_(this, ...args); }
+  std(...args: (R.DimArg | boolean | RX.VarOptions)[]): Tensor { return RX.std(this, ...args); }
+  logsumexp(...args: (R.DimArg | boolean | { dim?: R.DimArg; keepdim?: boolean })[]): Tensor { return RX.logsumexp(this, ...args); }
+  norm(...args: (RX.NormP | R.DimArg | boolean | RX.NormOptions)[]): Tensor { return RX.norm(this, ...args); }
+  countNonzero(...args: (R.DimArg | { dim?: R.DimArg })[]): Tensor { return RX.countNonzero(this, ...args); }
+  aminmax(opts?: { dim?: number | null; keepdim?: boolean }): RX.MinMax { return RX.aminmax(this, opts); }
   // ---- [reduce-ext] end ----
   // ---- [shape-ext] begin ----
   /** @internal an output view of a multi-output view op (unbind, split, chunk): in-place on it is refused */

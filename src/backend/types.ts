@@ -44,6 +44,12 @@ export interface Backend {
   matmul(a: View, b: View, out: View): void;
   // Extension areas: each op-library workstream adds its kernels between its own markers.
   // ---- [reduce-ext] begin ----
+  /** Sorts each line along `dim` (stable; NaN is the largest value) into `values` and int64 `indices`. */
+  sort(x: View, dim: number, descending: boolean, values: View, indices: View): void;
+  /** Per line along `dim`: the selected value and int64 index (`k`: 0-based rank for kthvalue); outputs have size 1 at `dim`. */
+  select(op: import("./line-codes.ts").SelectCode, x: View, dim: number, k: number, values: View, indices: View): void;
+  /** Inclusive scan along `dim`; cummax/cummin also write the running extreme's int64 index. */
+  scan(op: import("./line-codes.ts").ScanCode, x: View, dim: number, out: View, indices: View | null): void;
   // ---- [reduce-ext] end ----
   // ---- [shape-ext] begin ----
   /** out[i] = x[i with i[dim] replaced by index[i]] (out has index's shape; indices in range). */

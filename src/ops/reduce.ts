@@ -18,20 +18,20 @@ export interface ReduceOptions {
   dtype?: DType;
 }
 
-interface ReduceParams {
+export interface ReduceParams {
   readonly inShape: Shape;
   readonly dims: readonly number[];
   readonly keepdim: boolean;
 }
 
 /** The reduced gradient back at the input's rank: unsqueeze the reduced dims (when !keepdim). */
-function unreduce(g: Tensor, p: ReduceParams): Tensor {
+export function unreduce(g: Tensor, p: ReduceParams): Tensor {
   if (p.keepdim || p.inShape.length === 0) return g;
   const kept = p.inShape.map((s, i) => (p.dims.includes(i) ? 1 : s));
   return g.reshape(kept);
 }
 
-const countOf = (p: ReduceParams) => p.dims.reduce((n, d) => n * p.inShape[d], 1);
+export const countOf = (p: ReduceParams) => p.dims.reduce((n, d) => n * p.inShape[d], 1);
 
 const SPECS = {
   // d sum = 1 broadcast back
@@ -45,7 +45,7 @@ const SPECS = {
   amin: { node: "AminBackward0", saves: { inputs: [0], outputs: [0] }, backward: ([g], s, p) => [extremeGrad(g, s.input(0), s.output(0), p)] },
 } satisfies Record<string, GradSpec<ReduceParams>>;
 
-function extremeGrad(g: Tensor, x: Tensor, y: Tensor, p: ReduceParams): Tensor {
+export function extremeGrad(g: Tensor, x: Tensor, y: Tensor, p: ReduceParams): Tensor {
   const mask = x.eq(unreduce(y, p)).to(g.dtype);
   const count = mask.sum({ dim: [...p.dims], keepdim: true });
   return unreduce(g, p).mul(mask).div(count);
@@ -61,7 +61,7 @@ export function parseReduceArgs(args: readonly unknown[]): ReduceOptions {
   return opts;
 }
 
-function dimsOf(dim: DimArg, ndim: number): number[] {
+export function dimsOf(dim: DimArg, ndim: number): number[] {
   if (dim === null || dim === undefined) return [...Array(ndim).keys()];
   const list = typeof dim === "number" ? [dim] : dim;
   if (list.length === 0) return [...Array(ndim).keys()];
@@ -69,7 +69,7 @@ function dimsOf(dim: DimArg, ndim: number): number[] {
 }
 
 /** Runs a reduce kernel over `dims` (output has size-1 dims there), then drops them unless keepdim. */
-function reduceKernel(code: ReduceCode, x: Tensor, dims: readonly number[], keepdim: boolean, dtype: DType): Tensor {
+export function reduceKernel(code: ReduceCode, x: Tensor, dims: readonly number[], keepdim: boolean, dtype: DType): Tensor {
   const kept = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
   const out = emptyTensor(kept, dtype);
   if (numelOf(x.shape) === 0 && (code === "max" || code === "min") && numelOf(kept) > 0) {
@@ -132,13 +132,14 @@ export const amin = (x: Tensor, ...args: unknown[]): Tensor => extreme("min", x,
 /** Whether any element is true (non-zero): a bool tensor. */
 export function any(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseReduceArgs(args);
-  return reduceKernel("max", x.ne(0), dimsOf(o.dim, x.dim()), o.keepdim ?? false, "bool");
+  // counts rather than max/min, so an empty slice gives False (any) and True (all) as in PyTorch
+  return reduceKernel("sum", x.ne(0), dimsOf(o.dim, x.dim()), o.keepdim ?? false, "int64").gt(0);
 }
 
 /** Whether all elements are true (non-zero): a bool tensor. */
 export function all(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseReduceArgs(args);
-  return reduceKernel("min", x.ne(0), dimsOf(o.dim, x.dim()), o.keepdim ?? false, "bool");
+  return reduceKernel("sum", x.eq(0), dimsOf(o.dim, x.dim()), o.keepdim ?? false, "int64").eq(0);
 }
 
 /**
@@ -184,6 +185,17 @@ export const REDUCE_INFO: OpInfo[] = [
       { args: [T([2, 3], { gen: "ties", grad: true })] }, { args: [T([2, 3], { gen: "ties", grad: true }), 1] },
       { args: [T([2, 3], { gen: "ties", grad: true, dtype: "float64" }), 0, true] }, { args: [T([3, 4], { gen: "ties", grad: true, layout: "T" }), -1] },
       { args: [T([4], { dtype: "int32", gen: "int" })] },
+    ],
+    errors: [dimOutOfRange],
+  })),
+  // PyTorch 1.13's any/all take one int dim (lists came in 2.2); outputs are bool
+  ...(["any", "all"] as const).map((name): OpInfo => ({
+    name,
+    samples: [
+      { args: [T([2, 3], { gen: "ties" })] }, { args: [T([3, 4], { gen: "ties" }), 1] }, { args: [T([3, 4], { gen: "ties" }), -2, true] },
+      { args: [T([3, 4], { gen: "bool", dtype: "bool", layout: "T" }), 0] }, { args: [T([4], { dtype: "int32", values: [0, 2, 0, -1] })] },
+      { args: [T([2, 2], { values: ["nan", 0, 0, 0] }), 1] }, { args: [T([2, 3], { dtype: "int64", gen: "ties" })], kwargs: { dim: 1, keepdim: true } },
+      { args: [T([0])] }, { args: [T([], { dtype: "float64" })] },
     ],
     errors: [dimOutOfRange],
   })),

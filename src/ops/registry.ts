@@ -17,6 +17,10 @@ import { TERNARY_INFO } from "./ternary.ts";
 import { COMPARE_INFO } from "./compare.ts";
 // ---- [binary-ext] end ----
 // ---- [reduce-ext] begin ----
+import { SELECT_INFO } from "./select.ts";
+import { SORT_INFO } from "./sort.ts";
+import { SCAN_INFO } from "./scan.ts";
+import { STATS_INFO } from "./reduce-stats.ts";
 // ---- [reduce-ext] end ----
 // ---- [shape-ext] begin ----
 import { JOIN_INFO } from "./join.ts";
@@ -46,6 +50,7 @@ export function opFamilies(): Record<string, OpInfo[]> {
     ternary: TERNARY_INFO, compare: COMPARE_INFO,
     // ---- [binary-ext] end ----
     // ---- [reduce-ext] begin ----
+    "reduce-select": SELECT_INFO, sort: SORT_INFO, scan: SCAN_INFO, "reduce-stats": STATS_INFO,
     // ---- [reduce-ext] end ----
     // ---- [shape-ext] begin ----
     join: JOIN_INFO, gather: GATHER_INFO, shape: SHAPE_INFO,

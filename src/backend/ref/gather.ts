@@ -14,8 +14,14 @@ function alongDim(v: View, shape: readonly number[], dim: number): View {
   return { data: v.data, shape, strides, offset: v.offset };
 }
 
+/** A 0-d view as a 1-element 1-d view (gather/scatter index along dim 0). */
+function atLeast1d(v: View): View {
+  return v.shape.length > 0 ? v : { ...v, shape: [1], strides: [1] };
+}
+
 /** out[i] = x[i with i[dim] replaced by index[i]]; out and index share a shape (indices already checked). */
-export function gather(x: View, dim: number, index: View, out: View): void {
+export function gather(x0: View, dim: number, index0: View, out0: View): void {
+  const [x, index, out] = [x0, index0, out0].map(atLeast1d);
   const xd = x.data, id = index.data, od = out.data;
   const step = x.strides[dim];
   const xs = alongDim(x, index.shape, dim);
@@ -34,7 +40,8 @@ const COMBINE: Record<Exclude<ScatterCode, "set" | "mean">, (acc: number, v: num
  * slot's old value is dropped the first time it is hit; "mean" divides each hit slot by its count
  * (floor division for integral storage when `integral`).
  */
-export function scatter(op: ScatterCode, dst: View, dim: number, index: View, src: View, opts: ScatterOptions): void {
+export function scatter(op: ScatterCode, dst0: View, dim: number, index0: View, src0: View, opts: ScatterOptions): void {
+  const [dst, index, src] = [dst0, index0, src0].map(atLeast1d);
   const dd = dst.data, id = index.data, sd = src.data;
   const step = dst.strides[dim];
   const ds = alongDim(dst, index.shape, dim);

@@ -4,6 +4,7 @@ import { BINARY_FNS, UNARY_FNS } from "./scalar.ts";
 import { forEach3, isDense } from "./strided.ts";
 import { indexGather, indexPut } from "./index-kernels.ts";
 import { gather, nonzero, scatter } from "./gather.ts";
+import * as lines from "./lines.ts";
 
 function numel(shape: readonly number[]): number {
   let n = 1;
@@ -107,6 +108,7 @@ export const refBackend: Backend = {
   name: "ref", copy, fill, unary, binary, reduce, matmul,
   // Extension areas: each op-library workstream adds its kernels between its own markers.
   // ---- [reduce-ext] begin ----
+  sort: lines.sort, select: lines.select, scan: lines.scan,
   // ---- [reduce-ext] end ----
   // ---- [shape-ext] begin ----
   gather, scatter, nonzero,
