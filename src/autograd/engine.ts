@@ -7,7 +7,8 @@ import { gradientEdge } from "./record.ts";
 import { setGradEnabled } from "./grad-mode.ts";
 import { sumTo } from "../ops/reduce.ts";
 import { checkAnomaly, isAnomalyEnabled } from "./anomaly.ts";
-import { onesLike } from "../ops/creation.ts";
+import { onesLike, zeros, zerosLike } from "../ops/creation.ts";
+import { isFloating } from "../dtype.ts";
 
 /** Options of `backward` and `torch.autograd.backward`. */
 export interface BackwardOptions {
@@ -265,7 +266,7 @@ function callBackward(node: Node, grads: (Tensor | null)[], createGraph: boolean
   let outs = grads;
   for (const hook of node._preHooks) outs = hook(outs) ?? outs;
   const present = outs.find((g) => g !== null);
-  const full = node._materializeGrads && present ? outs.map((g) => g ?? present.mul(0)) : outs;
+  const full = node._materializeGrads && present ? outs.map((g, i) => g ?? zerosFor(node, i, present)) : outs;
   let results = setGradEnabled(createGraph, () => node._apply(full as Tensor[]));
   if (results.length !== node._next.length) {
     throw new RuntimeError(`Function ${node.name()} returned an invalid number of gradients - expected ${node._next.length}, but got ${results.length}`);
@@ -273,6 +274,12 @@ function callBackward(node: Node, grads: (Tensor | null)[], createGraph: boolean
   for (const hook of node._postHooks) results = hook(results, outs) ?? results;
   if (isAnomalyEnabled()) checkAnomaly(node, results);
   return results;
+}
+
+/** Zeros standing in for output `i`'s missing gradient, with that output's own shape and dtype. */
+function zerosFor(node: Node, i: number, like: Tensor): Tensor {
+  const meta = node._outputMeta[i];
+  return meta ? zeros([...meta.shape], { dtype: isFloating(meta.dtype) ? meta.dtype : like.dtype }) : zerosLike(like);
 }
 
 const asList = <T>(x: T | readonly T[] | null | undefined): T[] => (x === null || x === undefined ? [] : Array.isArray(x) ? [...(x as T[])] : [x as T]);

@@ -94,6 +94,7 @@ function applyFunction(fn: typeof Function, args: unknown[]): Tensor | readonly 
   const name = `${fn.name}Backward`;
   const node = new Node(name, edges, outs.length, (grads) => runBackward(fn, ctx, name, inputs, grads));
   node._materializeGrads = ctx._materializeGrads;
+  node._outputMeta = outs.map((o) => ({ shape: o.shape, dtype: o.dtype }));
   node._saved = ctx._saved.filter((s): s is SavedTensor => s !== null);
   const wired = outs.map((o, i) => wireOutput(ctx, node, inputs, o, i));
   return raw instanceof Tensor ? wired[0] : wired;

@@ -48,6 +48,8 @@ export class Node {
   _tensorPreHooks: Map<number, GradHook[]> | null = null;
   /** non-leaf tensors that asked for retainGrad, per output */
   _retained: Map<number, Tensor> | null = null;
+  /** shape and dtype of each output, to materialise zeros for outputs that got no gradient */
+  _outputMeta: readonly { readonly shape: readonly number[]; readonly dtype: DType }[] = [];
   readonly _preHooks: NodePreHook[] = [];
   readonly _postHooks: NodeHook[] = [];
   /** missing output gradients are passed as zeros (false: as null, for setMaterializeGrads(false)) */

@@ -70,6 +70,7 @@ export function record<P>(spec: GradSpec<P>, inputs: readonly (Tensor | null | u
     needsGrad: (i) => next[i] !== null,
   };
   const node = new Node(spec.node, next, outputs.length, (grads) => spec.backward(grads, saved, params));
+  node._outputMeta = outputs.map((o) => ({ shape: o.shape, dtype: o.dtype }));
   outputs.forEach((o, i) => {
     if (!isFloating(o.dtype)) return;
     o._gradFn = node;

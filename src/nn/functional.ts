@@ -2,8 +2,7 @@
 import type { Tensor } from "../tensor.ts";
 import * as U from "../ops/unary.ts";
 
-/** F.relu: max(x, 0). */
-export const relu = (x: Tensor): Tensor => U.relu(x);
+export { relu } from "../ops/activation.ts";
 /** F.sigmoid: 1 / (1 + e^-x). */
 export const sigmoid = (x: Tensor): Tensor => U.sigmoid(x);
 /** F.tanh. */

@@ -20,12 +20,6 @@ interface JoinParams {
 /** Legacy rule kept by PyTorch: a 1-D empty tensor is skipped by cat whatever the other shapes. */
 const isLegacyEmpty = (t: Tensor) => t.dim() === 1 && t.shape[0] === 0;
 
-/** The engine may fill a missing output gradient with a tensor of another output's shape: use zeros of the right one. */
-function gradsOfShapes(grads: Tensor[], shapes: readonly Shape[]): Tensor[] {
-  const present = grads.find((g) => g !== undefined && g !== null)!;
-  return shapes.map((s, i) => (grads[i] && shapeEquals(grads[i].shape, s) ? grads[i] : emptyTensor(s, present.dtype)));
-}
-
 const SPECS = {
   // d cat: each input gets its slice of g
   cat: {
@@ -42,10 +36,10 @@ const SPECS = {
   // d stack: input i gets g.select(dim, i)
   stack: { node: "StackBackward0", backward: ([g], _s, p) => p.sizes.map((_, i) => g.select(p.dim, i)) },
   // d split = cat of the output gradients
-  split: { node: "SplitBackward0", backward: (grads, _s, p) => [cat(gradsOfShapes(grads, p.shapes), p.dim)] },
-  splitWithSizes: { node: "SplitWithSizesBackward0", backward: (grads, _s, p) => [cat(gradsOfShapes(grads, p.shapes), p.dim)] },
+  split: { node: "SplitBackward0", backward: (grads, _s, p) => [cat(grads, p.dim)] },
+  splitWithSizes: { node: "SplitWithSizesBackward0", backward: (grads, _s, p) => [cat(grads, p.dim)] },
   // d unbind = stack of the output gradients
-  unbind: { node: "UnbindBackward0", backward: (grads, _s, p) => [stack(gradsOfShapes(grads, p.shapes), p.dim)] },
+  unbind: { node: "UnbindBackward0", backward: (grads, _s, p) => [stack(grads, p.dim)] },
 } satisfies Record<string, GradSpec<JoinParams>>;
 
 /** `(dim?)` or `({ dim })` after a tensor list or a tensor. */
