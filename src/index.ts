@@ -120,3 +120,7 @@ export * as linalg from "./linalg/index.ts";
 export { randperm, bernoulli, multinomial, normal, randLike, randnLike, randintLike, seed, initialSeed, getRngState, setRngState } from "./ops/random-ops.ts";
 export type { GeneratorOptions, MultinomialOptions, NormalOptions } from "./ops/random-ops.ts";
 // ---- [random-ext] end ----
+// ---- [nn-ext] begin ----
+// ---- [nn-ext] end ----
+// ---- [conv-ext] begin ----
+// ---- [conv-ext] end ----

@@ -15,6 +15,13 @@ import * as X from "./ops/indexing.ts";
 import * as RND from "./ops/random-ops.ts";
 import * as RX from "./ops/reduce-ext.ts";
 import * as A from "./autograd/tensor-autograd.ts";
+// Extension areas (imports):
+// ---- [nn-ext-imports] begin ----
+// ---- [nn-ext-imports] end ----
+// ---- [conv-ext-imports] begin ----
+// ---- [conv-ext-imports] end ----
+// ---- [linalg-ext-imports] begin ----
+// ---- [linalg-ext-imports] end ----
 import { isInferenceModeEnabled } from "./autograd/grad-mode.ts";
 import * as TE from "./ops/ternary.ts";
 import * as CMP from "./ops/compare.ts";
@@ -436,5 +443,9 @@ export class Tensor {
   /** @example torch.tensor([0.2, 0.8]).multinomial(3, true) */
   multinomial(...args: RND.RandomArgs<"multinomial">): Tensor { return RND.multinomial(this, ...args); }
   // ---- [random-ext] end ----
+  // ---- [nn-ext] begin ----
+  // ---- [nn-ext] end ----
+  // ---- [conv-ext] begin ----
+  // ---- [conv-ext] end ----
 }
 

@@ -37,6 +37,10 @@ const LATER_PYTORCH: Record<string, string> = {
   // ---- [index-ext] end ----
   // ---- [linalg-ext] begin ----
   // ---- [linalg-ext] end ----
+  // ---- [nn-ext] begin ----
+  // ---- [nn-ext] end ----
+  // ---- [conv-ext] begin ----
+  // ---- [conv-ext] end ----
 };
 
 const families = opFamilies();

@@ -75,4 +75,8 @@ export interface Backend {
   // ---- [index-ext] end ----
   // ---- [linalg-ext] begin ----
   // ---- [linalg-ext] end ----
+  // ---- [nn-ext] begin ----
+  // ---- [nn-ext] end ----
+  // ---- [conv-ext] begin ----
+  // ---- [conv-ext] end ----
 }

@@ -23,3 +23,5 @@ export type { InplaceOptions, LeakyReluOptions, EluOptions, HardtanhOptions, Gel
 // ---- [linalg-ext] end ----
 // ---- [nn-ext] begin ----
 // ---- [nn-ext] end ----
+// ---- [conv-ext] begin ----
+// ---- [conv-ext] end ----

@@ -62,6 +62,10 @@ export function opFamilies(): Record<string, OpInfo[]> {
     // ---- [linalg-ext] end ----
     // ---- [random-ext] begin ----
     // ---- [random-ext] end ----
+    // ---- [nn-ext] begin ----
+    // ---- [nn-ext] end ----
+    // ---- [conv-ext] begin ----
+    // ---- [conv-ext] end ----
   };
 }
 

@@ -2,6 +2,13 @@
 import type { Backend, BinaryCode, ReduceCode, UnaryCode, View } from "../types.ts";
 import { BINARY_FNS, UNARY_FNS } from "./scalar.ts";
 import { forEach3, isDense } from "./strided.ts";
+// Extension areas (imports):
+// ---- [nn-ext-imports] begin ----
+// ---- [nn-ext-imports] end ----
+// ---- [conv-ext-imports] begin ----
+// ---- [conv-ext-imports] end ----
+// ---- [linalg-ext-imports] begin ----
+// ---- [linalg-ext-imports] end ----
 import { indexGather, indexPut } from "./index-kernels.ts";
 import { gather, nonzero, scatter } from "./gather.ts";
 import * as lines from "./lines.ts";
@@ -118,4 +125,8 @@ export const refBackend: Backend = {
   // ---- [index-ext] end ----
   // ---- [linalg-ext] begin ----
   // ---- [linalg-ext] end ----
+  // ---- [nn-ext] begin ----
+  // ---- [nn-ext] end ----
+  // ---- [conv-ext] begin ----
+  // ---- [conv-ext] end ----
 };
