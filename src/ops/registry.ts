@@ -35,6 +35,10 @@ import { EINSUM_INFO } from "./einsum.ts";
 // ---- [linalg-ext] end ----
 // ---- [random-ext] begin ----
 // ---- [random-ext] end ----
+// ---- [nn-ext] begin ----
+// ---- [nn-ext] end ----
+// ---- [conv-ext] begin ----
+// ---- [conv-ext] end ----
 
 
 /** Every op with samples, by family (one fixture file per family). A new family adds its list here. */
