@@ -66,7 +66,8 @@ export class Generator {
   /** Reseeds from a non-deterministic source and returns the new seed (below 2^53 here). */
   seed(): number {
     const w = new Uint32Array(2);
-    globalThis.crypto.getRandomValues(w);
+    // reached through globalThis so the browser build needs no DOM or Node typings (Web Crypto exists in both)
+    (globalThis as unknown as { crypto: { getRandomValues(a: Uint32Array): Uint32Array } }).crypto.getRandomValues(w);
     this.manualSeed((w[0] & 0x1fffff) * 2 ** 32 + w[1]);
     return this.#seed;
   }
