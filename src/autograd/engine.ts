@@ -67,32 +67,46 @@ function prepareRoots(outputs: readonly Tensor[], grads: readonly (Tensor | null
 
 const torchSize = (s: readonly number[]) => `torch.Size(${shapeText(s)})`;
 
-/** Counts, for every node reachable from the roots, how many edges lead into it (iteratively). */
-function countDependencies(roots: readonly Edge[]): Map<Node, number> {
-  const deps = new Map<Node, number>();
+let lastRunId = 0;
+/** Runs in progress (a hook or a checkpoint may start a backward inside a backward). */
+const activeRuns = new Set<number>();
+
+/**
+ * Stamps every node reachable from the roots with this run's id and counts the edges leading into it
+ * (iteratively). Returns the nodes. Note [engine]: the counts and gradient buffers live on the nodes.
+ */
+function countDependencies(roots: readonly Edge[], runId: number): Node[] {
+  const nodes: Node[] = [];
+  const visit = (n: Node): boolean => {
+    if (n._runId === runId) return false;
+    if (activeRuns.has(n._runId)) throw new RuntimeError("a backward started inside another backward reached a node of the outer one; this reentrant use is not supported");
+    n._runId = runId;
+    n._deps = 0;
+    n._buffer = null;
+    nodes.push(n);
+    return true;
+  };
   const stack: Node[] = [];
-  for (const e of roots) {
-    if (!deps.has(e.node)) { deps.set(e.node, 0); stack.push(e.node); }
-  }
+  for (const e of roots) if (visit(e.node)) stack.push(e.node);
   while (stack.length > 0) {
     const node = stack.pop()!;
     for (const e of node._next) {
       if (e === null) continue;
-      const seen = deps.has(e.node);
-      deps.set(e.node, (deps.get(e.node) ?? 0) + 1);
-      if (!seen) stack.push(e.node);
+      const fresh = visit(e.node);
+      e.node._deps++;
+      if (fresh) stack.push(e.node);
     }
   }
-  return deps;
+  return nodes;
 }
 
 /** Nodes from which some target lies further down: the only ones worth executing when targets are given. */
-function neededNodes(deps: Map<Node, number>, targets: readonly Target[]): Set<Node> {
+function neededNodes(nodes: readonly Node[], targets: readonly Target[]): Set<Node> {
   const targetNodes = new Set(targets.map((t) => t.edge.node));
   const needed = new Set<Node>();
   // reverse topological order = process children before parents: iterative post-order DFS
   const state = new Map<Node, 0 | 1>();
-  for (const start of deps.keys()) {
+  for (const start of nodes) {
     if (state.has(start)) continue;
     const stack: [Node, number][] = [[start, 0]];
     state.set(start, 0);
@@ -199,8 +213,24 @@ function accumulateLeaf(leaf: Tensor, g: Tensor, createGraph: boolean): void {
 
 /** Runs the engine; returns the captured gradient per target (null where none arrived). */
 function execute(run: Run): (Tensor | null)[] {
-  const deps = countDependencies(run.roots);
-  const needed = run.targets ? neededNodes(deps, run.targets) : null;
+  const runId = ++lastRunId;
+  activeRuns.add(runId);
+  try {
+    // the whole run records the backward pass only under createGraph
+    return setGradEnabled(run.createGraph, () => executeRun(run, runId));
+  } finally {
+    activeRuns.delete(runId);
+  }
+}
+
+/** The gradient buffer of `node` in this run, created on first use. */
+function bufferOf(node: Node): (Tensor | null)[] {
+  return (node._buffer ??= new Array<Tensor | null>(node._numOutputs).fill(null));
+}
+
+function executeRun(run: Run, runId: number): (Tensor | null)[] {
+  const nodes = countDependencies(run.roots, runId);
+  const needed = run.targets ? neededNodes(nodes, run.targets) : null;
   const captured: (Tensor | null)[] = (run.targets ?? []).map(() => null);
   const targetAt = new Map<Node, Map<number, number[]>>();
   (run.targets ?? []).forEach((t, k) => {
@@ -208,50 +238,43 @@ function execute(run: Run): (Tensor | null)[] {
     m.set(t.edge.inputNr, [...(m.get(t.edge.inputNr) ?? []), k]);
     targetAt.set(t.edge.node, m);
   });
-  const buffers = new Map<Node, (Tensor | null)[]>();
   const ready = new ReadyQueue();
-  run.roots.forEach((e, i) => {
-    const buf = buffers.get(e.node) ?? new Array<Tensor | null>(e.node._numOutputs).fill(null);
-    accumulateInto(buf, e.inputNr, run.rootGrads[i]);
-    buffers.set(e.node, buf);
-  });
-  for (const [node, count] of deps) if (count === 0) ready.push(node);
+  run.roots.forEach((e, i) => accumulateInto(bufferOf(e.node), e.inputNr, run.rootGrads[i]));
+  for (const node of nodes) if (node._deps === 0) ready.push(node);
   const executed: Node[] = [];
   while (ready.size > 0) {
     const node = ready.pop();
-    const buf = buffers.get(node) ?? [];
-    buffers.delete(node);
+    const buf = node._buffer ?? [];
+    node._buffer = null;
     const grads = buf.map((g, nr) => (g === null || g === undefined ? null : applyPreHooks(node, nr, g)));
-    const targetsHere = targetAt.get(node);
+    const targetsHere = targetAt.size > 0 ? targetAt.get(node) : undefined;
     if (targetsHere) {
       for (const [nr, ks] of targetsHere) for (const k of ks) captured[k] = grads[nr] ?? null;
     }
-    let results: (Tensor | null)[] = [];
+    let results: (Tensor | null)[] = NO_RESULTS;
     if (node instanceof AccumulateGrad) {
       if (run.accumulate && (!run.targets || targetsHere) && grads[0]) accumulateLeaf(node.variable, grads[0], run.createGraph);
     } else {
       if (run.accumulate && targetsHere) accumulateTargets(run, targetsHere, grads);
       if ((needed === null || needed.has(node)) && grads.some((g) => g !== null)) {
-        results = callBackward(node, grads, run.createGraph);
+        results = callBackward(node, grads);
         executed.push(node);
       }
     }
-    node._next.forEach((e, i) => {
-      if (e === null) return;
+    const next = node._next;
+    for (let i = 0; i < next.length; i++) {
+      const e = next[i];
+      if (e === null) continue;
       const g = results[i];
-      if (g !== null && g !== undefined) {
-        const b = buffers.get(e.node) ?? new Array<Tensor | null>(e.node._numOutputs).fill(null);
-        accumulateInto(b, e.inputNr, fitToEdge(node, i, g, e));
-        buffers.set(e.node, b);
-      }
-      const left = deps.get(e.node)! - 1;
-      deps.set(e.node, left);
-      if (left === 0) ready.push(e.node);
-    });
+      if (g !== null && g !== undefined) accumulateInto(bufferOf(e.node), e.inputNr, fitToEdge(node, i, g, e));
+      if (--e.node._deps === 0) ready.push(e.node);
+    }
   }
   if (!run.keepGraph) for (const n of executed) n._release();
   return captured;
 }
+
+const NO_RESULTS: (Tensor | null)[] = [];
 
 /** `backward(inputs=[non-leaf])` accumulates into that tensor's `.grad`. */
 function accumulateTargets(run: Run, here: Map<number, number[]>, grads: (Tensor | null)[]): void {
@@ -261,17 +284,20 @@ function accumulateTargets(run: Run, here: Map<number, number[]>, grads: (Tensor
   }
 }
 
-/** Calls a node's backward (pre-hooks, zeros for missing output gradients, post-hooks), recording it only under createGraph. */
-function callBackward(node: Node, grads: (Tensor | null)[], createGraph: boolean): (Tensor | null)[] {
+/** Calls a node's backward (pre-hooks, zeros for missing output gradients, post-hooks); the run set the grad mode. */
+function callBackward(node: Node, grads: (Tensor | null)[]): (Tensor | null)[] {
   let outs = grads;
-  for (const hook of node._preHooks) outs = hook(outs) ?? outs;
-  const present = outs.find((g) => g !== null);
-  const full = node._materializeGrads && present ? outs.map((g, i) => g ?? zerosFor(node, i, present)) : outs;
-  let results = setGradEnabled(createGraph, () => node._apply(full as Tensor[]));
+  for (const hook of node._preHooks ?? []) outs = hook(outs) ?? outs;
+  let full = outs;
+  if (outs.length > 1 && node._materializeGrads) {
+    const present = outs.find((g) => g !== null);
+    if (present) full = outs.map((g, i) => g ?? zerosFor(node, i, present));
+  }
+  let results = node._apply(full as Tensor[]);
   if (results.length !== node._next.length) {
     throw new RuntimeError(`Function ${node.name()} returned an invalid number of gradients - expected ${node._next.length}, but got ${results.length}`);
   }
-  for (const hook of node._postHooks) results = hook(results, outs) ?? results;
+  for (const hook of node._postHooks ?? []) results = hook(results, outs) ?? results;
   if (isAnomalyEnabled()) checkAnomaly(node, results);
   return results;
 }

@@ -29,7 +29,7 @@ export function savedTensorStats(root: Tensor): { tensors: number; elements: num
   let tensors = 0, elements = 0;
   for (const n of reachableNodes(root)) {
     for (const s of n._saved) {
-      if (!s.alive) continue;
+      if (s === undefined || !s.alive) continue;
       tensors++;
       elements += s.numel;
     }
@@ -40,7 +40,7 @@ export function savedTensorStats(root: Tensor): { tensors: number; elements: num
 /** A display label for a node: its name, plus the leaf's shape for AccumulateGrad. */
 function label(n: Node): string {
   if (n instanceof AccumulateGrad) return `leaf [${n.variable.shape.join(", ")}] ${n.variable.dtype}`;
-  const saved = n._saved.filter((s) => s.alive).map((s) => s.numel);
+  const saved = n._saved.filter((s) => s !== undefined && s.alive).map((s) => s!.numel);
   return saved.length > 0 ? `${n.name()}\\nsaved: ${saved.map((k) => `${k} el`).join(", ")}` : n.name();
 }
 

@@ -32,6 +32,7 @@ export interface RemovableHandle {
 }
 
 let nextSequenceNr = 0;
+const NO_SAVED: (SavedTensor | undefined)[] = [];
 
 /**
  * A backward function in the graph (PyTorch's `grad_fn`). `name()` is PyTorch's class name,
@@ -43,15 +44,26 @@ export class Node {
   readonly _next: (Edge | null)[];
   readonly _numOutputs: number;
   readonly _sequenceNr = nextSequenceNr++;
-  _saved: SavedTensor[] = [];
+  /**
+   * Saved tensors. Nodes recorded from a GradSpec keep input i at index i and output j at index
+   * `_next.length + j` (read back through `input(i)` / `output(j)`); others keep a plain list.
+   */
+  _saved: (SavedTensor | undefined)[] = NO_SAVED;
+  /** the op's gradient rule and non-tensor arguments (nodes recorded from a GradSpec) */
+  _spec: { backward(grads: Tensor[], saved: Node, params: unknown): (Tensor | null)[] } | null = null;
+  _params: unknown = undefined;
+  /** Note [engine]: per-run bookkeeping lives on the node, stamped with the run's id */
+  _runId = 0;
+  _deps = 0;
+  _buffer: (Tensor | null)[] | null = null;
   /** tensor hooks, per output: run on the gradient of that output before this node */
   _tensorPreHooks: Map<number, GradHook[]> | null = null;
   /** non-leaf tensors that asked for retainGrad, per output */
   _retained: Map<number, Tensor> | null = null;
   /** shape and dtype of each output, to materialise zeros for outputs that got no gradient */
   _outputMeta: readonly { readonly shape: readonly number[]; readonly dtype: DType }[] = [];
-  readonly _preHooks: NodePreHook[] = [];
-  readonly _postHooks: NodeHook[] = [];
+  _preHooks: NodePreHook[] | null = null;
+  _postHooks: NodeHook[] | null = null;
   /** missing output gradients are passed as zeros (false: as null, for setMaterializeGrads(false)) */
   _materializeGrads = true;
   /** the JavaScript stack of the forward call that made this node (anomaly mode only) */
@@ -78,13 +90,35 @@ export class Node {
 
   /** Computes the gradients of the inputs from those of the outputs. */
   _apply(grads: Tensor[]): (Tensor | null)[] {
+    if (this._spec !== null) return this._spec.backward(grads, this, this._params);
     if (this.#backward === null) throw new RuntimeError(`${this.#name} has no backward function`);
     return this.#backward(grads);
   }
 
+  /** Saved input `i`, checked against in-place modification (for gradient rules). */
+  input(i: number): Tensor {
+    return this.#savedAt(i, "input");
+  }
+
+  /** Saved output `j`, checked against in-place modification (for gradient rules). */
+  output(j: number): Tensor {
+    return this.#savedAt(this._next.length + j, "output");
+  }
+
+  /** Whether input `i` needs a gradient (a rule may skip computing the others). */
+  needsGrad(i: number): boolean {
+    return this._next[i] !== null;
+  }
+
+  #savedAt(k: number, kind: string): Tensor {
+    const s = this._saved[k];
+    if (s === undefined) throw new RuntimeError(`${this.#name}: ${kind} ${kind === "input" ? k : k - this._next.length} was not saved for backward`);
+    return s.unpack();
+  }
+
   /** Frees the saved tensors (after a backward without retainGraph). */
   _release(): void {
-    for (const s of this._saved) s.release();
+    for (const s of this._saved) s?.release();
   }
 
   _addTensorPreHook(outputNr: number, hook: GradHook): RemovableHandle {
@@ -96,12 +130,12 @@ export class Node {
 
   /** Runs `hook(gradOutputs)` before this node computes; it may return replacement gradients. */
   registerPrehook(hook: NodePreHook): RemovableHandle {
-    return addRemovable(this._preHooks, hook);
+    return addRemovable((this._preHooks ??= []), hook);
   }
 
   /** Runs `hook(gradInputs, gradOutputs)` after this node computed; it may return replacement input gradients. */
   registerHook(hook: NodeHook): RemovableHandle {
-    return addRemovable(this._postHooks, hook);
+    return addRemovable((this._postHooks ??= []), hook);
   }
 
   toString(): string {

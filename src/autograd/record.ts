@@ -7,7 +7,7 @@ import { SavedTensor } from "./saved-tensor.ts";
 import { isGradEnabled } from "./grad-mode.ts";
 import { refreshViewHistory } from "./view-history.ts";
 
-/** Saved values as a backward function sees them: unpacked on access, with the version check. */
+/** Saved values as a backward function sees them: unpacked on access, with the version check (a Node). */
 export interface Saved {
   input(i: number): Tensor;
   output(i: number): Tensor;
@@ -57,31 +57,26 @@ export function record<P>(spec: GradSpec<P>, inputs: readonly (Tensor | null | u
     return outputs;
   }
   const next = inputs.map((t) => (t ? gradientEdge(t) : null));
-  const savedIn = new Map<number, SavedTensor>();
-  const savedOut = new Map<number, SavedTensor>();
-  const unpack = (m: Map<number, SavedTensor>, i: number, kind: string): Tensor => {
-    const s = m.get(i);
-    if (s === undefined) throw new RuntimeError(`${spec.node}: ${kind} ${i} was not saved for backward`);
-    return s.unpack();
-  };
-  const saved: Saved = {
-    input: (i) => unpack(savedIn, i, "input"),
-    output: (i) => unpack(savedOut, i, "output"),
-    needsGrad: (i) => next[i] !== null,
-  };
-  const node = new Node(spec.node, next, outputs.length, (grads) => spec.backward(grads, saved, params));
-  node._outputMeta = outputs.map((o) => ({ shape: o.shape, dtype: o.dtype }));
-  outputs.forEach((o, i) => {
-    if (!isFloating(o.dtype)) return;
+  const node = new Node(spec.node, next, outputs.length, null);
+  node._spec = spec as GradSpec<unknown>;
+  node._params = params;
+  if (outputs.length > 1) node._outputMeta = outputs.map((o) => ({ shape: o.shape, dtype: o.dtype }));
+  for (let i = 0; i < outputs.length; i++) {
+    const o = outputs[i];
+    if (!isFloating(o.dtype)) continue;
     o._gradFn = node;
     o._outputNr = i;
-  });
-  for (const i of spec.saves?.inputs ?? []) {
-    const t = inputs[i];
-    if (!t) throw new RuntimeError(`${spec.node}: input ${i} to save is missing`);
-    savedIn.set(i, new SavedTensor(t));
   }
-  for (const i of spec.saves?.outputs ?? []) savedOut.set(i, new SavedTensor(outputs[i], { name: spec.node, outputNr: i }));
-  node._saved = [...savedIn.values(), ...savedOut.values()];
+  const saves = spec.saves;
+  if (saves !== undefined && (saves.inputs !== undefined || saves.outputs !== undefined)) {
+    const saved: (SavedTensor | undefined)[] = [];
+    for (const i of saves.inputs ?? []) {
+      const t = inputs[i];
+      if (!t) throw new RuntimeError(`${spec.node}: input ${i} to save is missing`);
+      saved[i] = new SavedTensor(t);
+    }
+    for (const j of saves.outputs ?? []) saved[next.length + j] = new SavedTensor(outputs[j], { name: spec.node, outputNr: j });
+    node._saved = saved;
+  }
   return outputs;
 }
