@@ -169,8 +169,9 @@ export async function measure(run: () => void | Promise<void>, plan: TimingPlan,
   const slow = firstMs > plan.budgetMs;
   const fixedReps = !slow ? 0 : plan.minReps < 5 ? 1 : firstMs > 4 * plan.budgetMs ? 2 : 3;
   if (!slow) {
+    // warm up by count AND time: V8 only optimises a hot function after many calls, and a fast case's few runs are not enough
     const w0 = performance.now();
-    for (let i = 0; i < plan.warmup && performance.now() - w0 < plan.budgetMs / 2; i++) await run();
+    for (let i = 0; (i < plan.warmup || performance.now() - w0 < plan.budgetMs / 3) && performance.now() - w0 < plan.budgetMs; i++) await run();
   }
   const samples: number[] = [], cpu: number[] = [];
   const t0 = performance.now();

@@ -30,6 +30,7 @@ export { formatTensor } from "./format.ts";
 export * as nn from "./nn/index.ts";
 export * as utils from "./utils/index.ts";
 export * as func from "./func/index.ts";
+export * as backends from "./backends.ts";
 export type { TensorLike };
 
 /** PyTorch-named error classes. */

@@ -1,6 +1,7 @@
 // tensorgrad as a benchmarked system: data in/out, and a kernel trace naming the backend and kernels that ran.
 import * as torch from "tensorgrad";
-import { backend, setBackend, type Backend } from "../../src/backend/index.ts";
+type Backend = torch.backends.Backend;
+const { getBackend: backend, setBackend } = torch.backends;
 import type { System } from "../harness.ts";
 
 /** A float32 tensor of `shape` holding `data` (a leaf requiring grad when asked). */
