@@ -48,7 +48,7 @@ const readFixture = (name: string) => readFileSync(new URL(`./fixtures/ops/${nam
 const fixtures: Fixtures = { ops: {} };
 for (const family of Object.keys(families)) Object.assign(fixtures.ops, (JSON.parse(readFixture(`${family}.torch.json`)) as Fixtures).ops);
 const infos = allOpInfos();
-const tally = { forward: 0, gradients: 0, gradFn: 0, gradcheck: 0, errors: 0 };
+const tally = { forward: 0, gradients: 0, gradFn: 0, gradcheck: 0, gradgradcheck: 0, errors: 0 };
 
 for (const [family, list] of Object.entries(families)) {
   test(`${family}: fixtures were generated from the current samples (else: npm run fixtures:samples; python3 tools/gen_op_fixtures.py ${family})`, () => {
@@ -122,7 +122,7 @@ for (const info of infos) {
       const usesTies = JSON.stringify(sample).includes('"ties"');
       const hasGrad = JSON.stringify(sample).includes('"grad":true');
       if (!info.noGrad && hasGrad && !usesTies) {
-        test(`sample ${i}: gradcheck in float64`, () => {
+        test(`sample ${i}: gradcheck and gradgradcheck in float64`, () => {
           const s = concreteSample(info, "samples", i, sample);
           const double = { args: s.args.map(toDouble), kwargs: Object.fromEntries(Object.entries(s.kwargs).map(([k, v]) => [k, toDouble(v)])) };
           const probe: BuildContext = { leaves: [] };
@@ -135,6 +135,9 @@ for (const info of infos) {
           };
           assert.ok(torch.autograd.gradcheck(fn, inputs));
           tally.gradcheck++;
+          if (info.noGradGrad || sample.skipGradGrad) return;
+          assert.ok(torch.autograd.gradgradcheck(fn, inputs));
+          tally.gradgradcheck++;
         });
       }
     });
@@ -156,5 +159,5 @@ for (const info of infos) {
 }
 
 after(() => {
-  console.log(`op checks passed: forward ${tally.forward}, gradFn ${tally.gradFn}, gradients ${tally.gradients}, gradcheck ${tally.gradcheck}, errors ${tally.errors} (over ${infos.length} ops)`);
+  console.log(`op checks passed: forward ${tally.forward}, gradFn ${tally.gradFn}, gradients ${tally.gradients}, gradcheck ${tally.gradcheck}, gradgradcheck ${tally.gradgradcheck}, errors ${tally.errors} (over ${infos.length} ops)`);
 });

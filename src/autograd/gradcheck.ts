@@ -105,14 +105,15 @@ export function gradcheck(fn: Fn, inputs: readonly Tensor[], options: GradcheckO
  * `gradOutputs` default to fixed pseudo-random values.
  */
 export function gradgradcheck(fn: Fn, inputs: readonly Tensor[], gradOutputs?: readonly Tensor[], options: GradcheckOptions = {}): boolean {
-  const outs = noGrad(() => asOutputs(fn(...inputs)));
+  // only floating outputs carry gradients (integer/bool outputs are not differentiable)
+  const outs = noGrad(() => asOutputs(fn(...inputs))).filter((o) => o.isFloatingPoint());
   const vs = gradOutputs ? [...gradOutputs] : outs.map((o, n) => pseudoRandomLike(o, n));
   const diffInputs = inputs.filter((t) => t.requiresGrad);
   // the numerical Jacobian evaluates this under noGrad: the first derivative itself needs recording on
   const firstOrder = (...all: Tensor[]): Tensor[] => enableGrad(() => {
     const xs = all.slice(0, inputs.length);
     const gs = all.slice(inputs.length);
-    const ys = asOutputs(fn(...xs));
+    const ys = asOutputs(fn(...xs)).filter((o) => o.isFloatingPoint());
     const grads = grad(ys, xs.filter((t) => t.requiresGrad), { gradOutputs: gs, createGraph: true, allowUnused: true });
     return grads.map((g, i) => g ?? zerosLike(diffInputs[i]));
   });

@@ -23,6 +23,8 @@ export type SampleArg = number | boolean | null | string | TensorSpec | { readon
 export interface OpSample {
   readonly args: readonly SampleArg[];
   readonly kwargs?: Readonly<Record<string, SampleArg>>;
+  /** why gradgradcheck cannot judge this sample (e.g. ties or zeros where the gradient is not differentiable) */
+  readonly skipGradGrad?: string;
 }
 
 /**
@@ -41,6 +43,8 @@ export interface OpInfo {
   readonly errors: readonly OpSample[];
   /** skip gradcheck (non-differentiable op) */
   readonly noGrad?: boolean;
+  /** skip gradgradcheck: PyTorch's counterpart has no double backward (say why beside it) */
+  readonly noGradGrad?: boolean;
 }
 
 /** Shorthand for a tensor spec. */
