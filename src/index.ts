@@ -116,6 +116,7 @@ export { addmm, baddbmm, addmv, outer, ger, inner, tensordot, kron, cross } from
 export type { AddProductOptions, TensordotDims } from "./ops/linalg-ext.ts";
 export { einsum } from "./ops/einsum.ts";
 export * as linalg from "./linalg/index.ts";
+export { det, slogdet, inv as inverse } from "./ops/linalg-solve.ts";
 // ---- [linalg-ext] end ----
 // ---- [random-ext] begin ----
 export { randperm, bernoulli, multinomial, normal, randLike, randnLike, randintLike, seed, initialSeed, getRngState, setRngState } from "./ops/random-ops.ts";

@@ -21,6 +21,7 @@ import * as A from "./autograd/tensor-autograd.ts";
 // ---- [conv-ext-imports] begin ----
 // ---- [conv-ext-imports] end ----
 // ---- [linalg-ext-imports] begin ----
+import * as LS from "./ops/linalg-solve.ts";
 // ---- [linalg-ext-imports] end ----
 import { isInferenceModeEnabled } from "./autograd/grad-mode.ts";
 import * as TE from "./ops/ternary.ts";
@@ -428,6 +429,12 @@ export class Tensor {
   inner(other: Tensor): Tensor { return L.inner(this, other); }
   kron(other: Tensor): Tensor { return L.kron(this, other); }
   cross(other: Tensor, dim?: number | null | { dim?: number | null }): Tensor { return L.cross(this, other, dim); }
+  /** @example torch.tensor([[1, 2], [3, 4]]).det() // tensor(-2.) */
+  det(): Tensor { return LS.det(this); }
+  /** @example const { sign, logabsdet } = torch.eye(2).slogdet() */
+  slogdet(): LS.SignLogAbsDet { return LS.slogdet(this); }
+  /** @example torch.tensor([[2, 0], [0, 4]]).inverse() */
+  inverse(): Tensor { return LS.inv(this); }
   // ---- [linalg-ext] end ----
   // ---- [random-ext] begin ----
   /** @example torch.empty(3).normal_(0, 2) */

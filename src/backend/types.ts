@@ -74,6 +74,14 @@ export interface Backend {
   indexPut(dst: View, indices: readonly View[], indexStrides: readonly number[], values: View, accumulate: boolean): void;
   // ---- [index-ext] end ----
   // ---- [linalg-ext] begin ----
+  /**
+   * P A = L U with partial pivoting of each matrix of `a` [..., m, n]: packed L\U into `lu` (a's shape),
+   * 1-based row swaps into int32 `pivots` [..., min(m, n)], and into int32 `info` [...] 0 or the 1-based
+   * index of the first zero pivot (LAPACK getrf's conventions).
+   */
+  luFactor(a: View, lu: View, pivots: View, info: View): void;
+  /** A X = B (Aᵀ X = B with `adjoint`) from luFactor's `lu` and `pivots`; b, out [..., n, k] share one batch shape. */
+  luSolve(lu: View, pivots: View, b: View, out: View, adjoint: boolean): void;
   // ---- [linalg-ext] end ----
   // ---- [nn-ext] begin ----
   // ---- [nn-ext] end ----

@@ -32,6 +32,8 @@ import { SHAPE_INFO } from "./shape-info.ts";
 // ---- [linalg-ext] begin ----
 import { LINALG_EXT_INFO } from "./linalg-ext.ts";
 import { EINSUM_INFO } from "./einsum.ts";
+import { LINALG_NORM_INFO } from "./linalg-norm.ts";
+import { LINALG_SOLVE_INFO } from "./linalg-solve-info.ts";
 // ---- [linalg-ext] end ----
 // ---- [random-ext] begin ----
 // ---- [random-ext] end ----
@@ -62,7 +64,7 @@ export function opFamilies(): Record<string, OpInfo[]> {
     // ---- [index-ext] begin ----
     // ---- [index-ext] end ----
     // ---- [linalg-ext] begin ----
-    linalgExt: LINALG_EXT_INFO, einsum: EINSUM_INFO,
+    linalgExt: LINALG_EXT_INFO, einsum: EINSUM_INFO, linalgNs: LINALG_NORM_INFO, linalgSolve: LINALG_SOLVE_INFO,
     // ---- [linalg-ext] end ----
     // ---- [random-ext] begin ----
     // ---- [random-ext] end ----

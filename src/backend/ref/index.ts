@@ -8,6 +8,7 @@ import { forEach3, isDense } from "./strided.ts";
 // ---- [conv-ext-imports] begin ----
 // ---- [conv-ext-imports] end ----
 // ---- [linalg-ext-imports] begin ----
+import { luFactor, luSolve } from "./lu.ts";
 // ---- [linalg-ext-imports] end ----
 import { indexGather, indexPut } from "./index-kernels.ts";
 import { gather, nonzero, scatter } from "./gather.ts";
@@ -124,6 +125,7 @@ export const refBackend: Backend = {
   indexGather, indexPut,
   // ---- [index-ext] end ----
   // ---- [linalg-ext] begin ----
+  luFactor, luSolve,
   // ---- [linalg-ext] end ----
   // ---- [nn-ext] begin ----
   // ---- [nn-ext] end ----
