@@ -75,6 +75,8 @@ export class Tensor {
   /** @internal the base's gradFn when this view's gradFn was made (Note [view history]) */
   _viewBaseGradFn: Node | null = null;
 
+  /** @internal forward-mode tangent at a dual level (Note [forward AD] in autograd/forward-ad.ts) */
+  _tangent: { readonly level: number; readonly value: Tensor } | null = null;
   /** @internal how a tensor that does not require grad came about, for explainGrad */
   _provenance: "noGrad" | "detach" | null = null;
   /** @internal made in inference mode (Note [inference tensors] in autograd/grad-mode.ts) */

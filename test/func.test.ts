@@ -98,3 +98,26 @@ test("gradcheck and gradgradcheck pass on smooth functions and catch a wrong gra
   assert.throws(() => torch.autograd.gradcheck((a: T) => Wrong.apply(a), [x]), { name: "GradcheckError", message: /Jacobian mismatch for output 0 with respect to input 0/ });
   assert.equal(torch.autograd.gradcheck((a: T) => Wrong.apply(a), [x], { raiseException: false }), false);
 });
+
+test("forward-mode AD: dual tensors give the JVP of PyTorch's forward_ad", () => {
+  const { dualLevel, makeDual, unpackDual } = torch.autograd.forwardAd;
+  const fMixed = (x: T) => {
+    const a = x.reshape(1, 3).expand(2, 3).mul(M);
+    const b = torch.cat([a.max(1).values, a.logsumexp(1), a.index(torch.slice(), 1)]);
+    return torch.where(b.gt(0), b.exp(), b.pow(2)).cumsum(0).div(x.abs().sum().add(1));
+  };
+  const want = fx.forward_ad as Record<string, number[]>;
+  for (const [name, f] of [["vec", fVec], ["net", softmaxNet], ["mixed", fMixed]] as const) {
+    const tangent = dualLevel(() => unpackDual(f(makeDual(X, Y))).tangent);
+    close(tangent!, want[name], `forward AD ${name}`);
+  }
+  // the same JVP through torch.func.jvp (reverse mode twice)
+  close(torch.func.jvp(fVec, [X], [Y])[1], want.vec, "func.jvp");
+  assert.throws(() => makeDual(X, Y), /no level exists/);
+  dualLevel(() => {
+    assert.throws(() => makeDual(X, f64([1, 2])), /different size/);
+    const d = makeDual(X.clone(), Y);
+    d.mul_(2); // in-place ops carry the tangent too
+    close(unpackDual(d).tangent!, Y.mul(2).tolist() as number[], "in-place tangent");
+  });
+});

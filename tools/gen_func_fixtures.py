@@ -46,5 +46,25 @@ out = {
     "hessian_net": listed(hessian(softmax_net)(X)),
     "third_derivative": listed(jacfwd(jacrev(jacrev(softmax_net)))(X)),
 }
+import torch.autograd.forward_ad as fwAD
+
+
+def forward_ad(f, x, v):
+    with fwAD.dual_level():
+        y = f(fwAD.make_dual(x, v))
+        return listed(fwAD.unpack_dual(y).tangent)
+
+
+def f_mixed(x):
+    a = x.reshape(1, 3).expand(2, 3) * M
+    b = torch.cat([a.max(1).values, a.logsumexp(1), a[:, 1]])
+    return torch.where(b > 0, b.exp(), b ** 2).cumsum(0) / (1 + x.abs().sum())
+
+
+out["forward_ad"] = {
+    "vec": forward_ad(f_vec, X, Y),
+    "net": forward_ad(softmax_net, X, Y),
+    "mixed": forward_ad(f_mixed, X, Y),
+}
 json.dump(out, open(sys.argv[1] if len(sys.argv) > 1 else "test/fixtures/func.json", "w"), indent=1)
 print(f"{len(out)} entries")

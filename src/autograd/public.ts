@@ -7,3 +7,6 @@ export type { GradcheckOptions } from "./gradcheck.ts";
 export { detectAnomaly, setDetectAnomaly, isAnomalyEnabled } from "./anomaly.ts";
 export { Node } from "./node.ts";
 export * as graph from "./graph.ts";
+import { dualLevel, makeDual, unpackDual } from "./forward-ad.ts";
+/** torch.autograd.forward_ad: dual tensors. */
+export const forwardAd = { dualLevel, makeDual, unpackDual };

@@ -6,6 +6,7 @@ import { AccumulateGrad, Node, type Edge } from "./node.ts";
 import { SavedTensor } from "./saved-tensor.ts";
 import { isGradEnabled } from "./grad-mode.ts";
 import { refreshViewHistory } from "./view-history.ts";
+import { isForwardAdEnabled, pushTangents } from "./forward-ad.ts";
 
 /** Saved values as a backward function sees them: unpacked on access, with the version check (a Node). */
 export interface Saved {
@@ -52,6 +53,7 @@ export function needsGrad(inputs: readonly (Tensor | null | undefined)[]): boole
  * Integer and bool outputs are not differentiable and get no gradFn. Returns `outputs`.
  */
 export function record<P>(spec: GradSpec<P>, inputs: readonly (Tensor | null | undefined)[], outputs: Tensor[], params: P): Tensor[] {
+  if (isForwardAdEnabled()) pushTangents(spec, inputs, outputs, params);
   if (!needsGrad(inputs) || !outputs.some((o) => isFloating(o.dtype))) {
     if (!isGradEnabled() && inputs.some((t) => t?.requiresGrad)) for (const o of outputs) o._provenance = "noGrad";
     return outputs;

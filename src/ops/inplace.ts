@@ -69,11 +69,14 @@ export function applyInplace<T extends Tensor>(self: T, others: readonly (Tensor
   checkInplace(self);
   const tensors = others.filter(isTensor);
   if (!needsGrad([self, ...tensors])) {
-    writeInto(self, noGrad(() => compute(self)));
+    const out = noGrad(() => compute(self));
+    writeInto(self, out);
+    if (out._tangent !== null) self._tangent = out._tangent;
     return self;
   }
   const r = compute(snapshot(self));
   writeInto(self, r);
+  if (r._tangent !== null) self._tangent = r._tangent;
   if (self._base === null) {
     self._gradFn = r._gradFn;
     self._outputNr = r._outputNr;
