@@ -38,6 +38,7 @@ import { EINSUM_INFO } from "./einsum.ts";
 // ---- [nn-ext] begin ----
 // ---- [nn-ext] end ----
 // ---- [conv-ext] begin ----
+import { CONV_INFO, POOL_INFO, PAD_INFO, RESAMPLE_INFO } from "./conv-info.ts";
 // ---- [conv-ext] end ----
 
 
@@ -69,6 +70,7 @@ export function opFamilies(): Record<string, OpInfo[]> {
     // ---- [nn-ext] begin ----
     // ---- [nn-ext] end ----
     // ---- [conv-ext] begin ----
+    conv: CONV_INFO, pool: POOL_INFO, pad: PAD_INFO, resample: RESAMPLE_INFO,
     // ---- [conv-ext] end ----
   };
 }
