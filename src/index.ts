@@ -125,4 +125,7 @@ export type { GeneratorOptions, MultinomialOptions, NormalOptions } from "./ops/
 // ---- [nn-ext] begin ----
 // ---- [nn-ext] end ----
 // ---- [conv-ext] begin ----
+export { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d } from "./ops/conv.ts";
+export { maxPool1d, maxPool2d, avgPool1d, adaptiveAvgPool1d } from "./ops/pool.ts";
+export { pixelShuffle, pixelUnshuffle } from "./ops/resample.ts";
 // ---- [conv-ext] end ----

@@ -86,5 +86,15 @@ export interface Backend {
   // ---- [nn-ext] begin ----
   // ---- [nn-ext] end ----
   // ---- [conv-ext] begin ----
+  /** im2col: x [N, C, ...in] -> cols [N, C * prod(kernel), prod(outSize)], zeros where a tap reads padding. */
+  im2col(x: View, cols: View, geometry: import("./conv-types.ts").ConvGeometry): void;
+  /** The adjoint of im2col: ADDS cols [N, C * prod(kernel), prod(outSize)] into x [N, C, ...in]. */
+  col2im(cols: View, x: View, geometry: import("./conv-types.ts").ConvGeometry): void;
+  /** Max over each output's taps: x [P, ...in] -> out, int64 indices [P, ...out] (row-major offset in the plane; first max, NaN wins). */
+  poolMax(x: View, out: View, indices: View, dims: readonly import("./conv-types.ts").PoolDim[]): void;
+  /** Mean over each output's taps: x [P, ...in] -> out [P, ...out]; divisor = divisorOverride (if not 0) or the product of the dims' factors. */
+  poolAvg(x: View, out: View, dims: readonly import("./conv-types.ts").PoolDim[], divisorOverride: number): void;
+  /** The adjoint of poolAvg: ADDS g [P, ...out] / divisor into each tap of gx [P, ...in]. */
+  poolAvgBackward(g: View, gx: View, dims: readonly import("./conv-types.ts").PoolDim[], divisorOverride: number): void;
   // ---- [conv-ext] end ----
 }

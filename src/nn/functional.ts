@@ -24,4 +24,12 @@ export type { InplaceOptions, LeakyReluOptions, EluOptions, HardtanhOptions, Gel
 // ---- [nn-ext] begin ----
 // ---- [nn-ext] end ----
 // ---- [conv-ext] begin ----
+export { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, unfold, fold } from "../ops/conv.ts";
+export type { ConvOptions, ConvTransposeOptions, ConvArgs, ConvTransposeArgs, FoldOptions } from "../ops/conv.ts";
+export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d } from "../ops/pool.ts";
+export type { MaxPoolOptions, AvgPoolOptions } from "../ops/pool.ts";
+export { pad } from "../ops/pad.ts";
+export type { PadMode, PadOptions } from "../ops/pad.ts";
+export { interpolate, pixelShuffle, pixelUnshuffle } from "../ops/resample.ts";
+export type { InterpolateOptions } from "../ops/resample.ts";
 // ---- [conv-ext] end ----

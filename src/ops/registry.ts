@@ -40,6 +40,7 @@ import { LINALG_SOLVE_INFO } from "./linalg-solve-info.ts";
 // ---- [nn-ext] begin ----
 // ---- [nn-ext] end ----
 // ---- [conv-ext] begin ----
+import { CONV_INFO, POOL_INFO, PAD_INFO, RESAMPLE_INFO } from "./conv-info.ts";
 // ---- [conv-ext] end ----
 
 
@@ -71,6 +72,7 @@ export function opFamilies(): Record<string, OpInfo[]> {
     // ---- [nn-ext] begin ----
     // ---- [nn-ext] end ----
     // ---- [conv-ext] begin ----
+    conv: CONV_INFO, pool: POOL_INFO, pad: PAD_INFO, resample: RESAMPLE_INFO,
     // ---- [conv-ext] end ----
   };
 }

@@ -6,6 +6,7 @@ import { forEach3, isDense } from "./strided.ts";
 // ---- [nn-ext-imports] begin ----
 // ---- [nn-ext-imports] end ----
 // ---- [conv-ext-imports] begin ----
+import { col2im, im2col, poolAvg, poolAvgBackward, poolMax } from "./conv.ts";
 // ---- [conv-ext-imports] end ----
 // ---- [linalg-ext-imports] begin ----
 import { luFactor, luSolve } from "./lu.ts";
@@ -130,5 +131,6 @@ export const refBackend: Backend = {
   // ---- [nn-ext] begin ----
   // ---- [nn-ext] end ----
   // ---- [conv-ext] begin ----
+  im2col, col2im, poolMax, poolAvg, poolAvgBackward,
   // ---- [conv-ext] end ----
 };
