@@ -16,15 +16,16 @@ export type ScatterReduce = "sum" | "prod" | "mean" | "amax" | "amin";
 
 interface GatherParams {
   readonly dim: number;
-  readonly index: Tensor;
+  /** the index tensor (index ops) */
+  readonly index?: Tensor;
   readonly shape: Shape;
   readonly reduce: ScatterReduce;
   readonly includeSelf: boolean;
   readonly alpha: number;
-  readonly mask: Tensor;
+  /** the bool mask (masked ops) */
+  readonly mask?: Tensor;
 }
-const NONE = {} as Tensor;
-const P0: GatherParams = { dim: 0, index: NONE, shape: [], reduce: "sum", includeSelf: true, alpha: 1, mask: NONE };
+const P0: GatherParams = { dim: 0, shape: [], reduce: "sum", includeSelf: true, alpha: 1 };
 
 /** A 0-d view walked as shape [1] (PyTorch's ensure_nonempty_dim for scatter/gather). */
 function atLeast1d(v: View): View {
@@ -99,34 +100,34 @@ function checkLong(fn: string, index: Tensor): void {
 
 const SPECS = {
   // d gather: scatter-add g back to the gathered positions
-  gather: { node: "GatherBackward0", backward: ([g], _s, p) => [scatterAdd(emptyTensor(p.shape, g.dtype), p.dim, p.index, g), null] },
+  gather: { node: "GatherBackward0", backward: ([g], _s, p) => [scatterAdd(emptyTensor(p.shape, g.dtype), p.dim, p.index!, g), null] },
   // d scatter: self loses the overwritten positions, src gets the gathered gradient
-  scatter: { node: "ScatterBackward0", backward: ([g], _s, p) => [scatter(g, p.dim, p.index, 0), padTo(gather(g, p.dim, p.index), p.shape)] },
-  scatterValue: { node: "ScatterBackward1", backward: ([g], _s, p) => [scatter(g, p.dim, p.index, 0)] },
-  scatterAdd: { node: "ScatterAddBackward0", backward: ([g], _s, p) => [g, padTo(gather(g, p.dim, p.index), p.shape)] },
+  scatter: { node: "ScatterBackward0", backward: ([g], _s, p) => [scatter(g, p.dim, p.index!, 0), padTo(gather(g, p.dim, p.index!), p.shape)] },
+  scatterValue: { node: "ScatterBackward1", backward: ([g], _s, p) => [scatter(g, p.dim, p.index!, 0)] },
+  scatterAdd: { node: "ScatterAddBackward0", backward: ([g], _s, p) => [g, padTo(gather(g, p.dim, p.index!), p.shape)] },
   scatterReduce: { node: "ScatterReduceBackward0", saves: { inputs: [0, 1], outputs: [0] }, backward: ([g], s, p) => scatterReduceBackward(g, s.input(0), s.input(1), s.output(0), p) },
   // d index_select: index_add g back
-  indexSelect: { node: "IndexSelectBackward0", backward: ([g], _s, p) => [indexAdd(emptyTensor(p.shape, g.dtype), p.dim, p.index, g)] },
-  indexAdd: { node: "IndexAddBackward0", backward: ([g], _s, p) => [g, indexSelect(g, p.dim, p.index).mul(p.alpha)] },
-  indexCopy: { node: "IndexCopyBackward0", backward: ([g], _s, p) => [indexFill(g, p.dim, p.index, 0), indexSelect(g, p.dim, p.index)] },
-  indexFill: { node: "IndexFillBackward0", backward: ([g], _s, p) => [indexFill(g, p.dim, p.index, 0)] },
+  indexSelect: { node: "IndexSelectBackward0", backward: ([g], _s, p) => [indexAdd(emptyTensor(p.shape, g.dtype), p.dim, p.index!, g)] },
+  indexAdd: { node: "IndexAddBackward0", backward: ([g], _s, p) => [g, indexSelect(g, p.dim, p.index!).mul(p.alpha)] },
+  indexCopy: { node: "IndexCopyBackward0", backward: ([g], _s, p) => [indexFill(g, p.dim, p.index!, 0), indexSelect(g, p.dim, p.index!)] },
+  indexFill: { node: "IndexFillBackward0", backward: ([g], _s, p) => [indexFill(g, p.dim, p.index!, 0)] },
   // d value = sum of g over the filled positions
-  indexFillTensor: { node: "IndexFillBackward1", backward: ([g], _s, p) => [indexFill(g, p.dim, p.index, 0), indexSelect(g, p.dim, p.index).sum()] },
-  maskedFill: { node: "MaskedFillBackward0", backward: ([g], _s, p) => [maskedFill(g, p.mask, 0)] },
-  maskedFillTensor: { node: "MaskedFillBackward1", backward: ([g], _s, p) => [maskedFill(g, p.mask, 0), maskedFill(g, p.mask.logicalNot(), 0).sum()] },
+  indexFillTensor: { node: "IndexFillBackward1", backward: ([g], _s, p) => [indexFill(g, p.dim, p.index!, 0), indexSelect(g, p.dim, p.index!).sum()] },
+  maskedFill: { node: "MaskedFillBackward0", backward: ([g], _s, p) => [maskedFill(g, p.mask!, 0)] },
+  maskedFillTensor: { node: "MaskedFillBackward1", backward: ([g], _s, p) => [maskedFill(g, p.mask!, 0), maskedFill(g, p.mask!.logicalNot(), 0).sum()] },
   // d masked_select: the selected gradient scattered back (the engine sums a broadcast self)
-  maskedSelect: { node: "MaskedSelectBackward0", backward: ([g], _s, p) => [maskedScatter(emptyTensor(p.shape, g.dtype), p.mask, g)] },
+  maskedSelect: { node: "MaskedSelectBackward0", backward: ([g], _s, p) => [maskedScatter(emptyTensor(p.shape, g.dtype), p.mask!, g)] },
   maskedScatter: {
     node: "MaskedScatterBackward0",
     backward: ([g], _s, p) => {
-      let sel = maskedSelect(g, p.mask);
+      let sel = maskedSelect(g, p.mask!);
       const n = p.shape.reduce((a, b) => a * b, 1);
       if (n > sel.numel()) sel = cat([sel, emptyTensor([n - sel.numel()], g.dtype)]);
-      return [maskedFill(g, p.mask, 0), sel.view(p.shape)];
+      return [maskedFill(g, p.mask!, 0), sel.view(p.shape)];
     },
   },
   // d take: index_add g into a flat zero tensor
-  take: { node: "TakeBackward0", backward: ([g], _s, p) => [indexAdd(emptyTensor([p.shape.reduce((a, b) => a * b, 1)], g.dtype), 0, p.index, g.reshape(-1)).view(p.shape)] },
+  take: { node: "TakeBackward0", backward: ([g], _s, p) => [indexAdd(emptyTensor([p.shape.reduce((a, b) => a * b, 1)], g.dtype), 0, p.index!, g.reshape(-1)).view(p.shape)] },
 } satisfies Record<string, GradSpec<GatherParams>>;
 
 /**
@@ -208,7 +209,8 @@ export function scatterReduce(x: Tensor, dim: number, index: Tensor, src: Tensor
 
 /** PyTorch's scatter_reduce_backward, in Tensor ops. */
 function scatterReduceBackward(g: Tensor, self: Tensor, src: Tensor, result: Tensor, p: GatherParams): [Tensor | null, Tensor | null] {
-  const { dim, index, includeSelf } = p;
+  const { dim, includeSelf } = p;
+  const index = p.index!;
   let gSelf: Tensor, gSrc: Tensor;
   if (p.reduce === "sum") {
     gSelf = g;
