@@ -121,6 +121,8 @@ export { randperm, bernoulli, multinomial, normal, randLike, randnLike, randintL
 export type { GeneratorOptions, MultinomialOptions, NormalOptions } from "./ops/random-ops.ts";
 // ---- [random-ext] end ----
 // ---- [nn-ext] begin ----
+export { softmax, logSoftmax } from "./ops/softmax.ts";
+export type { SoftmaxOptions } from "./ops/softmax.ts";
 // ---- [nn-ext] end ----
 // ---- [conv-ext] begin ----
 // ---- [conv-ext] end ----

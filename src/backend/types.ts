@@ -76,6 +76,8 @@ export interface Backend {
   // ---- [linalg-ext] begin ----
   // ---- [linalg-ext] end ----
   // ---- [nn-ext] begin ----
+  /** Softmax (or log-softmax with `log`) of each line along `dim`, max-shifted; `out` has x's shape. */
+  softmax(x: View, dim: number, log: boolean, out: View): void;
   // ---- [nn-ext] end ----
   // ---- [conv-ext] begin ----
   // ---- [conv-ext] end ----

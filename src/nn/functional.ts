@@ -22,6 +22,8 @@ export type { InplaceOptions, LeakyReluOptions, EluOptions, HardtanhOptions, Gel
 // ---- [linalg-ext] begin ----
 // ---- [linalg-ext] end ----
 // ---- [nn-ext] begin ----
+export { softmax, logSoftmax, softmin } from "../ops/softmax.ts";
+export type { SoftmaxOptions } from "../ops/softmax.ts";
 // ---- [nn-ext] end ----
 // ---- [conv-ext] begin ----
 // ---- [conv-ext] end ----

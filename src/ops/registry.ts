@@ -36,6 +36,7 @@ import { EINSUM_INFO } from "./einsum.ts";
 // ---- [random-ext] begin ----
 // ---- [random-ext] end ----
 // ---- [nn-ext] begin ----
+import { SOFTMAX_INFO } from "./softmax.ts";
 // ---- [nn-ext] end ----
 // ---- [conv-ext] begin ----
 // ---- [conv-ext] end ----
@@ -67,6 +68,7 @@ export function opFamilies(): Record<string, OpInfo[]> {
     // ---- [random-ext] begin ----
     // ---- [random-ext] end ----
     // ---- [nn-ext] begin ----
+    softmax: SOFTMAX_INFO,
     // ---- [nn-ext] end ----
     // ---- [conv-ext] begin ----
     // ---- [conv-ext] end ----

@@ -4,6 +4,7 @@ import { BINARY_FNS, UNARY_FNS } from "./scalar.ts";
 import { forEach3, isDense } from "./strided.ts";
 // Extension areas (imports):
 // ---- [nn-ext-imports] begin ----
+import { softmax } from "./softmax.ts";
 // ---- [nn-ext-imports] end ----
 // ---- [conv-ext-imports] begin ----
 // ---- [conv-ext-imports] end ----
@@ -126,6 +127,7 @@ export const refBackend: Backend = {
   // ---- [linalg-ext] begin ----
   // ---- [linalg-ext] end ----
   // ---- [nn-ext] begin ----
+  softmax,
   // ---- [nn-ext] end ----
   // ---- [conv-ext] begin ----
   // ---- [conv-ext] end ----
