@@ -36,6 +36,7 @@ import { EINSUM_INFO } from "./einsum.ts";
 // ---- [random-ext] begin ----
 // ---- [random-ext] end ----
 // ---- [nn-ext] begin ----
+import { LOSS_INFO, NORMALIZATION_INFO, NN_MISC_INFO } from "./nn-info.ts";
 import { SOFTMAX_INFO } from "./softmax.ts";
 // ---- [nn-ext] end ----
 // ---- [conv-ext] begin ----
@@ -68,7 +69,7 @@ export function opFamilies(): Record<string, OpInfo[]> {
     // ---- [random-ext] begin ----
     // ---- [random-ext] end ----
     // ---- [nn-ext] begin ----
-    softmax: SOFTMAX_INFO,
+    softmax: SOFTMAX_INFO, loss: LOSS_INFO, normalization: NORMALIZATION_INFO, "nn-misc": NN_MISC_INFO,
     // ---- [nn-ext] end ----
     // ---- [conv-ext] begin ----
     // ---- [conv-ext] end ----
