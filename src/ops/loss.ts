@@ -1,5 +1,5 @@
 // Loss functions of torch.nn.functional: fused nodes where PyTorch has them (MseLossBackward0, NllLossBackward0 ...), composites elsewhere.
-import { isFloating, SCALAR_TYPE_NAME, type DType } from "../dtype.ts";
+import { isFloating, SCALAR_TYPE_NAME } from "../dtype.ts";
 import { IndexError, RuntimeError, ValueError } from "../errors.ts";
 import { shapeText } from "../shape.ts";
 import type { GradSpec } from "../autograd/record.ts";
@@ -177,7 +177,7 @@ function nllNd(x: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: nu
     return nllCore(x, target, weight, ignoreIndex, reduction);
   }
   const outSize = [x.shape[0], ...x.shape.slice(2)];
-  if (target.dim() !== outSize.length - 0 || target.shape.some((s, i) => s !== outSize[i])) {
+  if (target.dim() !== outSize.length || target.shape.some((s, i) => s !== outSize[i])) {
     throw new RuntimeError(`Expected target size ${shapeText(outSize)}, got ${shapeText(target.shape)}`);
   }
   const [n, c] = x.shape;
@@ -417,4 +417,4 @@ export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Te
   return applyReduction(dPos.add(o.margin).sub(dNeg).clampMin(0), r);
 }
 
-export type { Reduction, DType };
+export type { Reduction };

@@ -3,7 +3,7 @@ import { IndexError, RuntimeError, ValueError } from "../errors.ts";
 import { noGrad } from "../autograd/grad-mode.ts";
 import type { GradSpec } from "../autograd/record.ts";
 import type { Tensor } from "../tensor.ts";
-import { checkTensorArg, contiguousData } from "./core.ts";
+import { checkTensorArg, contiguousData, isTensor } from "./core.ts";
 import { emptyLike, ones, zeros } from "./creation.ts";
 import { addmm } from "./linalg-ext.ts";
 import { einsum } from "./einsum.ts";
@@ -19,7 +19,7 @@ import { fused, readNamed } from "./nn-fused.ts";
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null | { bias?: Tensor | null } = null): Tensor {
   checkTensorArg("linear", "input", 1, input);
   checkTensorArg("linear", "weight", 2, weight);
-  const b = bias !== null && !(bias instanceof Object && "bias" in bias) ? (bias as Tensor) : (bias as { bias?: Tensor | null } | null)?.bias ?? null;
+  const b = isTensor(bias) ? bias : bias?.bias ?? null;
   if (b !== null && input.dim() === 2) return addmm(b, input, weight.t());
   if (b !== null && input.dim() === 3 && input.isContiguous()) {
     const [n, m, k] = input.shape;
