@@ -123,6 +123,8 @@ export { randperm, bernoulli, multinomial, normal, randLike, randnLike, randintL
 export type { GeneratorOptions, MultinomialOptions, NormalOptions } from "./ops/random-ops.ts";
 // ---- [random-ext] end ----
 // ---- [nn-ext] begin ----
+export { softmax, logSoftmax } from "./ops/softmax.ts";
+export type { SoftmaxOptions } from "./ops/softmax.ts";
 // ---- [nn-ext] end ----
 // ---- [conv-ext] begin ----
 export { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d } from "./ops/conv.ts";

@@ -17,6 +17,7 @@ import * as RX from "./ops/reduce-ext.ts";
 import * as A from "./autograd/tensor-autograd.ts";
 // Extension areas (imports):
 // ---- [nn-ext-imports] begin ----
+import * as SM from "./ops/softmax.ts";
 // ---- [nn-ext-imports] end ----
 // ---- [conv-ext-imports] begin ----
 // ---- [conv-ext-imports] end ----
@@ -453,6 +454,10 @@ export class Tensor {
   multinomial(...args: RND.RandomArgs<"multinomial">): Tensor { return RND.multinomial(this, ...args); }
   // ---- [random-ext] end ----
   // ---- [nn-ext] begin ----
+  /** @example torch.tensor([1, 2]).softmax(0) */
+  softmax(...args: (number | null | DType | SM.SoftmaxOptions)[]): Tensor { return SM.softmax(this, ...args); }
+  /** @example torch.tensor([1, 2]).logSoftmax(0) */
+  logSoftmax(...args: (number | null | DType | SM.SoftmaxOptions)[]): Tensor { return SM.logSoftmax(this, ...args); }
   // ---- [nn-ext] end ----
   // ---- [conv-ext] begin ----
   // ---- [conv-ext] end ----

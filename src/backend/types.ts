@@ -84,6 +84,8 @@ export interface Backend {
   luSolve(lu: View, pivots: View, b: View, out: View, adjoint: boolean): void;
   // ---- [linalg-ext] end ----
   // ---- [nn-ext] begin ----
+  /** Softmax (or log-softmax with `log`) of each line along `dim`, max-shifted; `out` has x's shape. */
+  softmax(x: View, dim: number, log: boolean, out: View): void;
   // ---- [nn-ext] end ----
   // ---- [conv-ext] begin ----
   /** im2col: x [N, C, ...in] -> cols [N, C * prod(kernel), prod(outSize)], zeros where a tap reads padding. */

@@ -22,6 +22,22 @@ export type { InplaceOptions, LeakyReluOptions, EluOptions, HardtanhOptions, Gel
 // ---- [linalg-ext] begin ----
 // ---- [linalg-ext] end ----
 // ---- [nn-ext] begin ----
+export {
+  mseLoss, l1Loss, smoothL1Loss, huberLoss, nllLoss, crossEntropy, binaryCrossEntropy, binaryCrossEntropyWithLogits,
+  klDiv, cosineEmbeddingLoss, marginRankingLoss, tripletMarginLoss,
+} from "../ops/loss.ts";
+export type {
+  LossOptions, SmoothL1Options, HuberOptions, NllOptions, CrossEntropyOptions, BceOptions, BceLogitsOptions, KlDivOptions, MarginOptions, TripletOptions,
+} from "../ops/loss.ts";
+export { layerNorm, groupNorm, batchNorm, instanceNorm, rmsNorm, normalize, cosineSimilarity, pairwiseDistance } from "../ops/normalization.ts";
+export type {
+  LayerNormOptions, GroupNormOptions, BatchNormOptions, InstanceNormOptions, RmsNormOptions, NormalizeOptions, CosineSimilarityOptions, PairwiseDistanceOptions,
+} from "../ops/normalization.ts";
+export { linear, bilinear, embedding, oneHot, dropout, scaledDotProductAttention } from "../ops/nn-misc.ts";
+export type { EmbeddingOptions, DropoutOptions, AttentionOptions } from "../ops/nn-misc.ts";
+export type { Reduction } from "../ops/nn-fused.ts";
+export { softmax, logSoftmax, softmin } from "../ops/softmax.ts";
+export type { SoftmaxOptions } from "../ops/softmax.ts";
 // ---- [nn-ext] end ----
 // ---- [conv-ext] begin ----
 export { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, unfold, fold } from "../ops/conv.ts";

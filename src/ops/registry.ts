@@ -38,6 +38,8 @@ import { LINALG_SOLVE_INFO } from "./linalg-solve-info.ts";
 // ---- [random-ext] begin ----
 // ---- [random-ext] end ----
 // ---- [nn-ext] begin ----
+import { LOSS_INFO, NORMALIZATION_INFO, NN_MISC_INFO } from "./nn-info.ts";
+import { SOFTMAX_INFO } from "./softmax.ts";
 // ---- [nn-ext] end ----
 // ---- [conv-ext] begin ----
 import { CONV_INFO, POOL_INFO, PAD_INFO, RESAMPLE_INFO } from "./conv-info.ts";
@@ -70,6 +72,7 @@ export function opFamilies(): Record<string, OpInfo[]> {
     // ---- [random-ext] begin ----
     // ---- [random-ext] end ----
     // ---- [nn-ext] begin ----
+    softmax: SOFTMAX_INFO, loss: LOSS_INFO, normalization: NORMALIZATION_INFO, "nn-misc": NN_MISC_INFO,
     // ---- [nn-ext] end ----
     // ---- [conv-ext] begin ----
     conv: CONV_INFO, pool: POOL_INFO, pad: PAD_INFO, resample: RESAMPLE_INFO,

@@ -4,6 +4,7 @@ import { BINARY_FNS, UNARY_FNS } from "./scalar.ts";
 import { forEach3, isDense } from "./strided.ts";
 // Extension areas (imports):
 // ---- [nn-ext-imports] begin ----
+import { softmax } from "./softmax.ts";
 // ---- [nn-ext-imports] end ----
 // ---- [conv-ext-imports] begin ----
 import { col2im, im2col, poolAvg, poolAvgBackward, poolMax } from "./conv.ts";
@@ -129,6 +130,7 @@ export const refBackend: Backend = {
   luFactor, luSolve,
   // ---- [linalg-ext] end ----
   // ---- [nn-ext] begin ----
+  softmax,
   // ---- [nn-ext] end ----
   // ---- [conv-ext] begin ----
   im2col, col2im, poolMax, poolAvg, poolAvgBackward,
