@@ -121,3 +121,13 @@ test("forward-mode AD: dual tensors give the JVP of PyTorch's forward_ad", () =>
     close(unpackDual(d).tangent!, Y.mul(2).tolist() as number[], "in-place tangent");
   });
 });
+
+test("svdvals: values and first derivatives match PyTorch (fixtures); a second derivative refuses instead of being wrong", () => {
+  const a = torch.tensor([[3, 1], [0.5, -1], [2, 0.25]], { dtype: "float64", requiresGrad: true });
+  const s = torch.linalg.svdvals(a);
+  const [g] = torch.autograd.grad(s.sum(), a, { createGraph: true });
+  assert.throws(() => g!.sum().backward(), /differentiate twice/);
+  // nuclear norm = sum of singular values; 2-norm = the largest
+  close(torch.linalg.matrixNorm(a, "nuc"), s.sum().item(), "nuc");
+  close(torch.linalg.matrixNorm(a, 2), s.amax().item(), "2-norm");
+});

@@ -139,7 +139,7 @@ function runBackward(fn: typeof Function, ctx: FunctionCtx, name: string, inputs
 }
 
 /** A gradient that refuses to be differentiated again (once-differentiable backward under createGraph). */
-function delayedError(g: Tensor): Tensor {
+export function delayedError(g: Tensor): Tensor {
   const node = new Node("DelayedError", [], 1, () => {
     throw new RuntimeError("trying to differentiate twice a function that was marked with @once_differentiable");
   });

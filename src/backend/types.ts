@@ -82,6 +82,8 @@ export interface Backend {
   luFactor(a: View, lu: View, pivots: View, info: View): void;
   /** A X = B (Aᵀ X = B with `adjoint`) from luFactor's `lu` and `pivots`; b, out [..., n, k] share one batch shape. */
   luSolve(lu: View, pivots: View, b: View, out: View, adjoint: boolean): void;
+  /** Thin SVD of [..., m, n]: u [..., m, k], s [..., k] descending, v [..., n, k] (contiguous outputs, k = min(m, n)). */
+  svd(a: View, u: View, s: View, v: View): void;
   // ---- [linalg-ext] end ----
   // ---- [nn-ext] begin ----
   /** Softmax (or log-softmax with `log`) of each line along `dim`, max-shifted; `out` has x's shape. */

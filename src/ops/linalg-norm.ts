@@ -1,5 +1,6 @@
-// Norms of torch.linalg: vector_norm (LinalgVectorNormBackward0), matrix_norm (fro, ±1, ±inf) and norm's dispatch between them.
+// Norms of torch.linalg: vector_norm (LinalgVectorNormBackward0), matrix_norm (fro, nuc, ±1, ±2, ±inf) and norm's dispatch between them.
 import { isFloating, SCALAR_TYPE_NAME, type DType } from "../dtype.ts";
+import { svdvals } from "./linalg-svd.ts";
 import { NotImplementedError, RuntimeError } from "../errors.ts";
 import { normalizeDim, normalizeDims } from "../shape.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
@@ -109,7 +110,7 @@ export function matrixNorm(a: Tensor, ...args: (number | string | readonly numbe
   const dims = dimList.map((d) => normalizeDim(d, a.dim()));
   if (dims[0] === dims[1]) throw new RuntimeError(`linalg.matrix_norm: dims must be different. Got (${dims[0]}, ${dims[1]})`);
   if (ord === "fro") return vectorNorm(a, 2, dims, keepdim, { dtype: o.dtype });
-  if (ord === "nuc" || ord === 2 || ord === -2) throw new NotImplementedError(`linalg.matrix_norm: ord=${ord} needs singular values (torch.linalg.svdvals), which tensorgrad does not have yet`);
+  if (ord === "nuc" || ord === 2 || ord === -2) return spectralNorm(a, ord, dims, keepdim, o.dtype);
   if (typeof ord === "string") throw new RuntimeError(`linalg.matrix_norm: Order ${ord} not supported.`);
   if (ord !== 1 && ord !== -1 && Math.abs(ord) !== Infinity) throw new RuntimeError(`linalg.matrix_norm: Order ${ord} not supported.`);
   let [d0, d1] = dims;
@@ -156,6 +157,9 @@ function parseArgs<O extends object>(args: readonly unknown[], names: readonly (
 const m = (shape: number[], opts: Omit<TensorSpec, "t"> = {}) => T(shape, { grad: true, ...opts });
 const f64 = (shape: number[]) => m(shape, { dtype: "float64" });
 
+/** The singular-value norms are differentiable once (see linalg-svd.ts). */
+const ONCE = "singular-value norms are differentiable once";
+
 /** Samples of the norms (torch.linalg namespace: named "linalg.<fn>"). */
 export const LINALG_NORM_INFO: OpInfo[] = [
   {
@@ -172,6 +176,8 @@ export const LINALG_NORM_INFO: OpInfo[] = [
     samples: [
       { args: [m([2, 3])] }, { args: [m([2, 3]), 1] }, { args: [m([2, 3]), -1] },
       { args: [m([2, 2, 3]), "fro", [0, 2], true] }, { args: [m([2, 3, 2], { layout: "T" }), 1, [-1, 1]] },
+      { args: [m([3, 2], { dtype: "float64" }), 2], skipGradGrad: ONCE }, { args: [m([2, 3]), -2], skipGradGrad: ONCE },
+      { args: [m([2, 2, 3], { dtype: "float64" }), "nuc"], skipGradGrad: ONCE }, { args: [m([2, 3, 2]), "nuc", [0, 2], true], skipGradGrad: ONCE },
     ],
     errors: [{ args: [m([3])] }, { args: [m([2, 3]), 3] }, { args: [m([2, 3]), "foo"] }, { args: [m([2, 3]), 1, [0, 0]] }],
   },
@@ -189,3 +195,13 @@ export const LINALG_NORM_INFO: OpInfo[] = [
     errors: [{ args: [m([2, 3]), m([3])] }, { args: [m([3, 2]), m([3, 2])] }],
   },
 ];
+
+/** The matrix norms of the singular values: 2 (largest), -2 (smallest), "nuc" (their sum), over `dims`. */
+function spectralNorm(a: Tensor, ord: 2 | -2 | "nuc", dims: number[], keepdim: boolean, dtype: DType | undefined): Tensor {
+  const x = dtype !== undefined && dtype !== a.dtype ? a.to(dtype) : a;
+  const moved = x.movedim(dims, [x.dim() - 2, x.dim() - 1]);
+  const s = svdvals(moved);
+  const out = ord === 2 ? s.amax(-1, keepdim) : ord === -2 ? s.amin(-1, keepdim) : s.sum(-1, keepdim);
+  // keepdim: [..., 1] -> [..., 1, 1], moved back into place (PyTorch's graph ends in PermuteBackward0)
+  return keepdim ? out.unsqueeze(-1).movedim([x.dim() - 2, x.dim() - 1], dims) : out;
+}

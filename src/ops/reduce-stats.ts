@@ -1,6 +1,6 @@
 // Statistical reductions: prod, var, std, varMean, stdMean, logsumexp, norm, countNonzero, aminmax.
 import { isFloating, isIntegral, SCALAR_TYPE_NAME, type DType } from "../dtype.ts";
-import { NotImplementedError, RuntimeError } from "../errors.ts";
+import { RuntimeError } from "../errors.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
 import { noGrad } from "../autograd/grad-mode.ts";
 import type { Tensor } from "../tensor.ts";
@@ -10,6 +10,7 @@ import { countOf, dimsOf, extremeGrad, reduceKernel, unreduce, type DimArg, type
 import { oneDim, parseArgs } from "./along.ts";
 import { minMax, type MinMax } from "./named-tuple.ts";
 import { NAN_ROW } from "./select.ts";
+import { matrixNorm } from "./linalg-norm.ts";
 import { T, type OpInfo, type OpSample } from "./opinfo.ts";
 
 /** Options of var / std / varMean / stdMean. `unbiased` is PyTorch's legacy spelling of correction 1 (true) or 0. */
@@ -222,6 +223,15 @@ export function logsumexp(x: Tensor, ...args: (DimArg | boolean | { dim?: DimArg
   return record(SPECS.logsumexp, [src], [out], { inShape: x.shape, dims, keepdim })[0];
 }
 
+/** torch.norm(x, "nuc"): the sum of singular values over two dims (both dims of a 2-D input by default). */
+function nuclearNorm(x: Tensor, dim: DimArg, keepdim: boolean, dtype: DType): Tensor {
+  if (dim === undefined || dim === null) {
+    if (x.dim() !== 2) throw new RuntimeError(`Expected a tensor with 2 dimensions, but got a tensor with ${x.dim()} dimensions instead.`);
+    return matrixNorm(x, "nuc", [0, 1], keepdim, { dtype });
+  }
+  return matrixNorm(x, "nuc", typeof dim === "number" ? [dim] : [...dim], keepdim, { dtype });
+}
+
 /**
  * Vector p-norm over `dim` (all elements by default): p = 2 ("fro"), 1, Infinity, -Infinity, 0 or any number.
  * @example torch.tensor([3, 4]).norm() // tensor(5.); x.norm(1, 0, true); x.norm({ p: Infinity, dim: 1 })
@@ -230,7 +240,7 @@ export function norm(x: Tensor, ...args: (NormP | DimArg | boolean | NormOptions
   const o = parseArgs<NormOptions>(args, ["p", "dim", "keepdim"]);
   const dtype = dtypeOption(o.dtype, x.dtype);
   if (!isFloating(dtype)) throw new RuntimeError(`norm(): input dtype should be either floating point or complex. Got ${SCALAR_TYPE_NAME[dtype]} instead.`);
-  if (o.p === "nuc") throw new NotImplementedError("norm(): the nuclear norm needs the singular values, which are not implemented yet");
+  if (o.p === "nuc") return nuclearNorm(x, o.dim, o.keepdim ?? false, dtype);
   const p = o.p === undefined || o.p === null || o.p === "fro" ? 2 : o.p;
   if (typeof p !== "number") throw new TypeError(`norm(): p must be a number or "fro", got ${String(p)}`);
   const src = dtype === x.dtype ? x : x.to(dtype);
@@ -320,8 +330,10 @@ export const STATS_INFO: OpInfo[] = [
       { args: [g([2, 3], { values: [0, 0, 0, 1, -2, 0] }), 2, 1], skipGradGrad: ZERO_NORM }, { args: [g([2, 3], { values: [0, 0, 0, 1, -2, 0] }), 3, 1], skipGradGrad: ZERO_NORM },
       { args: [g([2, 3], { values: [0, 0, 0, 1, -2, 0] }), 1.5, 1], skipGradGrad: ZERO_NORM }, { args: [g([2, 3], { values: [0, 0.5, 0, 1, -2, 0] }), 0.5, 1], skipGradGrad: ZERO_NORM },
       { args: [g([2, 3])], kwargs: { p: 4, dim: [0, 1], keepdim: true } }, { args: [g([2, 3])], kwargs: { p: 1, dim: 0, dtype: "float64" } },
+      { args: [g([3, 2], { dtype: "float64" }), "nuc"], skipGradGrad: "the nuclear norm is differentiable once" },
+      { args: [g([2, 3, 2]), "nuc", [0, 2], true], skipGradGrad: "the nuclear norm is differentiable once" },
     ],
-    errors: [{ args: [T([2, 3]), 2, 2] }, { args: [T([3], { dtype: "int64" })] }],
+    errors: [{ args: [T([2, 3]), 2, 2] }, { args: [T([3], { dtype: "int64" })] }, { args: [T([2, 3, 2]), "nuc"] }],
   },
   {
     name: "countNonzero",

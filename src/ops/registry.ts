@@ -34,6 +34,7 @@ import { LINALG_EXT_INFO } from "./linalg-ext.ts";
 import { EINSUM_INFO } from "./einsum.ts";
 import { LINALG_NORM_INFO } from "./linalg-norm.ts";
 import { LINALG_SOLVE_INFO } from "./linalg-solve-info.ts";
+import { SVD_INFO } from "./linalg-svd.ts";
 // ---- [linalg-ext] end ----
 // ---- [random-ext] begin ----
 // ---- [random-ext] end ----
@@ -68,6 +69,7 @@ export function opFamilies(): Record<string, OpInfo[]> {
     // ---- [index-ext] end ----
     // ---- [linalg-ext] begin ----
     linalgExt: LINALG_EXT_INFO, einsum: EINSUM_INFO, linalgNs: LINALG_NORM_INFO, linalgSolve: LINALG_SOLVE_INFO,
+    svd: SVD_INFO,
     // ---- [linalg-ext] end ----
     // ---- [random-ext] begin ----
     // ---- [random-ext] end ----

@@ -11,6 +11,7 @@ import { col2im, im2col, poolAvg, poolAvgBackward, poolMax } from "./conv.ts";
 // ---- [conv-ext-imports] end ----
 // ---- [linalg-ext-imports] begin ----
 import { luFactor, luSolve } from "./lu.ts";
+import { svd } from "./svd.ts";
 // ---- [linalg-ext-imports] end ----
 import { indexGather, indexPut } from "./index-kernels.ts";
 import { gather, nonzero, scatter } from "./gather.ts";
@@ -127,7 +128,7 @@ export const refBackend: Backend = {
   indexGather, indexPut,
   // ---- [index-ext] end ----
   // ---- [linalg-ext] begin ----
-  luFactor, luSolve,
+  luFactor, luSolve, svd,
   // ---- [linalg-ext] end ----
   // ---- [nn-ext] begin ----
   softmax,
