@@ -37,16 +37,17 @@ export function copy(src: View, dst: View): void {
   if (p === null) return;
   const sd = src.data, dd = dst.data;
   const toBool = dd instanceof Uint8Array && !(sd instanceof Uint8Array);
-  const distinct = sd.buffer !== dd.buffer;
+  // (`.buffer` is read only on the large fast paths: it would move a small on-heap array off the heap)
+  const distinct = (): boolean => sd !== dd && sd.buffer !== dd.buffer;
   const r = p.shape.length - 1;
   if (r < 0) { dd[dst.offset] = toBool ? (sd[src.offset] !== 0 ? 1 : 0) : sd[src.offset]; return; }
   const n = p.shape[r], ss = p.a[r], ds = p.b[r];
-  if (r === 0 && ss === 1 && ds === 1 && distinct && !toBool) {
+  if (r === 0 && ss === 1 && ds === 1 && n >= 64 && !toBool && distinct()) {
     // one dense run: TypedArray.set casts exactly as element assignment does
     dd.set(sd.subarray(src.offset, src.offset + n), dst.offset);
     return;
   }
-  if (r >= 1 && distinct && !toBool && ss !== 1 && ds === 1 && p.a[r - 1] < ss && p.shape[r - 1] >= 8 && n >= 8) {
+  if (r >= 1 && !toBool && ss !== 1 && ds === 1 && p.a[r - 1] < ss && p.shape[r - 1] >= 8 && n >= 8 && distinct()) {
     // a transpose (the source walks its columns): copy 32x32 tiles so both sides stay in cache
     const m = p.shape[r - 1], s0 = p.a[r - 1], d0 = p.b[r - 1];
     if (r === 1) { copyBlocked2d(sd, src.offset, s0, ss, dd, dst.offset, d0, ds, m, n); return; }
