@@ -1,8 +1,9 @@
-// The active backend: ref by default; swappable so faster backends can be measured against it.
-import { refBackend } from "./ref/index.ts";
+// The active backend: js (ref's kernels with measured fast paths) by default; swappable, with `ref`
+// (the executable spec) always available, so faster backends can be measured and tested against it.
+import { jsBackend } from "./js/index.ts";
 import type { Backend } from "./types.ts";
 
-let active: Backend = refBackend;
+let active: Backend = jsBackend;
 
 /** The backend kernels run on now. */
 export function backend(): Backend {
