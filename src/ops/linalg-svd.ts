@@ -21,7 +21,7 @@ const SPECS = {
     node: "LinalgSvdBackward0",
     backward: ([g], _s, p) => {
       const ga = noGrad(() => p.u.mul(g.unsqueeze(-2)).matmul(p.v.mT));
-      return [isGradEnabled() && g.requiresGrad ? delayedError(ga) : ga];
+      return [isGradEnabled() ? delayedError(ga) : ga];
     },
   },
 } satisfies Record<string, GradSpec<SvdParams>>;
