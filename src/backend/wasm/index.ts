@@ -1,0 +1,242 @@
+// float32 matmul on a WebAssembly SIMD kernel: packs strided views into wasm memory, runs register tiles, writes back.
+import type { Backend, View } from "../types.ts";
+import { emitMatmulModule, type KernelShape } from "./kernel.ts";
+
+// Note [wasm arena ownership]
+// The GC cannot see wasm linear memory, and a synchronous training loop never runs finalizers, so
+// nothing here is allocated per call. One module instance owns one WebAssembly.Memory: the scratch
+// arena. Each call lays its packed A, packed B and padded C out from address 0, growing the memory
+// to the call's need when it is larger than any earlier call's (memory.grow), and leaves it there
+// for the next call. The arena is therefore bounded by the largest single matmul seen (capped at
+// MAX_ARENA_BYTES: bigger calls decline and fall back), holds no data between calls, and is never
+// freed (wasm memory cannot shrink) -- a fixed high-water mark, not a leak. Calls are synchronous
+// and non-reentrant, so one arena serves every caller on a thread.
+
+/** The slice of the WebAssembly namespace we use (the build has no DOM typings). */
+interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
+interface WasmNamespace {
+  validate(bytes: Uint8Array): boolean;
+  Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
+}
+type TilesFn = (a: number, b: number, c: number, nm: number, nn: number, kc: number,
+  aStride: number, bStride: number, cStride: number, accumulate: number) => void;
+
+const PAGE = 65536;
+const MAX_PAGES = 16384; // 1 GiB
+const MAX_ARENA_BYTES = MAX_PAGES * PAGE;
+
+/** Cache blocking (in elements): K block (A/B panels' depth) and M block (A block kept in L2). */
+export interface Blocking { readonly kc: number; readonly mc: number }
+
+/** One instantiated kernel and its arena. */
+export class WasmMatmul {
+  readonly shape: KernelShape;
+  readonly blocking: Blocking;
+  readonly #memory: WasmMemory;
+  readonly #tiles: TilesFn;
+  #f32: Float32Array;
+
+  constructor(wasm: WasmNamespace, shape: KernelShape, blocking: Blocking) {
+    this.shape = shape;
+    // kc must be a multiple of the unroll; mc a multiple of MR
+    this.blocking = { kc: Math.max(shape.unroll, blocking.kc - (blocking.kc % shape.unroll)), mc: Math.max(shape.mr, blocking.mc - (blocking.mc % shape.mr)) };
+    const bytes = emitMatmulModule(shape, { shared: false, maxPages: MAX_PAGES });
+    this.#memory = new wasm.Memory({ initial: 16, maximum: MAX_PAGES });
+    const instance = new wasm.Instance(new wasm.Module(bytes), { env: { memory: this.#memory } });
+    this.#tiles = instance.exports.tiles as TilesFn;
+    this.#f32 = new Float32Array(this.#memory.buffer);
+  }
+
+  /** Bytes of the arena now (its high-water mark). */
+  get arenaBytes(): number { return this.#memory.buffer.byteLength; }
+
+  /** Computes out = a @ b (float32 views, shapes [B,M,K] x [B,K,N] -> [B,M,N]); false when the arena would be too large. */
+  run(a: View, b: View, out: View): boolean {
+    const { mr, nr, unroll } = this.shape;
+    const [B, M, K] = a.shape;
+    const N = b.shape[2];
+    const Kp = roundUp(K, unroll), Mp = roundUp(M, mr), Np = roundUp(N, nr);
+    const aFloats = roundUp(Mp * Kp, 16), bFloats = roundUp(Np * Kp, 16);
+    const aBase = 0, bBase = aFloats, cBase = aFloats + bFloats;
+    const bytes = 4 * (cBase + Mp * Np);
+    if (bytes > MAX_ARENA_BYTES) return false;
+    this.#reserve(bytes);
+    const f32 = this.#f32;
+    const ad = a.data as Float32Array, bd = b.data as Float32Array, od = out.data as Float32Array;
+    const [as0, as1, as2] = a.strides, [bs0, bs1, bs2] = b.strides, [os0, os1, os2] = out.strides;
+    const aStride = 4 * Kp * mr, bStride = 4 * Kp * nr, cStride = 4 * Np;
+    const { kc, mc } = this.blocking;
+    for (let bt = 0; bt < B; bt++) {
+      // a broadcast operand (batch stride 0) is packed once
+      if (bt === 0 || as0 !== 0) packA(f32, aBase, ad, a.offset + bt * as0, as1, as2, M, K, Kp, mr);
+      if (bt === 0 || bs0 !== 0) packB(f32, bBase, bd, b.offset + bt * bs0, bs1, bs2, K, N, Kp, nr);
+      for (let k0 = 0; k0 < Kp; k0 += kc) {
+        const kb = Math.min(kc, Kp - k0);
+        for (let i0 = 0; i0 < Mp; i0 += mc) {
+          const nm = Math.min(mc, Mp - i0) / mr;
+          this.#tiles(4 * (aBase + k0 * mr) + (i0 / mr) * aStride, 4 * (bBase + k0 * nr), 4 * (cBase + i0 * Np),
+            nm, Np / nr, kb, aStride, bStride, cStride, k0 > 0 ? 1 : 0);
+        }
+      }
+      unpackC(f32, cBase, Np, od, out.offset + bt * os0, os1, os2, M, N);
+    }
+    return true;
+  }
+
+  #reserve(bytes: number): void {
+    const have = this.#memory.buffer.byteLength;
+    if (bytes > have) this.#memory.grow(Math.ceil((bytes - have) / PAGE));
+    // grow detaches the old buffer: refresh the view whenever the buffer changed
+    if (this.#f32.buffer !== this.#memory.buffer) this.#f32 = new Float32Array(this.#memory.buffer);
+  }
+}
+
+function roundUp(x: number, m: number): number {
+  return Math.ceil(x / m) * m;
+}
+
+/** A [M,K] (strides s1, s2 from `off`) -> panels of MR rows, each [Kp][MR], zero-padded to Mp rows and Kp. */
+function packA(f32: Float32Array, base: number, ad: Float32Array, off: number, s1: number, s2: number,
+  M: number, K: number, Kp: number, mr: number): void {
+  const panels = Math.ceil(M / mr);
+  for (let p = 0; p < panels; p++) {
+    const d0 = base + p * Kp * mr, i0 = p * mr, rows = Math.min(mr, M - i0);
+    if (Math.abs(s2) <= Math.abs(s1)) {
+      // rows contiguous along k: read each row along k
+      for (let r = 0; r < rows; r++) {
+        let s = off + (i0 + r) * s1, d = d0 + r;
+        for (let k = 0; k < K; k++, s += s2, d += mr) f32[d] = ad[s];
+      }
+    } else {
+      // columns contiguous along m: read MR consecutive rows per k
+      for (let k = 0; k < K; k++) {
+        const s = off + i0 * s1 + k * s2, d = d0 + k * mr;
+        for (let r = 0; r < rows; r++) f32[d + r] = ad[s + r * s1];
+      }
+    }
+    for (let r = rows; r < mr; r++) for (let k = 0; k < K; k++) f32[d0 + k * mr + r] = 0;
+    f32.fill(0, d0 + K * mr, d0 + Kp * mr);
+  }
+}
+
+/** B [K,N] (strides s1, s2 from `off`) -> panels of NR columns, each [Kp][NR], zero-padded to Np columns and Kp. */
+function packB(f32: Float32Array, base: number, bd: Float32Array, off: number, s1: number, s2: number,
+  K: number, N: number, Kp: number, nr: number): void {
+  const panels = Math.ceil(N / nr);
+  for (let q = 0; q < panels; q++) {
+    const d0 = base + q * Kp * nr, j0 = q * nr, cols = Math.min(nr, N - j0);
+    if (Math.abs(s2) <= Math.abs(s1)) {
+      // rows contiguous along n: copy NR-wide row pieces
+      for (let k = 0; k < K; k++) {
+        const s = off + k * s1 + j0 * s2, d = d0 + k * nr;
+        for (let c = 0; c < cols; c++) f32[d + c] = bd[s + c * s2];
+        for (let c = cols; c < nr; c++) f32[d + c] = 0;
+      }
+    } else {
+      // columns contiguous along k: read each column along k
+      for (let c = 0; c < cols; c++) {
+        let s = off + (j0 + c) * s2, d = d0 + c;
+        for (let k = 0; k < K; k++, s += s1, d += nr) f32[d] = bd[s];
+      }
+      for (let c = cols; c < nr; c++) for (let k = 0; k < K; k++) f32[d0 + k * nr + c] = 0;
+    }
+    f32.fill(0, d0 + K * nr, d0 + Kp * nr);
+  }
+}
+
+/** Padded C [Mp][Np] -> the output view's [M,N] window. */
+function unpackC(f32: Float32Array, base: number, Np: number, od: Float32Array, off: number, s1: number, s2: number,
+  M: number, N: number): void {
+  for (let i = 0; i < M; i++) {
+    const src = base + i * Np, dst = off + i * s1;
+    if (s2 === 1) od.set(f32.subarray(src, src + N), dst);
+    else for (let j = 0; j < N; j++) od[dst + j * s2] = f32[src + j];
+  }
+}
+
+// ---- the default kernel --------------------------------------------------------------------------
+
+/** Default tile shape and blocking, chosen by measurement (bench/wasm-matmul.ts). */
+export const DEFAULT_SHAPE: Omit<KernelShape, "fma"> = { mr: 4, nr: 8, unroll: 1 };
+export const DEFAULT_BLOCKING: Blocking = { kc: 256, mc: 128 };
+
+/** Below this many multiply-adds (M*N*K per batch) wasmMatmul declines: packing overhead beats the kernel. */
+let threshold = 4096;
+
+function wasmNamespace(): WasmNamespace | undefined {
+  return (globalThis as { WebAssembly?: WasmNamespace }).WebAssembly;
+}
+
+/** Instantiates a kernel; undefined where WebAssembly SIMD is unavailable (or the shape does not validate). */
+export function createWasmMatmul(shape: KernelShape, blocking: Blocking = DEFAULT_BLOCKING): WasmMatmul | undefined {
+  const wasm = wasmNamespace();
+  if (!wasm || !wasm.validate(emitMatmulModule(shape, { shared: false, maxPages: MAX_PAGES }))) return undefined;
+  return new WasmMatmul(wasm, shape, blocking);
+}
+
+/** Whether the engine accepts relaxed-SIMD fused multiply-add (Node 20: only with --experimental-wasm-relaxed-simd). */
+export function hasRelaxedSimd(): boolean {
+  const wasm = wasmNamespace();
+  return !!wasm && wasm.validate(emitMatmulModule({ ...DEFAULT_SHAPE, fma: true }, { shared: false, maxPages: MAX_PAGES }));
+}
+
+let instance: WasmMatmul | undefined | null = null; // null: not tried yet; undefined: unavailable
+
+/** The process-wide kernel (created on first use), or undefined where wasm SIMD is unavailable. */
+export function defaultWasmMatmul(): WasmMatmul | undefined {
+  if (instance === null) instance = createWasmMatmul({ ...DEFAULT_SHAPE, fma: hasRelaxedSimd() });
+  return instance;
+}
+
+/** Sets the size threshold (multiply-adds per batch) below which wasmMatmul declines; returns the previous one. */
+export function setWasmMatmulThreshold(macs: number): number {
+  const prev = threshold;
+  threshold = macs;
+  return prev;
+}
+
+/**
+ * out = a @ b on the WebAssembly SIMD kernel, when it applies: all three views float32, every dim
+ * non-zero, M*N*K at or above the threshold, wasm SIMD available. Returns false (writing nothing)
+ * when it declines, so the caller runs its own kernel.
+ *
+ * @example
+ * const a = { data: new Float32Array([1, 2, 3, 4]), shape: [1, 2, 2], strides: [4, 2, 1], offset: 0 };
+ * const out = { data: new Float32Array(4), shape: [1, 2, 2], strides: [4, 2, 1], offset: 0 };
+ * setWasmMatmulThreshold(0);
+ * wasmMatmul(a, a, out); // true; out.data is [7, 10, 15, 22]
+ */
+export function wasmMatmul(a: View, b: View, out: View): boolean {
+  if (!(a.data instanceof Float32Array && b.data instanceof Float32Array && out.data instanceof Float32Array)) return false;
+  const [B, M, K] = a.shape;
+  const N = b.shape[2];
+  if (B === 0 || M === 0 || N === 0 || K === 0 || M * N * K < threshold) return false;
+  const kernel = defaultWasmMatmul();
+  return kernel !== undefined && kernel.run(a, b, out);
+}
+
+/**
+ * `base` with matmul tried on wasm first (wasmMatmul), delegating to base.matmul when it declines;
+ * every other kernel is base's own (bound to base, so class-based backends keep working).
+ *
+ * @example
+ * import { refBackend } from "../ref/index.ts";
+ * setBackend(withWasmMatmul(refBackend));
+ */
+export function withWasmMatmul(base: Backend): Backend {
+  const wrapped: Record<string, unknown> = {};
+  for (let o: object | null = base; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    for (const key of Object.getOwnPropertyNames(o)) {
+      if (key === "constructor" || key in wrapped) continue;
+      const v = (base as unknown as Record<string, unknown>)[key];
+      wrapped[key] = typeof v === "function" ? (v as (...args: unknown[]) => unknown).bind(base) : v;
+    }
+  }
+  wrapped.name = `${base.name}+wasm-matmul`;
+  wrapped.matmul = (a: View, b: View, out: View): void => {
+    if (!wasmMatmul(a, b, out)) base.matmul(a, b, out);
+  };
+  return wrapped as unknown as Backend;
+}
