@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import * as torch from "tensorgrad";
 import { refBackend } from "../src/backend/ref/index.ts";
 import type { View } from "../src/backend/types.ts";
-import { defaultWasmMatmul, setWasmMatmulThreshold, wasmMatmul, withWasmMatmul } from "../src/backend/wasm/index.ts";
+import { createWasmMatmul, defaultWasmMatmul, setWasmMatmulThreshold, wasmMatmul, withWasmMatmul } from "../src/backend/wasm/index.ts";
 
 /** A small seeded generator (mulberry32) so failures reproduce. */
 function rng(seed: number): () => number {
@@ -50,14 +50,14 @@ function at(v: View, b: number, i: number, j: number): number {
  * in float64, wasm in float32 SIMD lanes), so the bound scales with the magnitude of the summed terms:
  * |wasm - ref| <= 1e-5 * sum_k |a_ik * b_kj| + 1e-6.
  */
-function check(a: View, b: View, outLayout: Layout, what: string): void {
+function check(a: View, b: View, outLayout: Layout, what: string, run: (a: View, b: View, out: View) => boolean = wasmMatmul): void {
   const [B, M, K] = a.shape, N = b.shape[2];
   const rand = rng(7);
   const got = makeView(B, M, N, outLayout, rand), want = makeView(B, M, N, outLayout, rand);
   // outside the output window both buffers must keep their original contents
   want.data.set(got.data);
   const before = Float32Array.from(got.data);
-  assert.equal(wasmMatmul(a, b, got), true, `${what}: wasm declined`);
+  assert.equal(run(a, b, got), true, `${what}: wasm declined`);
   refBackend.matmul(a, b, want);
   for (let bt = 0; bt < B; bt++) {
     for (let i = 0; i < M; i++) {
@@ -127,6 +127,27 @@ describe("wasm matmul", () => {
     for (const [m, k, n] of [[130, 257, 129], [129, 600, 20], [260, 33, 131]]) {
       check(makeView(1, m, k, {}, rand), makeView(1, k, n, {}, rand), {}, `${m}x${k}x${n}`);
       check(makeView(1, m, k, { transposed: true }, rand), makeView(1, k, n, { transposed: true }, rand), { transposed: true }, `${m}x${k}x${n} T`);
+    }
+  });
+
+  test("every operand layout, k unroll and tile shape (packed / rows; K padding)", () => {
+    const rand = rng(9);
+    const sizes: [number, number, number][] = [[1, 1, 1], [5, 7, 9], [13, 3, 17], [33, 65, 31], [9, 70, 70], [70, 300, 12]];
+    for (const shape of [{ mr: 4, nr: 8, unroll: 1 }, { mr: 4, nr: 8, unroll: 3 }, { mr: 6, nr: 12, unroll: 2 }]) {
+      for (const la of ["packed", "rows"] as const) {
+        for (const lb of ["packed", "rows"] as const) {
+          const kernel = createWasmMatmul({ ...shape, fma: false }, { kc: 64, mc: 24 }, { a: la, b: lb, rowsMaxMacs: 0 })!;
+          const run = (a: View, b: View, out: View) => kernel.run(a, b, out);
+          for (const [m, k, n] of sizes) {
+            const what = `${JSON.stringify(shape)} ${la}/${lb} ${m}x${k}x${n}`;
+            check(makeView(2, m, k, { offset: 1, pad: 2 }, rand), makeView(2, k, n, { pad: 3 }, rand), {}, what, run);
+            check(makeView(1, m, k, {}, rand), makeView(1, k, n, { transposed: true }, rand), { transposed: true }, `${what} bT`, run);
+            // stale arena contents in the padding: poison it with NaN/Inf and run again
+            kernel.run(makeView(1, 80, 80, {}, () => NaN), makeView(1, 80, 80, {}, () => Infinity), makeView(1, 80, 80, {}, rand));
+            check(makeView(1, m, k, {}, rand), makeView(1, k, n, {}, rand), {}, `${what} after NaN`, run);
+          }
+        }
+      }
     }
   });
 

@@ -21,7 +21,7 @@ interface WasmNamespace {
   Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
 }
 type TilesFn = (a: number, b: number, c: number, nm: number, nn: number, kc: number,
-  aStride: number, bStride: number, cStride: number, accumulate: number) => void;
+  aStride: number, bStride: number, cStride: number, accumulate: number, aRow: number, bK: number) => void;
 
 const PAGE = 65536;
 const MAX_PAGES = 16384; // 1 GiB
@@ -30,29 +30,51 @@ const MAX_ARENA_BYTES = MAX_PAGES * PAGE;
 /** Cache blocking (in elements): K block (A/B panels' depth) and M block (A block kept in L2). */
 export interface Blocking { readonly kc: number; readonly mc: number }
 
+// Note [wasm layouts]
+// Each operand reaches the kernel in one of two layouts. "packed": A as MR-row panels [k][MR], B as
+// NR-column panels [k][NR], zero-padded, gathered element by element from any strides (the general
+// case, and the fast one for large products: every tile streams contiguous memory). "rows": the
+// operand's rows copied as they are (one TypedArray.set per row, or one for the whole matrix), pitch
+// Kp for A and Np for B; only for row-contiguous views. Copying is O(n^2) against O(n^3) work, but
+// at n = 64 element-wise packing costs as much as the kernel, so small products use rows. In rows
+// layout the padding rows/columns (M..Mp, N..Np) hold stale arena data; that is harmless because
+// f32x4 lanes never mix (a stale A row only reaches its own C row, a stale B column its own C column,
+// both discarded), while the K padding (K..Kp), which every output reads, is always zeroed.
+
+/** Which layout each operand uses when row-contiguous ("auto": rows when M*N*K <= rowsMaxMacs); others are packed. */
+export interface LayoutPolicy { readonly a: "auto" | "packed" | "rows"; readonly b: "auto" | "packed" | "rows"; readonly rowsMaxMacs: number }
+
 /** One instantiated kernel and its arena. */
 export class WasmMatmul {
   readonly shape: KernelShape;
   readonly blocking: Blocking;
+  readonly layout: LayoutPolicy;
   readonly #memory: WasmMemory;
   readonly #tiles: TilesFn;
+  readonly #tilesRowsA: TilesFn;
   #f32: Float32Array;
 
-  constructor(wasm: WasmNamespace, shape: KernelShape, blocking: Blocking) {
+  constructor(wasm: WasmNamespace, shape: KernelShape, blocking: Blocking, layout: LayoutPolicy) {
     this.shape = shape;
+    this.layout = layout;
     // kc must be a multiple of the unroll; mc a multiple of MR
     this.blocking = { kc: Math.max(shape.unroll, blocking.kc - (blocking.kc % shape.unroll)), mc: Math.max(shape.mr, blocking.mc - (blocking.mc % shape.mr)) };
     const bytes = emitMatmulModule(shape, { shared: false, maxPages: MAX_PAGES });
     this.#memory = new wasm.Memory({ initial: 16, maximum: MAX_PAGES });
     const instance = new wasm.Instance(new wasm.Module(bytes), { env: { memory: this.#memory } });
     this.#tiles = instance.exports.tiles as TilesFn;
+    this.#tilesRowsA = instance.exports.tilesRowsA as TilesFn;
     this.#f32 = new Float32Array(this.#memory.buffer);
   }
 
   /** Bytes of the arena now (its high-water mark). */
   get arenaBytes(): number { return this.#memory.buffer.byteLength; }
 
-  /** Computes out = a @ b (float32 views, shapes [B,M,K] x [B,K,N] -> [B,M,N]); false when the arena would be too large. */
+  /**
+   * Computes out = a @ b (float32 views, shapes [B,M,K] x [B,K,N] -> [B,M,N]); false when the arena would be
+   * too large. Operands whose rows are contiguous (stride 1 along the row) and small enough (`rowsMaxMacs`)
+   * are copied in as plain rows (TypedArray.set: memcpy) instead of packed panel by panel; see Note [wasm layouts].
+   */
   run(a: View, b: View, out: View): boolean {
     const { mr, nr, unroll } = this.shape;
     const [B, M, K] = a.shape;
@@ -66,18 +88,32 @@ export class WasmMatmul {
     const f32 = this.#f32;
     const ad = a.data as Float32Array, bd = b.data as Float32Array, od = out.data as Float32Array;
     const [as0, as1, as2] = a.strides, [bs0, bs1, bs2] = b.strides, [os0, os1, os2] = out.strides;
-    const aStride = 4 * Kp * mr, bStride = 4 * Kp * nr, cStride = 4 * Np;
+    const small = M * N * K <= this.layout.rowsMaxMacs;
+    const aRows = as2 === 1 && (this.layout.a === "rows" || (this.layout.a === "auto" && small));
+    const bRows = bs2 === 1 && (this.layout.b === "rows" || (this.layout.b === "auto" && small));
+    const tiles = aRows ? this.#tilesRowsA : this.#tiles;
+    const aStride = 4 * Kp * mr, aRow = 4 * Kp;
+    const bStride = bRows ? 4 * nr : 4 * Kp * nr, bK = bRows ? 4 * Np : 4 * nr;
+    const cStride = 4 * Np;
     const { kc, mc } = this.blocking;
     for (let bt = 0; bt < B; bt++) {
-      // a broadcast operand (batch stride 0) is packed once
-      if (bt === 0 || as0 !== 0) packA(f32, aBase, ad, a.offset + bt * as0, as1, as2, M, K, Kp, mr);
-      if (bt === 0 || bs0 !== 0) packB(f32, bBase, bd, b.offset + bt * bs0, bs1, bs2, K, N, Kp, nr);
+      // a broadcast operand (batch stride 0) is copied in once
+      if (bt === 0 || as0 !== 0) {
+        if (aRows) copyRows(f32, aBase, Kp, ad, a.offset + bt * as0, as1, as2, M, K, M, true);
+        else packA(f32, aBase, ad, a.offset + bt * as0, as1, as2, M, K, Kp, mr);
+      }
+      if (bt === 0 || bs0 !== 0) {
+        if (bRows) copyRows(f32, bBase, Np, bd, b.offset + bt * bs0, bs1, bs2, K, N, Kp, false);
+        else packB(f32, bBase, bd, b.offset + bt * bs0, bs1, bs2, K, N, Kp, nr);
+      }
       for (let k0 = 0; k0 < Kp; k0 += kc) {
         const kb = Math.min(kc, Kp - k0);
+        const aAt = aRows ? 4 * (aBase + k0) : 4 * (aBase + k0 * mr);
+        const bAt = bRows ? 4 * (bBase + k0 * Np) : 4 * (bBase + k0 * nr);
         for (let i0 = 0; i0 < Mp; i0 += mc) {
           const nm = Math.min(mc, Mp - i0) / mr;
-          this.#tiles(4 * (aBase + k0 * mr) + (i0 / mr) * aStride, 4 * (bBase + k0 * nr), 4 * (cBase + i0 * Np),
-            nm, Np / nr, kb, aStride, bStride, cStride, k0 > 0 ? 1 : 0);
+          tiles(aAt + (i0 / mr) * aStride, bAt, 4 * (cBase + i0 * Np), nm, Np / nr, kb,
+            aStride, bStride, cStride, k0 > 0 ? 1 : 0, aRow, bK);
         }
       }
       unpackC(f32, cBase, Np, od, out.offset + bt * os0, os1, os2, M, N);
@@ -146,9 +182,29 @@ function packB(f32: Float32Array, base: number, bd: Float32Array, off: number, s
   }
 }
 
+/**
+ * X [R,C] (strides s1, s2 = 1 from `off`) -> rows of pitch `pitch` at `base`, then zeroes the K padding, which
+ * every output reads: rows R..Rp (B: k >= K) and, with `zeroTails`, columns C..pitch (A: k >= K). Other
+ * padding stays stale (see Note [wasm layouts]).
+ */
+function copyRows(f32: Float32Array, base: number, pitch: number, xd: Float32Array, off: number, s1: number, s2: number,
+  R: number, C: number, Rp: number, zeroTails: boolean): void {
+  if (s2 !== 1) throw new Error("copyRows: rows must be contiguous");
+  if (s1 === C && pitch === C) f32.set(xd.subarray(off, off + R * C), base);
+  else for (let r = 0; r < R; r++) f32.set(xd.subarray(off + r * s1, off + r * s1 + C), base + r * pitch);
+  if (zeroTails && pitch > C) {
+    for (let r = 0; r < R; r++) f32.fill(0, base + r * pitch + C, base + (r + 1) * pitch);
+  }
+  f32.fill(0, base + R * pitch, base + Rp * pitch);
+}
+
 /** Padded C [Mp][Np] -> the output view's [M,N] window. */
 function unpackC(f32: Float32Array, base: number, Np: number, od: Float32Array, off: number, s1: number, s2: number,
   M: number, N: number): void {
+  if (s2 === 1 && s1 === N && N === Np) {
+    od.set(f32.subarray(base, base + M * N), off);
+    return;
+  }
   for (let i = 0; i < M; i++) {
     const src = base + i * Np, dst = off + i * s1;
     if (s2 === 1) od.set(f32.subarray(src, src + N), dst);
@@ -161,19 +217,26 @@ function unpackC(f32: Float32Array, base: number, Np: number, od: Float32Array, 
 /** Default tile shape and blocking, chosen by measurement (bench/wasm-matmul.ts). */
 export const DEFAULT_SHAPE: Omit<KernelShape, "fma"> = { mr: 4, nr: 8, unroll: 1 };
 export const DEFAULT_BLOCKING: Blocking = { kc: 256, mc: 128 };
+// rows layout up to 256^3 multiply-adds: at n = 64 it doubles throughput (no element-wise packing);
+// at n = 1024 packed is 1.5x faster (A rows 4 KiB apart alias in L1, B rows a page apart miss the TLB)
+export const DEFAULT_LAYOUT: LayoutPolicy = { a: "auto", b: "auto", rowsMaxMacs: 256 ** 3 };
 
-/** Below this many multiply-adds (M*N*K per batch) wasmMatmul declines: packing overhead beats the kernel. */
-let threshold = 4096;
+/**
+ * Below this many multiply-adds (M*N*K per batch) wasmMatmul declines. Measured against ref: wasm wins
+ * from n = 8 (512), ref wins at n = 4; re-tune against a faster JS kernel with setWasmMatmulThreshold.
+ */
+let threshold = 512;
 
 function wasmNamespace(): WasmNamespace | undefined {
   return (globalThis as { WebAssembly?: WasmNamespace }).WebAssembly;
 }
 
 /** Instantiates a kernel; undefined where WebAssembly SIMD is unavailable (or the shape does not validate). */
-export function createWasmMatmul(shape: KernelShape, blocking: Blocking = DEFAULT_BLOCKING): WasmMatmul | undefined {
+export function createWasmMatmul(shape: KernelShape, blocking: Blocking = DEFAULT_BLOCKING,
+  layout: LayoutPolicy = DEFAULT_LAYOUT): WasmMatmul | undefined {
   const wasm = wasmNamespace();
   if (!wasm || !wasm.validate(emitMatmulModule(shape, { shared: false, maxPages: MAX_PAGES }))) return undefined;
-  return new WasmMatmul(wasm, shape, blocking);
+  return new WasmMatmul(wasm, shape, blocking, layout);
 }
 
 /** Whether the engine accepts relaxed-SIMD fused multiply-add (Node 20: only with --experimental-wasm-relaxed-simd). */
