@@ -1,10 +1,12 @@
 // Micro benchmark of the WebAssembly SIMD matmul kernel against the ref kernel and TF.js wasm (XNNPACK), same run.
-// Usage: node --import tsx bench/wasm-matmul.ts [--quick] [--small]   (--small adds n = 4..48 to pick the threshold)
+// Usage: node --import tsx bench/wasm-matmul.ts [--quick] [--small] [--threads]
+//   --small adds n = 4..48 (to pick the threshold); --threads adds the two-thread kernel (threads.ts)
 import { seededData, measure, timingPlan, normalisedError, type Expected } from "./harness.ts";
 import { matmulRows } from "./reference.ts";
 import { tf, tfFrom } from "./peers/tfjs.ts";
 import { refBackend } from "../src/backend/ref/index.ts";
 import type { View } from "../src/backend/types.ts";
+import { enableWasmThreads, disableWasmThreads } from "../src/backend/wasm/threads.ts";
 import { defaultWasmMatmul, hasRelaxedSimd, setWasmMatmulThreshold, wasmMatmul } from "../src/backend/wasm/index.ts";
 
 const args = process.argv.slice(2);
@@ -42,6 +44,10 @@ async function main(): Promise<void> {
     const A = view(a, n), B = view(b, n);
     const outW = view(new Float32Array(n * n), n), outR = view(new Float32Array(n * n), n);
     rows.push(await time(n, "wasm (this kernel)", () => { wasmMatmul(A, B, outW); }, () => outW.data, want));
+    if (args.includes("--threads") && (await enableWasmThreads())) {
+      rows.push(await time(n, "wasm, 2 threads", () => { wasmMatmul(A, B, outW); }, () => outW.data, want));
+      await disableWasmThreads();
+    }
     if (n <= 256 || !quick) rows.push(await time(n, "ref", () => refBackend.matmul(A, B, outR), () => outR.data, want));
     const TA = tfFrom(a, [n, n]), TB = tfFrom(b, [n, n]);
     let last: Float32Array = new Float32Array(0);

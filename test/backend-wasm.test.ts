@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import * as torch from "tensorgrad";
 import { refBackend } from "../src/backend/ref/index.ts";
 import type { View } from "../src/backend/types.ts";
+import { enableWasmThreads, disableWasmThreads } from "../src/backend/wasm/threads.ts";
 import { createWasmMatmul, defaultWasmMatmul, setWasmMatmulThreshold, wasmMatmul, withWasmMatmul } from "../src/backend/wasm/index.ts";
 
 /** A small seeded generator (mulberry32) so failures reproduce. */
@@ -181,6 +182,23 @@ describe("wasm matmul", () => {
     } finally {
       setWasmMatmulThreshold(prev);
     }
+  });
+
+  test("two threads (helper worker over shared memory) agree with ref, then hand back to one thread", async () => {
+    const single = defaultWasmMatmul();
+    assert.equal(await enableWasmThreads(), true);
+    try {
+      assert.notEqual(defaultWasmMatmul(), single);
+      const rand = rng(10);
+      // products of at least 128^3 multiply-adds split M across the threads; odd panel counts too
+      for (const [B, m, k, n] of [[1, 130, 129, 131], [2, 257, 140, 70], [1, 131, 300, 260]]) {
+        check(makeView(B, m, k, { offset: 1 }, rand), makeView(B, k, n, {}, rand), {}, `threads ${B}x${m}x${k}x${n}`);
+        check(makeView(B, m, k, { transposed: true }, rand), makeView(B, k, n, { transposed: true }, rand), { offset: 3 }, `threads T ${m}x${k}x${n}`);
+      }
+    } finally {
+      await disableWasmThreads();
+    }
+    assert.equal(defaultWasmMatmul(), single);
   });
 
   test("withWasmMatmul: tensor ops on ref + wasm agree with ref, float64 falls back", () => {

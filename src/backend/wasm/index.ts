@@ -44,6 +44,38 @@ export interface Blocking { readonly kc: number; readonly mc: number }
 /** Which layout each operand uses when row-contiguous ("auto": rows when M*N*K <= rowsMaxMacs); others are packed. */
 export interface LayoutPolicy { readonly a: "auto" | "packed" | "rows"; readonly b: "auto" | "packed" | "rows"; readonly rowsMaxMacs: number }
 
+/** Slots of a job: the blocked loop's parameters (addresses and strides in bytes, counts in elements/panels). */
+export const J = {
+  fn: 0, a: 1, aK: 2, aStride: 3, aRow: 4, b: 5, bK: 6, bStride: 7, c: 8, cStride: 9,
+  mr: 10, nn: 11, Kp: 12, kc: 13, mc: 14, p0: 15, p1: 16, size: 17,
+} as const;
+
+/**
+ * The cache-blocked loop over K blocks and M blocks for the M panels [p0, p1), calling the kernel once
+ * per block. Self-contained (no closure): its source is also the helper worker's (threads.ts).
+ */
+export function runBlocks(tiles: TilesFn, p: Int32Array): void {
+  const mr = p[10], nn = p[11], Kp = p[12], kc = p[13], mc = p[14], p0 = p[15], p1 = p[16];
+  const aStride = p[3], aRow = p[4], bK = p[6], bStride = p[7], cStride = p[9];
+  for (let k0 = 0; k0 < Kp; k0 += kc) {
+    const kb = Math.min(kc, Kp - k0);
+    const aAt = p[1] + k0 * p[2], bAt = p[5] + k0 * bK;
+    for (let q = p0; q < p1; q += mc / mr) {
+      const nm = Math.min(mc / mr, p1 - q);
+      tiles(aAt + q * aStride, bAt, p[8] + q * mr * cStride, nm, nn, kb, aStride, bStride, cStride, k0 > 0 ? 1 : 0, aRow, bK);
+    }
+  }
+}
+
+/** A second thread running runBlocks on the same shared memory (threads.ts). */
+export interface Helper {
+  start(job: Int32Array): void;
+  finish(): void;
+}
+
+/** Products smaller than this stay on one thread (the handoff costs a few microseconds). */
+const PARALLEL_MIN_MACS = 128 ** 3;
+
 /** One instantiated kernel and its arena. */
 export class WasmMatmul {
   readonly shape: KernelShape;
@@ -52,20 +84,30 @@ export class WasmMatmul {
   readonly #memory: WasmMemory;
   readonly #tiles: TilesFn;
   readonly #tilesRowsA: TilesFn;
+  readonly #job = new Int32Array(J.size);
   #f32: Float32Array;
+  #helper: Helper | undefined;
 
-  constructor(wasm: WasmNamespace, shape: KernelShape, blocking: Blocking, layout: LayoutPolicy) {
+  /** The compiled module and its memory, which a helper thread instantiates too (threads.ts). */
+  readonly module: object;
+  readonly memory: WasmMemory;
+
+  constructor(wasm: WasmNamespace, shape: KernelShape, blocking: Blocking, layout: LayoutPolicy, shared = false) {
     this.shape = shape;
     this.layout = layout;
     // kc must be a multiple of the unroll; mc a multiple of MR
     this.blocking = { kc: Math.max(shape.unroll, blocking.kc - (blocking.kc % shape.unroll)), mc: Math.max(shape.mr, blocking.mc - (blocking.mc % shape.mr)) };
-    const bytes = emitMatmulModule(shape, { shared: false, maxPages: MAX_PAGES });
-    this.#memory = new wasm.Memory({ initial: 16, maximum: MAX_PAGES });
-    const instance = new wasm.Instance(new wasm.Module(bytes), { env: { memory: this.#memory } });
+    const bytes = emitMatmulModule(shape, { shared, maxPages: MAX_PAGES });
+    this.#memory = this.memory = new wasm.Memory({ initial: 16, maximum: MAX_PAGES, shared });
+    this.module = new wasm.Module(bytes);
+    const instance = new wasm.Instance(this.module, { env: { memory: this.#memory } });
     this.#tiles = instance.exports.tiles as TilesFn;
     this.#tilesRowsA = instance.exports.tilesRowsA as TilesFn;
     this.#f32 = new Float32Array(this.#memory.buffer);
   }
+
+  /** Attaches (or detaches) the helper thread that takes half the M panels of large products. */
+  setHelper(helper: Helper | undefined): void { this.#helper = helper; }
 
   /** Bytes of the arena now (its high-water mark). */
   get arenaBytes(): number { return this.#memory.buffer.byteLength; }
@@ -106,15 +148,25 @@ export class WasmMatmul {
         if (bRows) copyRows(f32, bBase, Np, bd, b.offset + bt * bs0, bs1, bs2, K, N, Kp, false);
         else packB(f32, bBase, bd, b.offset + bt * bs0, bs1, bs2, K, N, Kp, nr);
       }
-      for (let k0 = 0; k0 < Kp; k0 += kc) {
-        const kb = Math.min(kc, Kp - k0);
-        const aAt = aRows ? 4 * (aBase + k0) : 4 * (aBase + k0 * mr);
-        const bAt = bRows ? 4 * (bBase + k0 * Np) : 4 * (bBase + k0 * nr);
-        for (let i0 = 0; i0 < Mp; i0 += mc) {
-          const nm = Math.min(mc, Mp - i0) / mr;
-          tiles(aAt + (i0 / mr) * aStride, bAt, 4 * (cBase + i0 * Np), nm, Np / nr, kb,
-            aStride, bStride, cStride, k0 > 0 ? 1 : 0, aRow, bK);
-        }
+      const job = this.#job;
+      job[J.fn] = aRows ? 1 : 0;
+      job[J.a] = 4 * aBase; job[J.aK] = aRows ? 4 : 4 * mr; job[J.aStride] = aStride; job[J.aRow] = aRow;
+      job[J.b] = 4 * bBase; job[J.bK] = bK; job[J.bStride] = bStride;
+      job[J.c] = 4 * cBase; job[J.cStride] = cStride;
+      job[J.mr] = mr; job[J.nn] = Np / nr; job[J.Kp] = Kp; job[J.kc] = kc; job[J.mc] = mc;
+      const panels = Mp / mr;
+      const helper = this.#helper;
+      if (helper && panels >= 2 && M * N * K >= PARALLEL_MIN_MACS) {
+        // the helper thread takes the upper half of the M panels; both write disjoint C rows
+        const split = Math.ceil(panels / 2);
+        job[J.p0] = split; job[J.p1] = panels;
+        helper.start(job);
+        job[J.p0] = 0; job[J.p1] = split;
+        runBlocks(tiles, job);
+        helper.finish();
+      } else {
+        job[J.p0] = 0; job[J.p1] = panels;
+        runBlocks(tiles, job);
       }
       unpackC(f32, cBase, Np, od, out.offset + bt * os0, os1, os2, M, N);
     }
@@ -125,7 +177,7 @@ export class WasmMatmul {
     const have = this.#memory.buffer.byteLength;
     if (bytes > have) this.#memory.grow(Math.ceil((bytes - have) / PAGE));
     // grow detaches the old buffer: refresh the view whenever the buffer changed
-    if (this.#f32.buffer !== this.#memory.buffer) this.#f32 = new Float32Array(this.#memory.buffer);
+    if (this.#f32.byteLength !== this.#memory.buffer.byteLength) this.#f32 = new Float32Array(this.#memory.buffer);
   }
 }
 
@@ -233,10 +285,10 @@ function wasmNamespace(): WasmNamespace | undefined {
 
 /** Instantiates a kernel; undefined where WebAssembly SIMD is unavailable (or the shape does not validate). */
 export function createWasmMatmul(shape: KernelShape, blocking: Blocking = DEFAULT_BLOCKING,
-  layout: LayoutPolicy = DEFAULT_LAYOUT): WasmMatmul | undefined {
+  layout: LayoutPolicy = DEFAULT_LAYOUT, shared = false): WasmMatmul | undefined {
   const wasm = wasmNamespace();
-  if (!wasm || !wasm.validate(emitMatmulModule(shape, { shared: false, maxPages: MAX_PAGES }))) return undefined;
-  return new WasmMatmul(wasm, shape, blocking, layout);
+  if (!wasm || !wasm.validate(emitMatmulModule(shape, { shared, maxPages: MAX_PAGES }))) return undefined;
+  return new WasmMatmul(wasm, shape, blocking, layout, shared);
 }
 
 /** Whether the engine accepts relaxed-SIMD fused multiply-add (Node 20: only with --experimental-wasm-relaxed-simd). */
@@ -251,6 +303,13 @@ let instance: WasmMatmul | undefined | null = null; // null: not tried yet; unde
 export function defaultWasmMatmul(): WasmMatmul | undefined {
   if (instance === null) instance = createWasmMatmul({ ...DEFAULT_SHAPE, fma: hasRelaxedSimd() });
   return instance;
+}
+
+/** Replaces the process-wide kernel (threads.ts installs a shared-memory one); returns the previous one. */
+export function setDefaultWasmMatmul(kernel: WasmMatmul | undefined): WasmMatmul | undefined {
+  const prev = defaultWasmMatmul();
+  instance = kernel;
+  return prev;
 }
 
 /** Sets the size threshold (multiply-adds per batch) below which wasmMatmul declines; returns the previous one. */
