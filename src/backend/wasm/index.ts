@@ -1,0 +1,364 @@
+// float32 matmul on a WebAssembly SIMD kernel: packs strided views into wasm memory, runs register tiles, writes back.
+import type { Backend, View } from "../types.ts";
+import { emitMatmulModule, type KernelShape } from "./kernel.ts";
+
+// Note [wasm arena ownership]
+// The GC cannot see wasm linear memory, and a synchronous training loop never runs finalizers, so
+// nothing here is allocated per call. One module instance owns one WebAssembly.Memory: the scratch
+// arena. Each call lays its packed A, packed B and padded C out from address 0, growing the memory
+// to the call's need when it is larger than any earlier call's (memory.grow), and leaves it there
+// for the next call. The arena is therefore bounded by the largest single matmul seen (capped at
+// MAX_ARENA_BYTES: bigger calls decline and fall back), holds no data between calls, and is never
+// freed (wasm memory cannot shrink) -- a fixed high-water mark, not a leak. Calls are synchronous
+// and non-reentrant, so one arena serves every caller on a thread.
+
+/** The slice of the WebAssembly namespace we use (the build has no DOM typings). */
+interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
+interface WasmNamespace {
+  validate(bytes: Uint8Array): boolean;
+  Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
+}
+type TilesFn = (a: number, b: number, c: number, nm: number, nn: number, kc: number,
+  aStride: number, bStride: number, cStride: number, accumulate: number, aRow: number, bK: number) => void;
+
+const PAGE = 65536;
+const MAX_PAGES = 16384; // 1 GiB
+const MAX_ARENA_BYTES = MAX_PAGES * PAGE;
+
+/** Cache blocking (in elements): K block (A/B panels' depth) and M block (A block kept in L2). */
+export interface Blocking { readonly kc: number; readonly mc: number }
+
+// Note [wasm layouts]
+// Each operand reaches the kernel in one of two layouts. "packed": A as MR-row panels [k][MR], B as
+// NR-column panels [k][NR], zero-padded, gathered element by element from any strides (the general
+// case, and the fast one for large products: every tile streams contiguous memory). "rows": the
+// operand's rows copied as they are (one TypedArray.set per row, or one for the whole matrix), pitch
+// Kp for A and Np for B; only for row-contiguous views. Copying is O(n^2) against O(n^3) work, but
+// at n = 64 element-wise packing costs as much as the kernel, so small products use rows. In rows
+// layout the padding rows/columns (M..Mp, N..Np) hold stale arena data; that is harmless because
+// f32x4 lanes never mix (a stale A row only reaches its own C row, a stale B column its own C column,
+// both discarded), while the K padding (K..Kp), which every output reads, is always zeroed.
+
+/** Which layout each operand uses when row-contiguous ("auto": rows when M*N*K <= rowsMaxMacs); others are packed. */
+export interface LayoutPolicy { readonly a: "auto" | "packed" | "rows"; readonly b: "auto" | "packed" | "rows"; readonly rowsMaxMacs: number }
+
+/** Slots of a job: the blocked loop's parameters (addresses and strides in bytes, counts in elements/panels). */
+export const J = {
+  fn: 0, a: 1, aK: 2, aStride: 3, aRow: 4, b: 5, bK: 6, bStride: 7, c: 8, cStride: 9,
+  mr: 10, nn: 11, Kp: 12, kc: 13, mc: 14, p0: 15, p1: 16, size: 17,
+} as const;
+
+/**
+ * The cache-blocked loop over K blocks and M blocks for the M panels [p0, p1), calling the kernel once
+ * per block. Self-contained (no closure): its source is also the helper worker's (threads.ts).
+ */
+export function runBlocks(tiles: TilesFn, p: Int32Array): void {
+  const mr = p[10], nn = p[11], Kp = p[12], kc = p[13], mc = p[14], p0 = p[15], p1 = p[16];
+  const aStride = p[3], aRow = p[4], bK = p[6], bStride = p[7], cStride = p[9];
+  for (let k0 = 0; k0 < Kp; k0 += kc) {
+    const kb = Math.min(kc, Kp - k0);
+    const aAt = p[1] + k0 * p[2], bAt = p[5] + k0 * bK;
+    for (let q = p0; q < p1; q += mc / mr) {
+      const nm = Math.min(mc / mr, p1 - q);
+      tiles(aAt + q * aStride, bAt, p[8] + q * mr * cStride, nm, nn, kb, aStride, bStride, cStride, k0 > 0 ? 1 : 0, aRow, bK);
+    }
+  }
+}
+
+/** A second thread running runBlocks on the same shared memory (threads.ts). */
+export interface Helper {
+  start(job: Int32Array): void;
+  finish(): void;
+}
+
+/** Products smaller than this stay on one thread (the handoff costs a few microseconds). */
+const PARALLEL_MIN_MACS = 128 ** 3;
+
+/** One instantiated kernel and its arena. */
+export class WasmMatmul {
+  readonly shape: KernelShape;
+  readonly blocking: Blocking;
+  readonly layout: LayoutPolicy;
+  readonly #memory: WasmMemory;
+  readonly #tiles: TilesFn;
+  readonly #tilesRowsA: TilesFn;
+  readonly #job = new Int32Array(J.size);
+  #f32: Float32Array;
+  #helper: Helper | undefined;
+
+  /** The compiled module and its memory, which a helper thread instantiates too (threads.ts). */
+  readonly module: object;
+  readonly memory: WasmMemory;
+
+  constructor(wasm: WasmNamespace, shape: KernelShape, blocking: Blocking, layout: LayoutPolicy, shared = false) {
+    this.shape = shape;
+    this.layout = layout;
+    // kc must be a multiple of the unroll; mc a multiple of MR
+    this.blocking = { kc: Math.max(shape.unroll, blocking.kc - (blocking.kc % shape.unroll)), mc: Math.max(shape.mr, blocking.mc - (blocking.mc % shape.mr)) };
+    const bytes = emitMatmulModule(shape, { shared, maxPages: MAX_PAGES });
+    this.#memory = this.memory = new wasm.Memory({ initial: 16, maximum: MAX_PAGES, shared });
+    this.module = new wasm.Module(bytes);
+    const instance = new wasm.Instance(this.module, { env: { memory: this.#memory } });
+    this.#tiles = instance.exports.tiles as TilesFn;
+    this.#tilesRowsA = instance.exports.tilesRowsA as TilesFn;
+    this.#f32 = new Float32Array(this.#memory.buffer);
+  }
+
+  /** Attaches (or detaches) the helper thread that takes half the M panels of large products. */
+  setHelper(helper: Helper | undefined): void { this.#helper = helper; }
+
+  /** Bytes of the arena now (its high-water mark). */
+  get arenaBytes(): number { return this.#memory.buffer.byteLength; }
+
+  /**
+   * Computes out = a @ b (float32 views, shapes [B,M,K] x [B,K,N] -> [B,M,N]); false when the arena would be
+   * too large. Operands whose rows are contiguous (stride 1 along the row) and small enough (`rowsMaxMacs`)
+   * are copied in as plain rows (TypedArray.set: memcpy) instead of packed panel by panel; see Note [wasm layouts].
+   */
+  run(a: View, b: View, out: View): boolean {
+    const { mr, nr, unroll } = this.shape;
+    const [B, M, K] = a.shape;
+    const N = b.shape[2];
+    const Kp = roundUp(K, unroll), Mp = roundUp(M, mr), Np = roundUp(N, nr);
+    const aFloats = roundUp(Mp * Kp, 16), bFloats = roundUp(Np * Kp, 16);
+    const aBase = 0, bBase = aFloats, cBase = aFloats + bFloats;
+    const bytes = 4 * (cBase + Mp * Np);
+    if (bytes > MAX_ARENA_BYTES) return false;
+    this.#reserve(bytes);
+    const f32 = this.#f32;
+    const ad = a.data as Float32Array, bd = b.data as Float32Array, od = out.data as Float32Array;
+    const [as0, as1, as2] = a.strides, [bs0, bs1, bs2] = b.strides, [os0, os1, os2] = out.strides;
+    const small = M * N * K <= this.layout.rowsMaxMacs;
+    const aRows = as2 === 1 && (this.layout.a === "rows" || (this.layout.a === "auto" && small));
+    const bRows = bs2 === 1 && (this.layout.b === "rows" || (this.layout.b === "auto" && small));
+    const tiles = aRows ? this.#tilesRowsA : this.#tiles;
+    const aStride = 4 * Kp * mr, aRow = 4 * Kp;
+    const bStride = bRows ? 4 * nr : 4 * Kp * nr, bK = bRows ? 4 * Np : 4 * nr;
+    const cStride = 4 * Np;
+    const { kc, mc } = this.blocking;
+    for (let bt = 0; bt < B; bt++) {
+      // a broadcast operand (batch stride 0) is copied in once
+      if (bt === 0 || as0 !== 0) {
+        if (aRows) copyRows(f32, aBase, Kp, ad, a.offset + bt * as0, as1, as2, M, K, M, true);
+        else packA(f32, aBase, ad, a.offset + bt * as0, as1, as2, M, K, Kp, mr);
+      }
+      if (bt === 0 || bs0 !== 0) {
+        if (bRows) copyRows(f32, bBase, Np, bd, b.offset + bt * bs0, bs1, bs2, K, N, Kp, false);
+        else packB(f32, bBase, bd, b.offset + bt * bs0, bs1, bs2, K, N, Kp, nr);
+      }
+      const job = this.#job;
+      job[J.fn] = aRows ? 1 : 0;
+      job[J.a] = 4 * aBase; job[J.aK] = aRows ? 4 : 4 * mr; job[J.aStride] = aStride; job[J.aRow] = aRow;
+      job[J.b] = 4 * bBase; job[J.bK] = bK; job[J.bStride] = bStride;
+      job[J.c] = 4 * cBase; job[J.cStride] = cStride;
+      job[J.mr] = mr; job[J.nn] = Np / nr; job[J.Kp] = Kp; job[J.kc] = kc; job[J.mc] = mc;
+      const panels = Mp / mr;
+      const helper = this.#helper;
+      if (helper && panels >= 2 && M * N * K >= PARALLEL_MIN_MACS) {
+        // the helper thread takes the upper half of the M panels; both write disjoint C rows
+        const split = Math.ceil(panels / 2);
+        job[J.p0] = split; job[J.p1] = panels;
+        helper.start(job);
+        job[J.p0] = 0; job[J.p1] = split;
+        runBlocks(tiles, job);
+        helper.finish();
+      } else {
+        job[J.p0] = 0; job[J.p1] = panels;
+        runBlocks(tiles, job);
+      }
+      unpackC(f32, cBase, Np, od, out.offset + bt * os0, os1, os2, M, N);
+    }
+    return true;
+  }
+
+  #reserve(bytes: number): void {
+    const have = this.#memory.buffer.byteLength;
+    if (bytes > have) this.#memory.grow(Math.ceil((bytes - have) / PAGE));
+    // grow detaches the old buffer: refresh the view whenever the buffer changed
+    if (this.#f32.byteLength !== this.#memory.buffer.byteLength) this.#f32 = new Float32Array(this.#memory.buffer);
+  }
+}
+
+function roundUp(x: number, m: number): number {
+  return Math.ceil(x / m) * m;
+}
+
+/** A [M,K] (strides s1, s2 from `off`) -> panels of MR rows, each [Kp][MR], zero-padded to Mp rows and Kp. */
+function packA(f32: Float32Array, base: number, ad: Float32Array, off: number, s1: number, s2: number,
+  M: number, K: number, Kp: number, mr: number): void {
+  const panels = Math.ceil(M / mr);
+  for (let p = 0; p < panels; p++) {
+    const d0 = base + p * Kp * mr, i0 = p * mr, rows = Math.min(mr, M - i0);
+    if (Math.abs(s2) <= Math.abs(s1)) {
+      // rows contiguous along k: read each row along k
+      for (let r = 0; r < rows; r++) {
+        let s = off + (i0 + r) * s1, d = d0 + r;
+        for (let k = 0; k < K; k++, s += s2, d += mr) f32[d] = ad[s];
+      }
+    } else {
+      // columns contiguous along m: read MR consecutive rows per k
+      for (let k = 0; k < K; k++) {
+        const s = off + i0 * s1 + k * s2, d = d0 + k * mr;
+        for (let r = 0; r < rows; r++) f32[d + r] = ad[s + r * s1];
+      }
+    }
+    for (let r = rows; r < mr; r++) for (let k = 0; k < K; k++) f32[d0 + k * mr + r] = 0;
+    f32.fill(0, d0 + K * mr, d0 + Kp * mr);
+  }
+}
+
+/** B [K,N] (strides s1, s2 from `off`) -> panels of NR columns, each [Kp][NR], zero-padded to Np columns and Kp. */
+function packB(f32: Float32Array, base: number, bd: Float32Array, off: number, s1: number, s2: number,
+  K: number, N: number, Kp: number, nr: number): void {
+  const panels = Math.ceil(N / nr);
+  for (let q = 0; q < panels; q++) {
+    const d0 = base + q * Kp * nr, j0 = q * nr, cols = Math.min(nr, N - j0);
+    if (Math.abs(s2) <= Math.abs(s1)) {
+      // rows contiguous along n: copy NR-wide row pieces
+      for (let k = 0; k < K; k++) {
+        const s = off + k * s1 + j0 * s2, d = d0 + k * nr;
+        for (let c = 0; c < cols; c++) f32[d + c] = bd[s + c * s2];
+        for (let c = cols; c < nr; c++) f32[d + c] = 0;
+      }
+    } else {
+      // columns contiguous along k: read each column along k
+      for (let c = 0; c < cols; c++) {
+        let s = off + (j0 + c) * s2, d = d0 + c;
+        for (let k = 0; k < K; k++, s += s1, d += nr) f32[d] = bd[s];
+      }
+      for (let c = cols; c < nr; c++) for (let k = 0; k < K; k++) f32[d0 + k * nr + c] = 0;
+    }
+    f32.fill(0, d0 + K * nr, d0 + Kp * nr);
+  }
+}
+
+/**
+ * X [R,C] (strides s1, s2 = 1 from `off`) -> rows of pitch `pitch` at `base`, then zeroes the K padding, which
+ * every output reads: rows R..Rp (B: k >= K) and, with `zeroTails`, columns C..pitch (A: k >= K). Other
+ * padding stays stale (see Note [wasm layouts]).
+ */
+function copyRows(f32: Float32Array, base: number, pitch: number, xd: Float32Array, off: number, s1: number, s2: number,
+  R: number, C: number, Rp: number, zeroTails: boolean): void {
+  if (s2 !== 1) throw new Error("copyRows: rows must be contiguous");
+  if (s1 === C && pitch === C) f32.set(xd.subarray(off, off + R * C), base);
+  else for (let r = 0; r < R; r++) f32.set(xd.subarray(off + r * s1, off + r * s1 + C), base + r * pitch);
+  if (zeroTails && pitch > C) {
+    for (let r = 0; r < R; r++) f32.fill(0, base + r * pitch + C, base + (r + 1) * pitch);
+  }
+  f32.fill(0, base + R * pitch, base + Rp * pitch);
+}
+
+/** Padded C [Mp][Np] -> the output view's [M,N] window. */
+function unpackC(f32: Float32Array, base: number, Np: number, od: Float32Array, off: number, s1: number, s2: number,
+  M: number, N: number): void {
+  if (s2 === 1 && s1 === N && N === Np) {
+    od.set(f32.subarray(base, base + M * N), off);
+    return;
+  }
+  for (let i = 0; i < M; i++) {
+    const src = base + i * Np, dst = off + i * s1;
+    if (s2 === 1) od.set(f32.subarray(src, src + N), dst);
+    else for (let j = 0; j < N; j++) od[dst + j * s2] = f32[src + j];
+  }
+}
+
+// ---- the default kernel --------------------------------------------------------------------------
+
+/** Default tile shape and blocking, chosen by measurement (bench/wasm-matmul.ts). */
+export const DEFAULT_SHAPE: Omit<KernelShape, "fma"> = { mr: 4, nr: 8, unroll: 1 };
+export const DEFAULT_BLOCKING: Blocking = { kc: 256, mc: 128 };
+// rows layout up to 256^3 multiply-adds: at n = 64 it doubles throughput (no element-wise packing);
+// at n = 1024 packed is 1.5x faster (A rows 4 KiB apart alias in L1, B rows a page apart miss the TLB)
+export const DEFAULT_LAYOUT: LayoutPolicy = { a: "auto", b: "auto", rowsMaxMacs: 256 ** 3 };
+
+/**
+ * Below this many multiply-adds (M*N*K per batch) wasmMatmul declines. Measured against ref: wasm wins
+ * from n = 8 (512), ref wins at n = 4; re-tune against a faster JS kernel with setWasmMatmulThreshold.
+ */
+let threshold = 512;
+
+function wasmNamespace(): WasmNamespace | undefined {
+  return (globalThis as { WebAssembly?: WasmNamespace }).WebAssembly;
+}
+
+/** Instantiates a kernel; undefined where WebAssembly SIMD is unavailable (or the shape does not validate). */
+export function createWasmMatmul(shape: KernelShape, blocking: Blocking = DEFAULT_BLOCKING,
+  layout: LayoutPolicy = DEFAULT_LAYOUT, shared = false): WasmMatmul | undefined {
+  const wasm = wasmNamespace();
+  if (!wasm || !wasm.validate(emitMatmulModule(shape, { shared, maxPages: MAX_PAGES }))) return undefined;
+  return new WasmMatmul(wasm, shape, blocking, layout, shared);
+}
+
+/** Whether the engine accepts relaxed-SIMD fused multiply-add (Node 20: only with --experimental-wasm-relaxed-simd). */
+export function hasRelaxedSimd(): boolean {
+  const wasm = wasmNamespace();
+  return !!wasm && wasm.validate(emitMatmulModule({ ...DEFAULT_SHAPE, fma: true }, { shared: false, maxPages: MAX_PAGES }));
+}
+
+let instance: WasmMatmul | undefined | null = null; // null: not tried yet; undefined: unavailable
+
+/** The process-wide kernel (created on first use), or undefined where wasm SIMD is unavailable. */
+export function defaultWasmMatmul(): WasmMatmul | undefined {
+  if (instance === null) instance = createWasmMatmul({ ...DEFAULT_SHAPE, fma: hasRelaxedSimd() });
+  return instance;
+}
+
+/** Replaces the process-wide kernel (threads.ts installs a shared-memory one); returns the previous one. */
+export function setDefaultWasmMatmul(kernel: WasmMatmul | undefined): WasmMatmul | undefined {
+  const prev = defaultWasmMatmul();
+  instance = kernel;
+  return prev;
+}
+
+/** Sets the size threshold (multiply-adds per batch) below which wasmMatmul declines; returns the previous one. */
+export function setWasmMatmulThreshold(macs: number): number {
+  const prev = threshold;
+  threshold = macs;
+  return prev;
+}
+
+/**
+ * out = a @ b on the WebAssembly SIMD kernel, when it applies: all three views float32, every dim
+ * non-zero, M*N*K at or above the threshold, wasm SIMD available. Returns false (writing nothing)
+ * when it declines, so the caller runs its own kernel.
+ *
+ * @example
+ * const a = { data: new Float32Array([1, 2, 3, 4]), shape: [1, 2, 2], strides: [4, 2, 1], offset: 0 };
+ * const out = { data: new Float32Array(4), shape: [1, 2, 2], strides: [4, 2, 1], offset: 0 };
+ * setWasmMatmulThreshold(0);
+ * wasmMatmul(a, a, out); // true; out.data is [7, 10, 15, 22]
+ */
+export function wasmMatmul(a: View, b: View, out: View): boolean {
+  if (!(a.data instanceof Float32Array && b.data instanceof Float32Array && out.data instanceof Float32Array)) return false;
+  const [B, M, K] = a.shape;
+  const N = b.shape[2];
+  if (B === 0 || M === 0 || N === 0 || K === 0 || M * N * K < threshold) return false;
+  const kernel = defaultWasmMatmul();
+  return kernel !== undefined && kernel.run(a, b, out);
+}
+
+/**
+ * `base` with matmul tried on wasm first (wasmMatmul), delegating to base.matmul when it declines;
+ * every other kernel is base's own (bound to base, so class-based backends keep working).
+ *
+ * @example
+ * import { refBackend } from "../ref/index.ts";
+ * setBackend(withWasmMatmul(refBackend));
+ */
+export function withWasmMatmul(base: Backend): Backend {
+  const wrapped: Record<string, unknown> = {};
+  for (let o: object | null = base; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    for (const key of Object.getOwnPropertyNames(o)) {
+      if (key === "constructor" || key in wrapped) continue;
+      const v = (base as unknown as Record<string, unknown>)[key];
+      wrapped[key] = typeof v === "function" ? (v as (...args: unknown[]) => unknown).bind(base) : v;
+    }
+  }
+  wrapped.name = `${base.name}+wasm-matmul`;
+  wrapped.matmul = (a: View, b: View, out: View): void => {
+    if (!wasmMatmul(a, b, out)) base.matmul(a, b, out);
+  };
+  return wrapped as unknown as Backend;
+}
