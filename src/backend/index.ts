@@ -1,9 +1,13 @@
-// The active backend: js (ref's kernels with measured fast paths) by default; swappable, with `ref`
-// (the executable spec) always available, so faster backends can be measured and tested against it.
+// The active backend: js (ref's kernels with measured fast paths) with float32 matmul on WebAssembly SIMD
+// by default; swappable, with `ref` (the executable spec) always available to measure and test against.
 import { jsBackend } from "./js/index.ts";
+import { withWasmMatmul } from "./wasm/index.ts";
 import type { Backend } from "./types.ts";
 
-let active: Backend = jsBackend;
+/** The default: wasm matmul where it applies (float32, large enough, SIMD available), js kernels elsewhere. */
+export const defaultBackend: Backend = withWasmMatmul(jsBackend);
+
+let active: Backend = defaultBackend;
 
 /** The backend kernels run on now. */
 export function backend(): Backend {

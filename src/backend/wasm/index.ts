@@ -301,7 +301,14 @@ let instance: WasmMatmul | undefined | null = null; // null: not tried yet; unde
 
 /** The process-wide kernel (created on first use), or undefined where wasm SIMD is unavailable. */
 export function defaultWasmMatmul(): WasmMatmul | undefined {
-  if (instance === null) instance = createWasmMatmul({ ...DEFAULT_SHAPE, fma: hasRelaxedSimd() });
+  if (instance === null) {
+    try {
+      instance = createWasmMatmul({ ...DEFAULT_SHAPE, fma: hasRelaxedSimd() });
+    } catch {
+      // e.g. a browser main thread that refuses synchronous compilation: the caller's kernel runs instead
+      instance = undefined;
+    }
+  }
   return instance;
 }
 
