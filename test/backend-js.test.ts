@@ -350,6 +350,6 @@ describe("js backend: selection", () => {
     } finally {
       torch.backends.setBackend(prev);
     }
-    assert.equal(torch.backends.getBackend(), torch.backends.jsBackend);
+    assert.equal(torch.backends.getBackend(), torch.backends.defaultBackend);
   });
 });
