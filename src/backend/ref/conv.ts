@@ -50,10 +50,10 @@ function spatialOffsets(v: View, first: number): Int32Array {
 }
 
 /**
- * im2col: x [N, C, ...in] -> cols [N, C * prod(kernel), prod(outSize)] (zeros where a tap reads padding);
- * row c * K + k of cols holds channel c under kernel position k.
+ * The one walk behind im2col and col2im: for every (n, c, kernel tap, output position) it either reads
+ * x into cols (zeros where the tap reads padding) or, as the adjoint, adds cols back into x.
  */
-export function im2col(x: View, cols: View, g: ConvGeometry): void {
+function transfer(x: View, cols: View, g: ConvGeometry, adjoint: boolean): void {
   const [N, C] = x.shape;
   const table = tapTable(g, x.shape.slice(2));
   const sp = spatialOffsets(x, 2);
@@ -68,34 +68,28 @@ export function im2col(x: View, cols: View, g: ConvGeometry): void {
         const t = k * L;
         for (let l = 0; l < L; l++) {
           const off = table[t + l];
-          cd[row + l * cs2] = off < 0 ? 0 : xd[xBase + sp[off]];
+          if (adjoint) {
+            if (off >= 0) xd[xBase + sp[off]] += cd[row + l * cs2];
+          } else {
+            cd[row + l * cs2] = off < 0 ? 0 : xd[xBase + sp[off]];
+          }
         }
       }
     }
   }
 }
 
+/**
+ * im2col: x [N, C, ...in] -> cols [N, C * prod(kernel), prod(outSize)] (zeros where a tap reads padding);
+ * row c * K + k of cols holds channel c under kernel position k.
+ */
+export function im2col(x: View, cols: View, g: ConvGeometry): void {
+  transfer(x, cols, g, false);
+}
+
 /** col2im, the adjoint of im2col: adds each column entry of cols into x [N, C, ...in] where it was read from. */
 export function col2im(cols: View, x: View, g: ConvGeometry): void {
-  const [N, C] = x.shape;
-  const table = tapTable(g, x.shape.slice(2));
-  const sp = spatialOffsets(x, 2);
-  const K = prod(g.kernel), L = prod(g.outSize);
-  const xd = x.data, cd = cols.data;
-  const [cs0, cs1, cs2] = cols.strides;
-  for (let n = 0; n < N; n++) {
-    for (let c = 0; c < C; c++) {
-      const xBase = x.offset + n * x.strides[0] + c * x.strides[1];
-      for (let k = 0; k < K; k++) {
-        const row = cols.offset + n * cs0 + (c * K + k) * cs1;
-        const t = k * L;
-        for (let l = 0; l < L; l++) {
-          const off = table[t + l];
-          if (off >= 0) xd[xBase + sp[off]] += cd[row + l * cs2];
-        }
-      }
-    }
-  }
+  transfer(x, cols, g, true);
 }
 
 /** Every output position's taps: the input's row-major spatial offsets and the output's divisor factor. */
