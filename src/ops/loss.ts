@@ -354,15 +354,20 @@ export function klDiv(input: Tensor, target: Tensor, opts: KlDivOptions = {}): T
 
 export interface MarginOptions extends LossOptions { margin?: number }
 
+/** The argument checks and options shared by the two-input margin losses. */
+function marginArgs(fn: string, input1: unknown, input2: unknown, target: unknown, opts: MarginOptions): { margin: number; reduction: Reduction } {
+  checkTensorArg(fn, "input1", 1, input1);
+  checkTensorArg(fn, "input2", 2, input2);
+  checkTensorArg(fn, "target", 3, target);
+  return readNamed([opts], ["margin", "reduction"], { margin: 0, reduction: "mean" as Reduction });
+}
+
 /**
  * 1 - cos(x1, x2) where target is 1, max(0, cos - margin) where it is -1 (rows of 2-D inputs, or 1-D vectors).
  * @example F.cosineEmbeddingLoss(torch.tensor([[1, 0]]), torch.tensor([[0, 1]]), torch.tensor([1])) // tensor(1.)
  */
 export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, opts: MarginOptions = {}): Tensor {
-  checkTensorArg("cosine_embedding_loss", "input1", 1, input1);
-  checkTensorArg("cosine_embedding_loss", "input2", 2, input2);
-  checkTensorArg("cosine_embedding_loss", "target", 3, target);
-  const o = readNamed([opts], ["margin", "reduction"], { margin: 0, reduction: "mean" as Reduction });
+  const o = marginArgs("cosine_embedding_loss", input1, input2, target, opts);
   const r = reductionOf(o.reduction);
   const td = target.dim();
   if (td > 1) throw new RuntimeError("0D or 1D target tensor expected, multi-target not supported");
@@ -385,10 +390,7 @@ export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tens
  * @example F.marginRankingLoss(torch.tensor([1, 2]), torch.tensor([2, 1]), torch.tensor([1, 1])) // tensor(0.5000)
  */
 export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, opts: MarginOptions = {}): Tensor {
-  checkTensorArg("margin_ranking_loss", "input1", 1, input1);
-  checkTensorArg("margin_ranking_loss", "input2", 2, input2);
-  checkTensorArg("margin_ranking_loss", "target", 3, target);
-  const o = readNamed([opts], ["margin", "reduction"], { margin: 0, reduction: "mean" as Reduction });
+  const o = marginArgs("margin_ranking_loss", input1, input2, target, opts);
   const r = reductionOf(o.reduction);
   if (input1.dim() !== input2.dim() || input1.dim() !== target.dim()) {
     throw new RuntimeError(`margin_ranking_loss : All input tensors should have same dimension but got sizes: input1: ${torchSize(input1.shape)}, input2: ${torchSize(input2.shape)}, target: ${torchSize(target.shape)} `);
