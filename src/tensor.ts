@@ -172,7 +172,7 @@ export class Tensor {
   int(): Tensor { return M.to(this, "int32"); }
   bool(): Tensor { return M.to(this, "bool"); }
   clone(): Tensor { return M.clone(this); }
-  contiguous(): Tensor { return M.contiguous(this); }
+  contiguous(...rest: unknown[]): Tensor { return M.contiguous(this, ...rest); }
   view(...size: SizeArgs): Tensor { return M.view(this, ...size); }
   viewAs(other: Tensor): Tensor { return M.view(this, other.shape); }
   reshape(...size: SizeArgs): Tensor { return M.reshape(this, ...size); }

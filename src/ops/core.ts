@@ -1,4 +1,5 @@
 // Op plumbing shared by every family: allocation, kernel views, scalar wrapping and argument parsing.
+import { RuntimeError } from "../errors.ts";
 import { allocStorage, isDType, type DType } from "../dtype.ts";
 import { contiguousStrides, numelOf, type Shape } from "../shape.ts";
 import { Storage } from "../storage.ts";
@@ -86,4 +87,15 @@ export function pyTypeName(x: unknown): string {
 /** PyTorch's TypeError for a non-tensor where a Tensor is required. */
 export function checkTensorArg(fn: string, arg: string, position: number, x: unknown): asserts x is Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${fn}(): argument '${arg}' (position ${position}) must be Tensor, not ${pyTypeName(x)}`);
+}
+
+const DEVICE_TYPES = "cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, ort, xla, lazy, vulkan, mps, meta, hpu, privateuseone";
+
+/** Accepts only the cpu device (tensorgrad's one device), with PyTorch's message for unknown device strings. */
+export function checkDevice(device: string | undefined): void {
+  if (device === undefined) return;
+  const type = device.split(":")[0];
+  if (type === "cpu") return;
+  if (!DEVICE_TYPES.split(", ").includes(type)) throw new RuntimeError(`Expected one of ${DEVICE_TYPES} device type at start of device string: ${device}`);
+  throw new RuntimeError(`tensorgrad runs on the cpu device only (got device '${device}')`);
 }

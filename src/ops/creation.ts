@@ -5,7 +5,7 @@ import { contiguousStrides, parseSize, type Shape } from "../shape.ts";
 import { Storage } from "../storage.ts";
 import { Tensor } from "../tensor.ts";
 import { defaultGenerator, fillNormal, fillRandomFromTo, type Generator } from "../random.ts";
-import { dtypeOption, emptyTensor, isOptions, isTensor } from "./core.ts";
+import { dtypeOption, emptyTensor, isOptions, isTensor, checkDevice } from "./core.ts";
 import type { OpInfo } from "./opinfo.ts";
 
 /** Options every factory takes. */
@@ -25,7 +25,7 @@ export type NestedData = number | boolean | bigint | readonly NestedData[];
 export type TensorData = NestedData | Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Int16Array | Uint16Array;
 
 function finish(t: Tensor, o: FactoryOptions): Tensor {
-  if (o.device !== undefined && o.device !== "cpu") throw new RuntimeError(`Expected one of cpu device type at start of device string: ${o.device}`);
+  checkDevice(o.device);
   if (o.requiresGrad) {
     if (!isFloating(t.dtype)) throw new RuntimeError("Only Tensors of floating point and complex dtype can require gradients");
     t._requiresGrad = true;

@@ -6,7 +6,7 @@ import { contiguousStrides, inferSize, normalizeDim, numelOf, shapeText, type Sh
 import { record, type GradSpec } from "../autograd/record.ts";
 import { isGradEnabled } from "../autograd/grad-mode.ts";
 import { Tensor } from "../tensor.ts";
-import { checkTensorArg, emptyTensor, isOptions, kview } from "./core.ts";
+import { checkTensorArg, emptyTensor, isOptions, kview, checkDevice } from "./core.ts";
 import { sumTo } from "./reduce.ts";
 import { T, type OpInfo, type OpSample, type TensorSpec } from "./opinfo.ts";
 
@@ -296,7 +296,8 @@ export function clone(x: Tensor): Tensor {
 }
 
 /** `x` itself when already contiguous, else a contiguous copy. */
-export function contiguous(x: Tensor): Tensor {
+export function contiguous(x: Tensor, ...rest: unknown[]): Tensor {
+  if (rest.length > 0) throw new TypeError(`contiguous() takes 0 positional arguments but ${rest.length} was given`);
   return x.isContiguous() ? x : cloneAs(x, contiguousStrides(x.shape));
 }
 
@@ -313,7 +314,7 @@ export interface ToOptions {
  */
 export function to(x: Tensor, arg?: DType | string | ToOptions, opts?: ToOptions): Tensor {
   const o: ToOptions = isOptions(arg) ? (arg as ToOptions) : { ...(opts ?? {}), ...(typeof arg === "string" ? (isDType(arg) ? { dtype: arg } : { device: arg }) : {}) };
-  if (o.device !== undefined && o.device !== "cpu") throw new RuntimeError(`Expected one of cpu device type at start of device string: ${o.device}`);
+  checkDevice(o.device);
   if (o.dtype !== undefined && !isDType(o.dtype)) throw new TypeError(`to(): unknown dtype ${String(o.dtype)}`);
   const dtype = o.dtype ?? x.dtype;
   if (dtype === x.dtype && !o.copy) return x;
@@ -341,6 +342,6 @@ export const MOVEMENT_INFO: OpInfo[] = [
   { name: "narrow", samples: [{ args: [x([4, 3]), 0, 1, 2] }, { args: [x([4, 3]), -1, 0, 2] }], errors: [{ args: [x([4, 3]), 0, 3, 2] }] },
   { name: "select", samples: [{ args: [x([4, 3]), 0, 1] }, { args: [x([4, 3]), 1, -1] }], errors: [{ args: [x([4, 3]), 0, 4] }] },
   { name: "clone", samples: [{ args: [x([2, 3])] }, { args: [x([3, 2], { layout: "T" })] }], errors: [{ args: [3] }] },
-  method("contiguous", [{ args: [x([3, 2], { layout: "T" })] }], []),
-  method("to", [{ args: [x([2, 3]), "float64"] }, { args: [x([3], { dtype: "float64" }), "float32"] }, { args: [x([3]), "int32"] }], []),
+  method("contiguous", [{ args: [x([3, 2], { layout: "T" })] }], [{ args: [x([2]), 2] }]),
+  method("to", [{ args: [x([2, 3]), "float64"] }, { args: [x([3], { dtype: "float64" }), "float32"] }, { args: [x([3]), "int32"] }], [{ args: [x([2]), "foo"] }]),
 ];
