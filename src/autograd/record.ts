@@ -23,6 +23,8 @@ export interface Saved {
 export interface GradSpec<P = void> {
   readonly node: string;
   readonly saves?: { readonly inputs?: readonly number[]; readonly outputs?: readonly number[] };
+  /** pass null (not zeros) for outputs that received no gradient (a rule that can skip work for them) */
+  readonly keepNullGrads?: boolean;
   /** gradients of the inputs (null: none), given those of the outputs */
   backward(grads: Tensor[], saved: Saved, params: P): (Tensor | null)[];
 }
@@ -62,6 +64,7 @@ export function record<P>(spec: GradSpec<P>, inputs: readonly (Tensor | null | u
   const node = new Node(spec.node, next, outputs.length, null);
   node._spec = spec as GradSpec<unknown>;
   node._params = params;
+  if (spec.keepNullGrads) node._materializeGrads = false;
   if (outputs.length > 1) node._outputMeta = outputs.map((o) => ({ shape: o.shape, dtype: o.dtype }));
   for (let i = 0; i < outputs.length; i++) {
     const o = outputs[i];
