@@ -116,7 +116,10 @@ test("unique is not differentiable, as in PyTorch (backward raises NotImplemente
   const u = torch.unique(x) as torch.Tensor;
   assert.equal(u.gradFn?.name(), "Unique2Backward0");
   assert.throws(() => u.sum().backward(), (e: unknown) => e instanceof torch.errors.NotImplementedError && e.message === "the derivative for '_unique2' is not implemented.");
-  assert.throws(() => torch.unique(x, { dim: 0 }), torch.errors.NotImplementedError);
+  const ud = torch.unique(x.reshape([3, 1]), { dim: 0 }) as torch.Tensor;
+  assert.equal(ud.gradFn?.name(), "UniqueDimBackward0");
+  assert.deepEqual(ud.tolist(), [[1], [3]]);
+  assert.throws(() => ud.sum().backward(), (e: unknown) => e instanceof torch.errors.NotImplementedError && e.message === "the derivative for 'unique_dim' is not implemented.");
 });
 
 test("max()/min() without dim split the gradient among ties, max(dim) sends it to the returned index", () => {

@@ -38,6 +38,8 @@ export type { EmbeddingOptions, DropoutOptions, AttentionOptions } from "../ops/
 export type { Reduction } from "../ops/nn-fused.ts";
 export { softmax, logSoftmax, softmin } from "../ops/softmax.ts";
 export type { SoftmaxOptions } from "../ops/softmax.ts";
+export { ctcLoss } from "../ops/ctc.ts";
+export type { CtcLossOptions } from "../ops/ctc.ts";
 // ---- [nn-ext] end ----
 // ---- [conv-ext] begin ----
 export { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, unfold, fold } from "../ops/conv.ts";

@@ -41,6 +41,7 @@ import { SVD_INFO } from "./linalg-svd.ts";
 // ---- [nn-ext] begin ----
 import { LOSS_INFO, NORMALIZATION_INFO, NN_MISC_INFO } from "./nn-info.ts";
 import { SOFTMAX_INFO } from "./softmax.ts";
+import { CTC_INFO } from "./ctc.ts";
 // ---- [nn-ext] end ----
 // ---- [conv-ext] begin ----
 import { CONV_INFO, POOL_INFO, PAD_INFO, RESAMPLE_INFO } from "./conv-info.ts";
@@ -74,7 +75,7 @@ export function opFamilies(): Record<string, OpInfo[]> {
     // ---- [random-ext] begin ----
     // ---- [random-ext] end ----
     // ---- [nn-ext] begin ----
-    softmax: SOFTMAX_INFO, loss: LOSS_INFO, normalization: NORMALIZATION_INFO, "nn-misc": NN_MISC_INFO,
+    softmax: SOFTMAX_INFO, loss: LOSS_INFO, normalization: NORMALIZATION_INFO, "nn-misc": NN_MISC_INFO, ctc: CTC_INFO,
     // ---- [nn-ext] end ----
     // ---- [conv-ext] begin ----
     conv: CONV_INFO, pool: POOL_INFO, pad: PAD_INFO, resample: RESAMPLE_INFO,

@@ -1,6 +1,7 @@
 // Sorting: sort, argsort, topk (gradient to the returned indices) and unique (not differentiable, as in PyTorch).
 import { backend } from "../backend/index.ts";
-import { NotImplementedError, RuntimeError } from "../errors.ts";
+import { IndexError, NotImplementedError, RuntimeError } from "../errors.ts";
+import { noGrad } from "../autograd/grad-mode.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
 import type { Tensor } from "../tensor.ts";
 import { contiguousData, emptyTensor, kview } from "./core.ts";
@@ -90,15 +91,89 @@ const UNIQUE_SPEC: GradSpec<void> = {
   backward: () => { throw new NotImplementedError("the derivative for '_unique2' is not implemented."); },
 };
 
+const UNIQUE_DIM_SPEC: GradSpec<void> = {
+  node: "UniqueDimBackward0",
+  backward: () => { throw new NotImplementedError("the derivative for 'unique_dim' is not implemented."); },
+};
+
+/** An int64 tensor holding `values` (1-D). */
+function int64Tensor(values: readonly number[]): Tensor {
+  const t = emptyTensor([values.length], "int64");
+  t._storage.data.set(values);
+  return t;
+}
+
+/** PyTorch's tuple: output, then inverse and counts where asked for. */
+function uniqueResult(output: Tensor, inverse: Tensor, counts: Tensor, o: Partial<UniqueOptions>): Tensor | Tensor[] {
+  if (!o.returnInverse && !o.returnCounts) return output;
+  const result = [output];
+  if (o.returnInverse) result.push(inverse);
+  if (o.returnCounts) result.push(counts);
+  return result;
+}
+
+/**
+ * Lexicographic order of the slices `a` and `b` (rows of `len` values in `data`); NaN sorts last.
+ * Returns 0 for rows that compare equal element by element.
+ */
+function compareRows(data: ArrayLike<number>, len: number, a: number, b: number): number {
+  for (let k = 0; k < len; k++) {
+    const va = data[a * len + k], vb = data[b * len + k];
+    if (va < vb) return -1;
+    if (va > vb) return 1;
+    if (va !== vb) { // at least one NaN
+      const na = Number.isNaN(va), nb = Number.isNaN(vb);
+      if (na !== nb) return na ? 1 : -1;
+    }
+  }
+  return 0;
+}
+
+/** Rows `a` and `b` hold equal values (NaN equals nothing, as PyTorch's ==). */
+function rowsEqual(data: ArrayLike<number>, len: number, a: number, b: number): boolean {
+  for (let k = 0; k < len; k++) if (data[a * len + k] !== data[b * len + k]) return false;
+  return true;
+}
+
+/** unique along `dim`: the distinct slices x.select(dim, i), sorted lexicographically (PyTorch's unique_dim). */
+function uniqueDim(x: Tensor, dim: number, o: Partial<UniqueOptions>): Tensor | Tensor[] {
+  if (x.dim() === 0) throw new IndexError(`Dimension specified as ${dim} but tensor has no dimensions`);
+  const d = oneDim(dim, x.dim());
+  const zeroDims = x.shape.filter((s) => s === 0).length;
+  if (x.shape[d] === 0) {
+    if (zeroDims !== 1) throw new RuntimeError("Number of zero sized dimensions is more than one, so unique cannot be applied ");
+    const empty = emptyTensor(x.shape, x.dtype);
+    record(UNIQUE_DIM_SPEC, [x], [empty], undefined);
+    return uniqueResult(empty, int64Tensor([]), int64Tensor([]), o);
+  }
+  if (zeroDims > 0) throw new RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied");
+  const n = x.shape[d];
+  const rows = contiguousData(x.movedim(d, 0).contiguous());
+  const len = rows.length / n;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => compareRows(rows, len, a, b) || a - b);
+  const firsts: number[] = [], counts: number[] = [];
+  const inverse = new Array<number>(n);
+  order.forEach((r, j) => {
+    if (j === 0 || !rowsEqual(rows, len, r, order[j - 1])) { firsts.push(r); counts.push(0); }
+    counts[counts.length - 1]++;
+    inverse[r] = firsts.length - 1;
+  });
+  const output = noGrad(() => x.indexSelect(d, int64Tensor(firsts)).contiguous());
+  record(UNIQUE_DIM_SPEC, [x], [output], undefined);
+  return uniqueResult(output, int64Tensor(inverse), int64Tensor(counts), o);
+}
+
 /**
  * The distinct values of `x` (flattened), sorted (NaNs are never merged); with `returnInverse` and
- * `returnCounts`, an array `[output, inverse?, counts?]` as PyTorch's tuple. `dim` is not supported yet.
+ * `returnCounts`, an array `[output, inverse?, counts?]` as PyTorch's tuple. With `dim`, the distinct
+ * slices along `dim`, sorted lexicographically (inverse and counts then index those slices).
+ * `sorted` is accepted for PyTorch's signature: the result is always sorted, as PyTorch's CPU unique.
  * @example torch.unique(torch.tensor([2, 1, 2])) // tensor([1., 2.])
+ * @example torch.unique(torch.tensor([[1, 2], [0, 5], [1, 2]]), { dim: 0 }) // tensor([[0, 5], [1, 2]])
  */
-export function unique(x: Tensor, ...args: (boolean | UniqueOptions)[]): Tensor | Tensor[] {
-  const o = parseArgs<UniqueOptions>(args, ["sorted", "returnInverse", "returnCounts"]);
-  if (o.dim !== undefined && o.dim !== null) oneDim(o.dim, x.dim());
-  if (o.dim !== undefined && o.dim !== null) throw new NotImplementedError("unique(): the dim argument is not supported yet");
+export function unique(x: Tensor, ...args: (boolean | number | null | UniqueOptions)[]): Tensor | Tensor[] {
+  const o = parseArgs<UniqueOptions>(args, ["sorted", "returnInverse", "returnCounts", "dim"]);
+  if (o.dim !== undefined && o.dim !== null) return uniqueDim(x, o.dim, o);
   const flat = x.reshape(-1);
   const [sv, si] = sortKernel(flat, 0, false);
   const vals = contiguousData(sv), order = contiguousData(si);
@@ -112,19 +187,9 @@ export function unique(x: Tensor, ...args: (boolean | UniqueOptions)[]): Tensor 
   const output = emptyTensor([out.length], x.dtype);
   output._storage.data.set(out);
   record(UNIQUE_SPEC, [x], [output], undefined);
-  if (!o.returnInverse && !o.returnCounts) return output;
-  const result = [output];
-  if (o.returnInverse) {
-    const inv = emptyTensor(x.shape, "int64");
-    inv._storage.data.set(inverse);
-    result.push(inv);
-  }
-  if (o.returnCounts) {
-    const c = emptyTensor([counts.length], "int64");
-    c._storage.data.set(counts);
-    result.push(c);
-  }
-  return result;
+  const inv = emptyTensor(x.shape, "int64");
+  inv._storage.data.set(inverse);
+  return uniqueResult(output, inv, int64Tensor(counts), o);
 }
 
 const g = (shape: number[], opts: Parameters<typeof T>[1] = {}) => T(shape, { grad: true, ...opts });
@@ -166,8 +231,20 @@ export const SORT_INFO: OpInfo[] = [
     name: "unique",
     samples: [
       { args: [T([7], { gen: "ties" })] }, { args: [T([3, 4], { gen: "ties", dtype: "int64" })], kwargs: { returnInverse: true, returnCounts: true } },
-      { args: [T([2, 3], { gen: "ties", layout: "T" })], kwargs: { returnCounts: true } },       { args: [T([5], { dtype: "bool" }), true, true] },
+      { args: [T([2, 3], { gen: "ties", layout: "T" })], kwargs: { returnCounts: true } }, { args: [T([5], { dtype: "bool" }), true, true] },
+      // along a dim: duplicate slices, lexicographic order decided by a later element, dims 0 / 1 / -1 / middle
+      { args: [T([4, 3], { dtype: "int64", values: [3, 1, 2, 1, 5, 0, 3, 1, 2, 1, 4, 9] })], kwargs: { dim: 0, returnInverse: true, returnCounts: true } },
+      { args: [T([3, 4], { values: [2, 1, 2, 0, 5, -1, 5, 5, 0.5, 3, 0.5, 0.5] })], kwargs: { dim: 1, returnInverse: true, returnCounts: true } },
+      { args: [T([2, 3, 2], { dtype: "float64", values: [1, 2, 0, 1, 1, 2, 3, 4, 7, 7, 3, 4] })], kwargs: { dim: 1, returnInverse: true } },
+      { args: [T([3, 4], { values: [1, 0, 1, 2, 1, 0, 1, 2, -1, 0, -1, 2] }), false, false, true, -1] },
+      { args: [T([3, 3], { layout: "T", values: [1, 2, 1, 0, 0, 0, 1, 2, 1] })], kwargs: { dim: 0, returnCounts: true } },
+      { args: [T([4, 2], { dtype: "bool", values: [1, 0, 0, 1, 1, 0, 1, 1] })], kwargs: { dim: 0, returnInverse: true, returnCounts: true } },
+      { args: [T([2, 5], { dtype: "int32", gen: "ties" })], kwargs: { dim: 0, returnCounts: true } },
+      { args: [T([3, 0])], kwargs: { dim: 1, returnInverse: true, returnCounts: true } },
     ],
-    errors: [{ args: [T([2, 3])], kwargs: { dim: 2 } }],
+    errors: [
+      { args: [T([2, 3])], kwargs: { dim: 2 } }, { args: [T([])], kwargs: { dim: 0 } },
+      { args: [T([0, 3])], kwargs: { dim: 1 } }, { args: [T([0, 0])], kwargs: { dim: 0 } },
+    ],
   },
 ];
