@@ -20,7 +20,9 @@ export function contiguousStrides(shape: Shape): number[] {
 }
 
 export function shapeEquals(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((s, i) => s === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Python-style shape text: `[2, 3]`. */

@@ -225,7 +225,8 @@ function execute(run: Run): (Tensor | null)[] {
 
 /** The gradient buffer of `node` in this run, created on first use. */
 function bufferOf(node: Node): (Tensor | null)[] {
-  return (node._buffer ??= new Array<Tensor | null>(node._numOutputs).fill(null));
+  // a literal for the common single-output node: cheaper than a filled holey array (bench W4)
+  return (node._buffer ??= node._numOutputs === 1 ? [null] : new Array<Tensor | null>(node._numOutputs).fill(null));
 }
 
 function executeRun(run: Run, runId: number): (Tensor | null)[] {
@@ -246,7 +247,8 @@ function executeRun(run: Run, runId: number): (Tensor | null)[] {
     const node = ready.pop();
     const buf = node._buffer ?? [];
     node._buffer = null;
-    const grads = buf.map((g, nr) => (g === null || g === undefined ? null : applyPreHooks(node, nr, g)));
+    // without tensor hooks or retainGrad the buffer (all slots filled, null where no gradient) is the gradients list
+    const grads = node._tensorPreHooks === null && node._retained === null ? buf : buf.map((g, nr) => (g === null || g === undefined ? null : applyPreHooks(node, nr, g)));
     const targetsHere = targetAt.size > 0 ? targetAt.get(node) : undefined;
     if (targetsHere) {
       for (const [nr, ks] of targetsHere) for (const k of ks) captured[k] = grads[nr] ?? null;
@@ -256,7 +258,7 @@ function executeRun(run: Run, runId: number): (Tensor | null)[] {
       if (run.accumulate && (!run.targets || targetsHere) && grads[0]) accumulateLeaf(node.variable, grads[0], run.createGraph);
     } else {
       if (run.accumulate && targetsHere) accumulateTargets(run, targetsHere, grads);
-      if ((needed === null || needed.has(node)) && grads.some((g) => g !== null)) {
+      if ((needed === null || needed.has(node)) && hasAny(grads)) {
         results = callBackward(node, grads);
         executed.push(node);
       }
@@ -275,6 +277,12 @@ function executeRun(run: Run, runId: number): (Tensor | null)[] {
 }
 
 const NO_RESULTS: (Tensor | null)[] = [];
+const NO_HOOKS: readonly never[] = [];
+
+function hasAny(grads: readonly (Tensor | null)[]): boolean {
+  for (let i = 0; i < grads.length; i++) if (grads[i] !== null && grads[i] !== undefined) return true;
+  return false;
+}
 
 /** `backward(inputs=[non-leaf])` accumulates into that tensor's `.grad`. */
 function accumulateTargets(run: Run, here: Map<number, number[]>, grads: (Tensor | null)[]): void {
@@ -287,7 +295,7 @@ function accumulateTargets(run: Run, here: Map<number, number[]>, grads: (Tensor
 /** Calls a node's backward (pre-hooks, zeros for missing output gradients, post-hooks); the run set the grad mode. */
 function callBackward(node: Node, grads: (Tensor | null)[]): (Tensor | null)[] {
   let outs = grads;
-  for (const hook of node._preHooks ?? []) outs = hook(outs) ?? outs;
+  for (const hook of node._preHooks ?? NO_HOOKS) outs = hook(outs) ?? outs;
   let full = outs;
   if (outs.length > 1 && node._materializeGrads) {
     const present = outs.find((g) => g !== null);
@@ -297,7 +305,7 @@ function callBackward(node: Node, grads: (Tensor | null)[]): (Tensor | null)[] {
   if (results.length !== node._next.length) {
     throw new RuntimeError(`Function ${node.name()} returned an invalid number of gradients - expected ${node._next.length}, but got ${results.length}`);
   }
-  for (const hook of node._postHooks ?? []) results = hook(results, outs) ?? results;
+  for (const hook of node._postHooks ?? NO_HOOKS) results = hook(results, outs) ?? results;
   if (isAnomalyEnabled()) checkAnomaly(node, results);
   return results;
 }

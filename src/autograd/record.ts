@@ -50,17 +50,29 @@ export function needsGrad(inputs: readonly (Tensor | null | undefined)[]): boole
   return false;
 }
 
+const NONE: readonly number[] = [];
+
+function anyFloating(outputs: readonly Tensor[]): boolean {
+  for (let i = 0; i < outputs.length; i++) if (isFloating(outputs[i].dtype)) return true;
+  return false;
+}
+
 /**
  * Records `outputs = op(inputs)` in the graph when grad mode is on and some input requires grad.
  * Integer and bool outputs are not differentiable and get no gradFn. Returns `outputs`.
  */
 export function record<P>(spec: GradSpec<P>, inputs: readonly (Tensor | null | undefined)[], outputs: Tensor[], params: P): Tensor[] {
   if (isForwardAdEnabled()) pushTangents(spec, inputs, outputs, params);
-  if (!needsGrad(inputs) || !outputs.some((o) => isFloating(o.dtype))) {
+  if (!needsGrad(inputs) || !anyFloating(outputs)) {
     if (!isGradEnabled() && inputs.some((t) => t?.requiresGrad)) for (const o of outputs) o._provenance = "noGrad";
     return outputs;
   }
-  const next = inputs.map((t) => (t ? gradientEdge(t) : null));
+  // a plain loop rather than inputs.map: record runs once per op (bench W4 measures per-op overhead)
+  const next = new Array<Edge | null>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i];
+    next[i] = t ? gradientEdge(t) : null;
+  }
   const node = new Node(spec.node, next, outputs.length, null);
   node._spec = spec as GradSpec<unknown>;
   node._params = params;
@@ -75,12 +87,12 @@ export function record<P>(spec: GradSpec<P>, inputs: readonly (Tensor | null | u
   const saves = spec.saves;
   if (saves !== undefined && (saves.inputs !== undefined || saves.outputs !== undefined)) {
     const saved: (SavedTensor | undefined)[] = [];
-    for (const i of saves.inputs ?? []) {
+    for (const i of saves.inputs ?? NONE) {
       const t = inputs[i];
       if (!t) throw new RuntimeError(`${spec.node}: input ${i} to save is missing`);
       saved[i] = new SavedTensor(t);
     }
-    for (const j of saves.outputs ?? []) saved[next.length + j] = new SavedTensor(outputs[j], { name: spec.node, outputNr: j });
+    for (const j of saves.outputs ?? NONE) saved[next.length + j] = new SavedTensor(outputs[j], { name: spec.node, outputNr: j });
     node._saved = saved;
   }
   return outputs;

@@ -1,8 +1,8 @@
 // Elementwise binary ops with broadcasting and type promotion: one table entry each, one dispatcher.
 import { backend } from "../backend/index.ts";
 import type { BinaryCode } from "../backend/types.ts";
-import { isFloating, isIntegral, resultType, SCALAR_TYPE_NAME, type DType } from "../dtype.ts";
-import { broadcastShapes } from "../shape.ts";
+import { allocStorage, isFloating, isIntegral, resultType, SCALAR_TYPE_NAME, type DType, type StorageArray } from "../dtype.ts";
+import { broadcastShapes, shapeEquals } from "../shape.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
 import { RuntimeError } from "../errors.ts";
 import { noGrad } from "../autograd/grad-mode.ts";
@@ -177,7 +177,71 @@ export function notImplemented(kernel: string, dtype: DType): RuntimeError {
   return new RuntimeError(`"${kernel}" not implemented for '${SCALAR_TYPE_NAME[dtype]}'`);
 }
 
+/** Whether the gradient rule of `e` reads its second operand (so a JS-number one must become a tensor). */
+const savesOther = (e: BinaryEntry): boolean => e.saves?.inputs?.includes(1) ?? false;
+
+/** Per-dtype one-element scratch holding a JS-number operand, rounded to the compute dtype as a 0-d tensor would be. */
+const SCALAR_SCRATCH: Record<DType, StorageArray> = {
+  float32: allocStorage("float32", 1), float64: allocStorage("float64", 1), int32: allocStorage("int32", 1),
+  int64: allocStorage("int64", 1), bool: allocStorage("bool", 1),
+};
+
+/** Stride-0 strides per rank, shared (views are read-only to kernels). */
+const ZERO_STRIDES: (readonly number[])[] = [];
+const zeroStrides = (n: number): readonly number[] => (ZERO_STRIDES[n] ??= new Array<number>(n).fill(0));
+
 function runBinary(e: BinaryEntry, a: TensorLike, b: TensorLike, alpha: number): Tensor {
+  if (alpha === 1 && isTensor(a)) {
+    // Fast paths for per-op overhead (bench W4: about a third of a tiny op's time went to resultType's
+    // operand objects, broadcastShapes, broadcastView and a fresh 0-d tensor per JS number). Same
+    // dtypes, shapes and kernel calls as the general path below.
+    if (typeof b === "number" && isFloating(a.dtype)) return floatTensorAndNumber(e, a, b);
+    if (isTensor(b) && a.dtype === b.dtype && isFloating(a.dtype)) return sameDTypeTensors(e, a, b);
+  }
+  return generalBinary(e, a, b, alpha);
+}
+
+/**
+ * A floating tensor op a JS number: promotion gives a's dtype (a number never outranks a floating
+ * tensor), and no integer checks apply. The number becomes a 0-d tensor only when the gradient rule
+ * saves it; otherwise the kernel reads it from a scratch cell and the graph gets no edge for it (as
+ * for a wrapped number, which never requires grad).
+ */
+function floatTensorAndNumber(e: BinaryEntry, a: Tensor, b: number): Tensor {
+  const compute = a.dtype;
+  if (e.unsupported?.dtypes.includes(compute)) throw notImplemented(e.unsupported.name, compute);
+  const tb = savesOther(e) ? scalarTensor(b, compute) : null;
+  let data: StorageArray;
+  if (tb === null) {
+    data = SCALAR_SCRATCH[compute];
+    data[0] = b;
+  } else {
+    data = tb._storage.data;
+  }
+  const res = emptyTensor(a.shape, e.dtype === "bool" ? "bool" : compute);
+  backend().binary(e.kernel, kview(a), { data, shape: a.shape, strides: zeroStrides(a.shape.length), offset: 0 }, kview(res));
+  return record(e, [a, tb], [res], ALPHA_ONE)[0];
+}
+
+/** Two floating tensors of one dtype: that dtype is the result type; broadcast only when the shapes differ. */
+function sameDTypeTensors(e: BinaryEntry, a: Tensor, b: Tensor): Tensor {
+  const compute = a.dtype;
+  if (e.unsupported?.dtypes.includes(compute)) throw notImplemented(e.unsupported.name, compute);
+  const outDType = e.dtype === "bool" ? "bool" : compute;
+  if (shapeEquals(a.shape, b.shape)) {
+    const res = emptyTensor(a.shape, outDType);
+    backend().binary(e.kernel, kview(a), kview(b), kview(res));
+    return record(e, [a, b], [res], ALPHA_ONE)[0];
+  }
+  const shape = broadcastShapes(a.shape, b.shape);
+  const res = emptyTensor(shape, outDType);
+  backend().binary(e.kernel, broadcastView(a, shape), broadcastView(b, shape), kview(res));
+  return record(e, [a, b], [res], ALPHA_ONE)[0];
+}
+
+const ALPHA_ONE: BinaryParams = Object.freeze({ alpha: 1 });
+
+function generalBinary(e: BinaryEntry, a: TensorLike, b: TensorLike, alpha: number): Tensor {
   const { compute, out: outDType } = binaryDTypes(e.dtype, a, b);
   if (e.unsupported?.dtypes.includes(compute)) throw notImplemented(e.unsupported.name, compute);
   const ta = asOperand(a, compute), tb = asOperand(b, compute);

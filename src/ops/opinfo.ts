@@ -54,5 +54,9 @@ export function T(shape: readonly number[], opts: Omit<TensorSpec, "t"> = {}): T
 
 /** PyTorch's snake_case for a camelCase name. */
 export function snake(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  // memoised: unary ops convert their name on every call (a regex replace was ~1% of bench W4)
+  let s = SNAKE.get(name);
+  if (s === undefined) SNAKE.set(name, (s = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)));
+  return s;
 }
+const SNAKE = new Map<string, string>();

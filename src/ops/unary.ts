@@ -28,6 +28,8 @@ export interface UnaryEntry extends GradSpec<UnaryParams> {
 }
 
 const NO_SAVES = {};
+/** Shared default for parameterless ops (saves an array per op; params are only read). */
+const NO_PARAMS: UnaryParams = Object.freeze([]);
 const SAVE_IN = { inputs: [0] };
 const SAVE_OUT = { outputs: [0] };
 
@@ -154,7 +156,7 @@ function outDType(e: UnaryEntry, d: DType): DType {
  * Runs the op `e` on `x` with its numeric `params`, recording it for autograd. `fn` names the
  * PyTorch function in argument errors; `node` overrides the entry's node name (in-place forms).
  */
-export function unaryOp(e: UnaryEntry, fn: string, x: Tensor, params: UnaryParams = [], node?: string): Tensor {
+export function unaryOp(e: UnaryEntry, fn: string, x: Tensor, params: UnaryParams = NO_PARAMS, node?: string): Tensor {
   checkTensorArg(fn, "input", 1, x);
   const out = emptyTensor(x.shape, outDType(e, x.dtype));
   backend().unary(e.kernel, kview(x), kview(out), params);
@@ -162,7 +164,7 @@ export function unaryOp(e: UnaryEntry, fn: string, x: Tensor, params: UnaryParam
 }
 
 /** Runs unary op `name` on `x`, recording it for autograd. */
-export function unary(name: UnaryName, x: Tensor, params: UnaryParams = []): Tensor {
+export function unary(name: UnaryName, x: Tensor, params: UnaryParams = NO_PARAMS): Tensor {
   return unaryOp(UNARY[name], snake(name), x, params);
 }
 

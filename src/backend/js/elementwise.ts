@@ -112,6 +112,12 @@ export function unaryLoop(op: UnaryCode, x: StorageArray, ix: number, sx: number
 }
 
 export function binary(op: BinaryCode, a: View, b: View, out: View): void {
+  // rank 0 and 1 are one row already: skip collapse's arrays (per-op overhead of tiny tensors, bench W4)
+  if (out.shape.length <= 1) {
+    const n = out.shape.length === 0 ? 1 : out.shape[0];
+    binaryLoop(op, a.data, a.offset, a.strides[0] ?? 0, b.data, b.offset, b.strides[0] ?? 0, out.data, out.offset, out.strides[0] ?? 0, n);
+    return;
+  }
   const p = collapse(out.shape, a.strides, b.strides, out.strides);
   if (p === null) return;
   const r = p.shape.length - 1;
@@ -123,6 +129,12 @@ export function binary(op: BinaryCode, a: View, b: View, out: View): void {
 }
 
 export function unary(op: UnaryCode, x: View, out: View, params: readonly number[] = NO_PARAMS): void {
+  // rank 0 and 1 are one row already: skip collapse's arrays (as in binary)
+  if (out.shape.length <= 1) {
+    const n = out.shape.length === 0 ? 1 : out.shape[0];
+    unaryLoop(op, x.data, x.offset, x.strides[0] ?? 0, out.data, out.offset, out.strides[0] ?? 0, n, params);
+    return;
+  }
   const p = collapse(out.shape, x.strides, out.strides, out.strides);
   if (p === null) return;
   const r = p.shape.length - 1;
