@@ -191,7 +191,7 @@ export class Tensor {
   flatten(startDim?: number, endDim?: number): Tensor { return M.flatten(this, startDim, endDim); }
   narrow(dim: number, start: number, length: number): Tensor { return M.narrow(this, dim, start, length); }
   select(dim: number, index: number): Tensor { return M.select(this, dim, index); }
-  /** Basic indexing, as Python's `x[...]`: numbers, torch.slice(...), null (new axis), "..." (ellipsis). */
+  /** Python's `x[...]`: numbers, torch.slice(...), null (new axis), "..." (ellipsis) give views; bool masks, integer tensors and number[] index advanced (copies). */
   index(...items: X.IndexItem[]): Tensor { return X.index(this, items); }
 
   // ---- elementwise ---------------------------------------------------------------------------

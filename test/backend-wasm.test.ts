@@ -3,21 +3,11 @@ import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "tensorgrad";
 import { refBackend } from "../src/backend/ref/index.ts";
+import { rng } from "./helpers/samples.ts";
 import type { View } from "../src/backend/types.ts";
 import { enableWasmThreads, disableWasmThreads } from "../src/backend/wasm/threads.ts";
 import { createWasmMatmul, defaultWasmMatmul, setWasmMatmulThreshold, wasmMatmul, withWasmMatmul } from "../src/backend/wasm/index.ts";
 
-/** A small seeded generator (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Layout {
   /** Stored as [cols, rows] and viewed transposed. */

@@ -10,8 +10,8 @@ export type ConcreteArg =
   | { slice: (number | null)[] }
   | ConcreteArg[];
 
-/** mulberry32: a tiny seeded PRNG, so samples are the same on every run. */
-function rng(seed: number): () => number {
+/** mulberry32: a tiny seeded PRNG, so samples (and other test data) are the same on every run. */
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -209,29 +209,13 @@ function packA(f32: Float32Array, base: number, ad: Float32Array, off: number, s
   }
 }
 
-/** B [K,N] (strides s1, s2 from `off`) -> panels of NR columns, each [Kp][NR], zero-padded to Np columns and Kp. */
+/**
+ * B [K,N] (strides s1, s2 from `off`) -> panels of NR columns, each [Kp][NR], zero-padded to Np columns and Kp:
+ * exactly packA of Bᵀ [N,K] (strides s2, s1), whose NR-row panels are B's NR-column panels.
+ */
 function packB(f32: Float32Array, base: number, bd: Float32Array, off: number, s1: number, s2: number,
   K: number, N: number, Kp: number, nr: number): void {
-  const panels = Math.ceil(N / nr);
-  for (let q = 0; q < panels; q++) {
-    const d0 = base + q * Kp * nr, j0 = q * nr, cols = Math.min(nr, N - j0);
-    if (Math.abs(s2) <= Math.abs(s1)) {
-      // rows contiguous along n: copy NR-wide row pieces
-      for (let k = 0; k < K; k++) {
-        const s = off + k * s1 + j0 * s2, d = d0 + k * nr;
-        for (let c = 0; c < cols; c++) f32[d + c] = bd[s + c * s2];
-        for (let c = cols; c < nr; c++) f32[d + c] = 0;
-      }
-    } else {
-      // columns contiguous along k: read each column along k
-      for (let c = 0; c < cols; c++) {
-        let s = off + (j0 + c) * s2, d = d0 + c;
-        for (let k = 0; k < K; k++, s += s1, d += nr) f32[d] = bd[s];
-      }
-      for (let c = cols; c < nr; c++) for (let k = 0; k < K; k++) f32[d0 + k * nr + c] = 0;
-    }
-    f32.fill(0, d0 + K * nr, d0 + Kp * nr);
-  }
+  packA(f32, base, bd, off, s2, s1, N, K, Kp, nr);
 }
 
 /**
