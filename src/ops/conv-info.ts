@@ -59,6 +59,12 @@ export const CONV_INFO: OpInfo[] = [
     { args: [T([2, 3, 5, 5]), T([3, 4, 3, 3]), T([3])] },
     { args: [T([2, 3, 1, 1]), T([3, 4, 3, 3])], kwargs: { padding: 3 } },
   ]),
+  info("convTranspose3d", "conv_transpose3d", [
+    { args: [T([1, 2, 2, 3, 2], g), T([2, 3, 2, 2, 2], g), T([3], g)], kwargs: { stride: 2 } },
+    { args: [T([2, 2, 2, 2], d64), T([2, 1, 2, 1, 2], d64)], kwargs: { padding: [1, 0, 0], groups: 2 } },
+  ], [
+    { args: [T([1, 2, 3, 3, 3]), T([3, 2, 2, 2, 2])] },
+  ]),
   info("unfold", "unfold", [
     { args: [T([2, 3, 4, 5], g), 2] },
     { args: [T([2, 4, 5], d64), [2, 3]], kwargs: { dilation: [1, 2], padding: 1, stride: [2, 1] } },

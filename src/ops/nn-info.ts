@@ -157,6 +157,7 @@ export const NN_MISC_INFO: OpInfo[] = [
   op("bilinear", "bilinear", [
     { args: [g([3, 2]), g([3, 4]), g([5, 2, 4]), g([5])] },
     { args: [g([2, 3, 2], { dtype: "float64" }), g([2, 3, 3], { dtype: "float64" }), g([2, 2, 3], { dtype: "float64" }), g([2], { dtype: "float64" })] },
+    { args: [g([3, 2]), g([3, 4]), g([5, 2, 4])] },
   ], [{ args: [T([3, 4]), T([3, 4]), T([2, 3, 4])] }, { args: [T([3, 4]), T([2, 4]), T([2, 4, 4])] }, { args: [T([3, 4]), T([3, 4]), T([2, 4, 4]), T([3])] }]),
   op("embedding", "embedding", [
     { args: [long([0, 2, 4, 2, 1, 2], [2, 3]), g([5, 3])] }, // paddingIdx: forward only here (its row gets no gradient, which gradcheck would flag); test/nn-ext.test.ts checks the gradient
