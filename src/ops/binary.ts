@@ -499,8 +499,8 @@ export const BINARY_INFO: OpInfo[] = [
     ...binaryInfo("div", [...binarySamples("any"), ...modes("trunc"), ...modes("floor"), ...modes(null)]),
     errors: [mismatch, { args: [T([3]), T([3])], kwargs: { roundingMode: "round" } }, { ...intZero, kwargs: { roundingMode: "floor" } }, { ...intZero, kwargs: { roundingMode: "trunc" } }],
   },
-  binaryInfo("maximum", [{ args: [g([2, 3], "ties"), g([2, 3], "ties")] }, { args: [g([2, 3], "ties"), g([3], "ties")] }]),
-  binaryInfo("minimum", [{ args: [g([2, 3], "ties"), g([2, 3], "ties")] }, { args: [g([2, 1], "ties"), g([3], "ties")] }]),
+  binaryInfo("maximum", [{ args: [g([2, 3], "ties"), g([2, 3], "ties")] }, { args: [g([2, 3], "ties"), g([3], "ties")] }, { args: [g([2, 3]), g([3])] }]),
+  binaryInfo("minimum", [{ args: [g([2, 3], "ties"), g([2, 3], "ties")] }, { args: [g([2, 1], "ties"), g([3], "ties")] }, { args: [g([2, 1]), g([3], "any", "float64")] }]),
   ...(["eq", "ne", "lt", "le", "gt", "ge"] as const).map((n) =>
     binaryInfo(n, [...binarySamples("ties").filter((s) => typeof s.args[0] !== "number"), { args: [g([4], "bool", "bool"), g([4], "bool", "bool")] }])),
   ...(["logicalAnd", "logicalOr", "logicalXor"] as const).map((name): OpInfo => ({

@@ -184,7 +184,7 @@ export const REDUCE_INFO: OpInfo[] = [
     samples: [
       { args: [T([2, 3], { gen: "ties", grad: true })] }, { args: [T([2, 3], { gen: "ties", grad: true }), 1] },
       { args: [T([2, 3], { gen: "ties", grad: true, dtype: "float64" }), 0, true] }, { args: [T([3, 4], { gen: "ties", grad: true, layout: "T" }), -1] },
-      { args: [T([4], { dtype: "int32", gen: "int" })] },
+      { args: [T([4], { dtype: "int32", gen: "int" })] }, { args: [T([2, 3], { grad: true, dtype: "float64" }), 1] },
     ],
     errors: [dimOutOfRange],
   })),
