@@ -7,6 +7,7 @@ import { binary, unary } from "./elementwise.ts";
 import { reduce } from "./reduce.ts";
 import { copy, fill } from "./copy.ts";
 import { matmul } from "./matmul.ts";
+import { softmax } from "./softmax.ts";
 
 export const jsBackend: Backend = {
   ...refBackend,
@@ -17,4 +18,5 @@ export const jsBackend: Backend = {
   binary,
   reduce,
   matmul: (a, b, out) => matmul(a, b, out, refBackend.matmul),
+  softmax: (x, dim, log, out) => softmax(x, dim, log, out, refBackend.softmax),
 };
