@@ -6,3 +6,14 @@ export { refBackend } from "./backend/ref/index.ts";
 export { jsBackend } from "./backend/js/index.ts";
 export { defaultBackend } from "./backend/index.ts";
 export { enableWasmThreads, disableWasmThreads } from "./backend/wasm/threads.ts";
+export { isWasmMatmulLoaded } from "./backend/wasm/index.ts";
+import { loadWasmMatmul } from "./backend/wasm/index.ts";
+
+/**
+ * Loads the fast kernels ahead of use. In a browser, `await torch.backends.init()` once before heavy work
+ * (the main thread refuses synchronous WebAssembly compilation); in Node they load on first use anyway.
+ * @example await torch.backends.init(); // { wasmMatmul: true }
+ */
+export async function init(): Promise<{ wasmMatmul: boolean }> {
+  return { wasmMatmul: await loadWasmMatmul() };
+}

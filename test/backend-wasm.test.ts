@@ -210,3 +210,23 @@ describe("wasm matmul", () => {
     assert.ok(torch.equal(got64, want64)); // same ref kernel
   });
 });
+
+test("torch.backends.init() loads the wasm matmul asynchronously (the browser path) and it computes", async () => {
+  const { setDefaultWasmMatmul, loadWasmMatmul, isWasmMatmulLoaded } = await import("../src/backend/wasm/index.ts");
+  const torch = await import("tensorgrad");
+  const prev = setDefaultWasmMatmul(undefined);
+  try {
+    assert.equal(isWasmMatmulLoaded(), false);
+    assert.equal(await loadWasmMatmul(), true);
+    assert.equal(isWasmMatmulLoaded(), true);
+    assert.deepEqual(await torch.backends.init(), { wasmMatmul: true });
+    const a = torch.randn(33, 70), b = torch.randn(70, 17);
+    const fast = a.matmul(b);
+    const prevBackend = torch.backends.setBackend(torch.backends.refBackend);
+    const slow = a.matmul(b);
+    torch.backends.setBackend(prevBackend);
+    assert.ok(fast.sub(slow).abs().amax().item() < 1e-4);
+  } finally {
+    setDefaultWasmMatmul(prev);
+  }
+});

@@ -38,9 +38,10 @@ try {
   log(\`Gradient for b: \${b.grad}\`);
   log(\`Custom control flow produces expected gradnient for a: \${a.grad.eq(torch.tensor([-1]))}\`);
   log(\`Custom control flow produces expected gradnient for b: \${b.grad.eq(torch.tensor([1]))}\`);
+  const loaded = await torch.backends.init();
   const m = torch.randn(64, 64).requiresGrad_();
   m.matmul(m).sum().backward();
-  lines.push("BACKEND " + torch.backends.getBackend().name + " grad " + m.grad.shape.join("x"));
+  lines.push("BACKEND " + torch.backends.getBackend().name + " wasm matmul " + (loaded.wasmMatmul && torch.backends.isWasmMatmulLoaded()) + " grad " + m.grad.shape.join("x"));
 } catch (e) {
   lines.push("ERROR " + e.name + ": " + e.message);
 }

@@ -18,7 +18,17 @@ interface WasmNamespace {
   validate(bytes: Uint8Array): boolean;
   Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
+  Instance: new (m: object, imports: object) => WasmInstance;
+  compile(bytes: Uint8Array): Promise<object>;
+  instantiate(m: object, imports: object): Promise<WasmInstance>;
+}
+type WasmInstance = { exports: Record<string, unknown> };
+
+/** A module compiled and instantiated ahead of time (asynchronously: what a browser's main thread requires). */
+interface Prebuilt {
+  readonly module: object;
+  readonly instance: WasmInstance;
+  readonly memory: WasmMemory;
 }
 type TilesFn = (a: number, b: number, c: number, nm: number, nn: number, kc: number,
   aStride: number, bStride: number, cStride: number, accumulate: number, aRow: number, bK: number) => void;
@@ -92,15 +102,14 @@ export class WasmMatmul {
   readonly module: object;
   readonly memory: WasmMemory;
 
-  constructor(wasm: WasmNamespace, shape: KernelShape, blocking: Blocking, layout: LayoutPolicy, shared = false) {
+  constructor(wasm: WasmNamespace, shape: KernelShape, blocking: Blocking, layout: LayoutPolicy, shared = false, prebuilt?: Prebuilt) {
     this.shape = shape;
     this.layout = layout;
     // kc must be a multiple of the unroll; mc a multiple of MR
     this.blocking = { kc: Math.max(shape.unroll, blocking.kc - (blocking.kc % shape.unroll)), mc: Math.max(shape.mr, blocking.mc - (blocking.mc % shape.mr)) };
-    const bytes = emitMatmulModule(shape, { shared, maxPages: MAX_PAGES });
-    this.#memory = this.memory = new wasm.Memory({ initial: 16, maximum: MAX_PAGES, shared });
-    this.module = new wasm.Module(bytes);
-    const instance = new wasm.Instance(this.module, { env: { memory: this.#memory } });
+    this.#memory = this.memory = prebuilt?.memory ?? new wasm.Memory({ initial: 16, maximum: MAX_PAGES, shared });
+    this.module = prebuilt?.module ?? new wasm.Module(emitMatmulModule(shape, { shared, maxPages: MAX_PAGES }));
+    const instance = prebuilt?.instance ?? new wasm.Instance(this.module, { env: { memory: this.#memory } });
     this.#tiles = instance.exports.tiles as TilesFn;
     this.#tilesRowsA = instance.exports.tilesRowsA as TilesFn;
     this.#f32 = new Float32Array(this.#memory.buffer);
@@ -294,6 +303,32 @@ export function defaultWasmMatmul(): WasmMatmul | undefined {
     }
   }
   return instance;
+}
+
+/** Whether the process-wide kernel is loaded (without trying to load it). */
+export function isWasmMatmulLoaded(): boolean {
+  return instance !== null && instance !== undefined;
+}
+
+/**
+ * Loads the process-wide kernel asynchronously (WebAssembly.compile + instantiate): needed on a
+ * browser's main thread, which refuses synchronous compilation of all but tiny modules; optional in
+ * Node, where the kernel also loads synchronously on first use. Resolves to whether it is available.
+ */
+export async function loadWasmMatmul(): Promise<boolean> {
+  if (isWasmMatmulLoaded()) return true;
+  const wasm = wasmNamespace();
+  const shape = { ...DEFAULT_SHAPE, fma: hasRelaxedSimd() };
+  const bytes = emitMatmulModule(shape, { shared: false, maxPages: MAX_PAGES });
+  if (!wasm || !wasm.validate(bytes)) {
+    instance = undefined;
+    return false;
+  }
+  const memory = new wasm.Memory({ initial: 16, maximum: MAX_PAGES });
+  const module = await wasm.compile(bytes);
+  const inst = await wasm.instantiate(module, { env: { memory } });
+  instance = new WasmMatmul(wasm, shape, DEFAULT_BLOCKING, DEFAULT_LAYOUT, false, { module, instance: inst, memory });
+  return true;
 }
 
 /** Replaces the process-wide kernel (threads.ts installs a shared-memory one); returns the previous one. */
