@@ -11,19 +11,13 @@ import * as torch from "tensorgrad";
 import { jsBackend, refBackend } from "../src/backends.ts";
 import type { BinaryCode, ReduceCode, UnaryCode, View } from "../src/backend/types.ts";
 import type { StorageArray } from "../src/dtype.ts";
+import { rng } from "./helpers/samples.ts";
+import { contiguousStrides, numelOf } from "../src/shape.ts";
 
 type DT = "float32" | "float64" | "int32" | "int64" | "bool";
 const DTS: DT[] = ["float32", "float64", "int32", "int64", "bool"];
 
-// a small deterministic generator (mulberry32)
-let seed = 12345;
-function rand(): number {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const rand = rng(12345);
 
 const FLOAT_SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 0.5, -2.5, 3, 1e-30, -1e30, 2, 7.25, -3, 20, -20];
 const INT32_SPECIALS = [0, 1, -1, 2, -3, 7, 2147483647, -2147483648, 100000, -65536];
@@ -55,17 +49,6 @@ function randomData(dt: DT, n: number, specials = true): StorageArray {
   return d;
 }
 
-function numel(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
-function rowMajor(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let k = 1;
-  for (let i = shape.length - 1; i >= 0; i--) { s[i] = k; k *= shape[i]; }
-  return s;
-}
-
 type Layout = "contig" | "offset" | "transposed" | "strided" | "broadcast" | "scalar";
 const IN_LAYOUTS: Layout[] = ["contig", "offset", "transposed", "strided", "broadcast", "scalar"];
 const OUT_LAYOUTS: Layout[] = ["contig", "offset", "transposed", "strided"];
@@ -74,23 +57,23 @@ const OUT_LAYOUTS: Layout[] = ["contig", "offset", "transposed", "strided"];
 function geometry(shape: readonly number[], layout: Layout): { strides: number[]; offset: number; size: number } {
   const r = shape.length;
   switch (layout) {
-    case "contig": return { strides: rowMajor(shape), offset: 0, size: numel(shape) };
-    case "offset": return { strides: rowMajor(shape), offset: 5, size: numel(shape) + 7 };
+    case "contig": return { strides: contiguousStrides(shape), offset: 0, size: numelOf(shape) };
+    case "offset": return { strides: contiguousStrides(shape), offset: 5, size: numelOf(shape) + 7 };
     case "transposed": {
       // storage laid out for the reversed shape: the view is a full permutation of it
-      const rev = [...shape].reverse(), rs = rowMajor(rev);
-      return { strides: rs.reverse(), offset: 3, size: numel(shape) + 3 };
+      const rev = [...shape].reverse(), rs = contiguousStrides(rev);
+      return { strides: rs.reverse(), offset: 3, size: numelOf(shape) + 3 };
     }
     case "strided": {
       // every dim a ::2 slice of one twice as long, plus an offset
-      const big = shape.map((s) => 2 * s), bs = rowMajor(big);
-      return { strides: bs.map((s) => 2 * s), offset: 1, size: numel(big) * 2 + 1 };
+      const big = shape.map((s) => 2 * s), bs = contiguousStrides(big);
+      return { strides: bs.map((s) => 2 * s), offset: 1, size: numelOf(big) * 2 + 1 };
     }
     case "broadcast": {
       // expand the first dim (and the last of 3-d shapes) from size 1
       const kept = shape.map((s, i) => (i === 0 || (r >= 3 && i === r - 1) ? 1 : s));
-      const ks = rowMajor(kept);
-      return { strides: ks.map((s, i) => (kept[i] === 1 && shape[i] !== 1 ? 0 : s)), offset: 2, size: numel(kept) + 2 };
+      const ks = contiguousStrides(kept);
+      return { strides: ks.map((s, i) => (kept[i] === 1 && shape[i] !== 1 ? 0 : s)), offset: 2, size: numelOf(kept) + 2 };
     }
     case "scalar": return { strides: shape.map(() => 0), offset: 1, size: 2 };
   }

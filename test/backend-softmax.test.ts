@@ -6,25 +6,14 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { jsBackend, refBackend } from "../src/backends.ts";
 import type { View } from "../src/backend/types.ts";
+import { rng } from "./helpers/samples.ts";
+import { contiguousStrides } from "../src/shape.ts";
 
-let seed = 777;
-function rand(): number {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const rand = rng(777);
 
 type FDT = "float32" | "float64";
 const alloc = (dt: FDT, n: number): Float32Array | Float64Array => (dt === "float32" ? new Float32Array(n) : new Float64Array(n));
 
-function contiguousStrides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let k = 1;
-  for (let d = shape.length - 1; d >= 0; d--) { s[d] = k; k *= shape[d]; }
-  return s;
-}
 
 /** Whole storages equal: float64 by Object.is, float32 within one float32 ulp of ref's value (NaN where ref's is). */
 function assertClose(dt: FDT, got: Float32Array | Float64Array, want: Float32Array | Float64Array, what: string): void {

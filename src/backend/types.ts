@@ -52,7 +52,7 @@ export interface Backend {
   scan(op: import("./line-codes.ts").ScanCode, x: View, dim: number, out: View, indices: View | null): void;
   // ---- [reduce-ext] end ----
   // ---- [shape-ext] begin ----
-  /** out[i] = x[i with i[dim] replaced by index[i]] (out has index's shape; indices in range). */
+  /** out[i] = x[i with i[dim] replaced by index[i]] (out has index's shape; indices in range; a 0-d view counts as [1]). */
   gather(x: View, dim: number, index: View, out: View): void;
   /**
    * dst[i with i[dim] replaced by index[i]] (op)= src[i] over index's shape, in place. `includeSelf`

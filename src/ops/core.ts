@@ -23,7 +23,7 @@ export function kview(t: Tensor): View {
 /** The same tensor's view broadcast to `shape` (stride 0 on new and size-1 dims). */
 export function broadcastView(t: Tensor, shape: Shape): View {
   const lead = shape.length - t.shape.length;
-  const strides = shape.map((s, i) => (i < lead || t.shape[i - lead] === 1 ? 0 : t._strides[i - lead]));
+  const strides = shape.map((_, i) => (i < lead || t.shape[i - lead] === 1 ? 0 : t._strides[i - lead]));
   return { data: t._storage.data, shape, strides, offset: t._offset };
 }
 

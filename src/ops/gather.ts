@@ -27,10 +27,6 @@ interface GatherParams {
 }
 const P0: GatherParams = { dim: 0, shape: [], reduce: "sum", includeSelf: true, alpha: 1 };
 
-/** A 0-d view walked as shape [1] (PyTorch's ensure_nonempty_dim for scatter/gather). */
-function atLeast1d(v: View): View {
-  return v.shape.length > 0 ? v : { ...v, shape: [1], strides: [1] };
-}
 
 /** A 1-D view over plain positions (row-major offsets into a contiguous tensor). */
 const positionsView = (pos: readonly number[]): View => ({ data: Float64Array.from(pos), shape: [pos.length], strides: [1], offset: 0 });
@@ -150,7 +146,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   if (index.numel() === 0) return record(SPECS.gather, [x, index], [out], { ...P0, dim: d, index, shape: x.shape })[0];
   checkGatherShape(x, d, index);
   checkBounds(index, d, x.shape[d] ?? 1);
-  backend().gather(atLeast1d(kview(x)), d, atLeast1d(kview(index)), atLeast1d(kview(out)));
+  backend().gather(kview(x), d, kview(index), kview(out));
   return record(SPECS.gather, [x, index], [out], { ...P0, dim: d, index, shape: x.shape })[0];
 }
 
@@ -163,7 +159,7 @@ function scatterCopy(fn: string, self: Tensor, d: number, index: Tensor, src: Te
   const out = denseCopy(self, self.shape);
   const srcView = isTensor(src) ? kview(src) : { ...kview(scalarOf(src, self)), shape: index.shape, strides: index.shape.map(() => 0) };
   if (index.numel() > 0) {
-    backend().scatter(reduce, atLeast1d(kview(out)), d, atLeast1d(kview(index)), atLeast1d(srcView), { includeSelf, integral: isIntegral(self.dtype, true) });
+    backend().scatter(reduce, kview(out), d, kview(index), srcView, { includeSelf, integral: isIntegral(self.dtype, true) });
   }
   return out;
 }
@@ -355,7 +351,7 @@ export function indexFill(x: Tensor, dim: number, index: Tensor, value: number |
   const v = scalarOf(value, x);
   const idx: View = { data: Float64Array.from(wrapped), shape, strides: shape.map((_, k) => (k === d ? 1 : 0)), offset: 0 };
   if (wrapped.length > 0) {
-    backend().scatter("set", atLeast1d(kview(out)), d, atLeast1d(idx), atLeast1d({ ...kview(v), shape, strides: shape.map(() => 0) }), { includeSelf: true, integral: false });
+    backend().scatter("set", kview(out), d, idx, { ...kview(v), shape, strides: shape.map(() => 0) }, { includeSelf: true, integral: false });
   }
   const index1d = wrapped.length === 0 ? index.reshape(-1) : rawLong(wrapped);
   if (isTensor(value)) return record(SPECS.indexFillTensor, [x, value], [out], { ...P0, dim: d, index: index1d })[0];

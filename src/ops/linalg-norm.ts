@@ -1,7 +1,7 @@
 // Norms of torch.linalg: vector_norm (LinalgVectorNormBackward0), matrix_norm (fro, nuc, ±1, ±2, ±inf) and norm's dispatch between them.
 import { isFloating, SCALAR_TYPE_NAME, type DType } from "../dtype.ts";
 import { svdvals } from "./linalg-svd.ts";
-import { NotImplementedError, RuntimeError } from "../errors.ts";
+import { RuntimeError } from "../errors.ts";
 import { normalizeDim, normalizeDims } from "../shape.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
 import { noGrad } from "../autograd/grad-mode.ts";

@@ -214,7 +214,7 @@ export function crossEntropy(input: Tensor, target: Tensor, ...args: (Tensor | n
   };
   const sameShape = input.dim() === target.dim() && input.shape.every((s, i) => s === target.shape[i]);
   const nClasses = input.shape[classDim] ?? 1;
-  const wView = weight === null ? null : weight.view(input.shape.map((s, i) => (i === classDim ? weight.numel() : 1)));
+  const wView = weight === null ? null : weight.view(input.shape.map((_, i) => (i === classDim ? weight.numel() : 1)));
   if (sameShape) {
     if (!isFloating(target.dtype)) throw new RuntimeError(`Expected floating point type for target with class probabilities, got ${SCALAR_TYPE_NAME[target.dtype]}`);
     if (o.ignoreIndex >= 0) throw new RuntimeError("ignore_index is not supported for floating point target");

@@ -195,7 +195,7 @@ export function expand(x: Tensor, ...size: (number | readonly number[])[]): Tens
 /** Drops size-1 dims: all of them, or only `dim` if it has size 1. */
 export function squeeze(x: Tensor, dim?: number): Tensor {
   if (dim === undefined) {
-    const keep = x.shape.map((s, i) => i).filter((i) => x.shape[i] !== 1);
+    const keep = [...x.shape.keys()].filter((i) => x.shape[i] !== 1);
     const out = makeView(x, keep.map((i) => x.shape[i]), keep.map((i) => x._strides[i]), x._offset);
     return recordView(SPECS.squeezeAll, x, out, {});
   }

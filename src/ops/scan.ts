@@ -25,7 +25,7 @@ interface ScanParams {
 function flip(t: Tensor, dim: number): Tensor {
   if (t.dim() === 0) return t;
   const n = t.shape[dim];
-  const shape = t.shape.map((s, i) => (i === dim ? n : 1));
+  const shape = t.shape.map((_, i) => (i === dim ? n : 1));
   const rev = arange(n - 1, -1, -1, { dtype: "int64" }).reshape(shape).expand(t.shape).contiguous();
   return gatherAlong(t, dim, rev);
 }

@@ -34,13 +34,6 @@ export function collapse(shape: readonly number[], sa: readonly number[], sb: re
   return { shape: outShape, a, b, c };
 }
 
-/** Number of elements of `shape`. */
-export function numel(shape: readonly number[]): number {
-  let n = 1;
-  for (let i = 0; i < shape.length; i++) n *= shape[i];
-  return n;
-}
-
 /**
  * Calls `row(ia, ib, ic)` with the start offsets of every row (all dims but the last of the plan),
  * in row-major order. A plan of rank 0 or 1 has exactly one row.

@@ -4,7 +4,8 @@
 // bit-identical to ref, NaN semantics included (max/min: `x > acc || x !== x ? x : acc`).
 import type { StorageArray } from "../../dtype.ts";
 import type { ReduceCode, View } from "../types.ts";
-import { collapse, forEachRow, numel } from "./iter.ts";
+import { collapse, forEachRow } from "./iter.ts";
+import { numelOf } from "../../shape.ts";
 
 /** acc[ia + i*sa] = step(acc[ia + i*sa], x[ix + i*sx]) for i < n. */
 function reduceLoop(op: ReduceCode, x: StorageArray, ix: number, sx: number, acc: Float64Array, ia: number, sa: number, n: number): void {
@@ -33,7 +34,7 @@ let scratch: Float64Array = new Float64Array(64);
 
 /** Reduces `x` into `out`, whose reduced dims have size 1. */
 export function reduce(op: ReduceCode, x: View, out: View): void {
-  const m = numel(out.shape);
+  const m = numelOf(out.shape);
   if (scratch.length < m) scratch = new Float64Array(Math.max(m, scratch.length * 2));
   const acc = scratch;
   acc.fill(INIT[op], 0, m);

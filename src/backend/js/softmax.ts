@@ -44,6 +44,8 @@ function rowMajor(v: View): boolean {
   return true;
 }
 
+// lines32 and lines64 look alike on purpose: one function per typed-array type keeps each loop
+// monomorphic, and they differ in the exp (float32 uses expNeg) and the final scaling.
 function lines32(x: Float32Array, xo: number, o: Float32Array, oo: number, rows: number, n: number, log: boolean, e: Float64Array): void {
   for (let r = 0; r < rows; r++, xo += n, oo += n) {
     let m = -Infinity;

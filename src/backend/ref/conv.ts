@@ -1,20 +1,15 @@
 // Convolution and pooling kernels for the ref backend: N-d im2col/col2im and windowed max/average pooling.
 import type { View } from "../types.ts";
+import { numelOf } from "../../shape.ts";
 import type { ConvGeometry, PoolDim } from "../conv-types.ts";
-
-function prod(xs: readonly number[]): number {
-  let n = 1;
-  for (const x of xs) n *= x;
-  return n;
-}
 
 /**
  * For every (kernel position, output position) pair, the input's row-major spatial offset it reads,
- * or -1 where it falls in the padding. Laid out [prod(kernel), prod(outSize)].
+ * or -1 where it falls in the padding. Laid out [numel(kernel), numel(outSize)].
  */
 function tapTable(g: ConvGeometry, inSize: readonly number[]): Int32Array {
   const D = inSize.length;
-  const K = prod(g.kernel), L = prod(g.outSize);
+  const K = numelOf(g.kernel), L = numelOf(g.outSize);
   const table = new Int32Array(K * L);
   const kIdx = new Array<number>(D).fill(0);
   for (let k = 0; k < K; k++) {
@@ -37,7 +32,7 @@ function tapTable(g: ConvGeometry, inSize: readonly number[]): Int32Array {
 /** Strides of a dense row-major spatial block, mapped to the view's own strides: offset -> view offset. */
 function spatialOffsets(v: View, first: number): Int32Array {
   const shape = v.shape.slice(first), strides = v.strides.slice(first);
-  const n = prod(shape);
+  const n = numelOf(shape);
   const out = new Int32Array(n);
   const idx = new Array<number>(shape.length).fill(0);
   for (let i = 0; i < n; i++) {
@@ -57,7 +52,7 @@ function transfer(x: View, cols: View, g: ConvGeometry, adjoint: boolean): void 
   const [N, C] = x.shape;
   const table = tapTable(g, x.shape.slice(2));
   const sp = spatialOffsets(x, 2);
-  const K = prod(g.kernel), L = prod(g.outSize);
+  const K = numelOf(g.kernel), L = numelOf(g.outSize);
   const xd = x.data, cd = cols.data;
   const [cs0, cs1, cs2] = cols.strides;
   for (let n = 0; n < N; n++) {
@@ -80,7 +75,7 @@ function transfer(x: View, cols: View, g: ConvGeometry, adjoint: boolean): void 
 }
 
 /**
- * im2col: x [N, C, ...in] -> cols [N, C * prod(kernel), prod(outSize)] (zeros where a tap reads padding);
+ * im2col: x [N, C, ...in] -> cols [N, C * numel(kernel), numel(outSize)] (zeros where a tap reads padding);
  * row c * K + k of cols holds channel c under kernel position k.
  */
 export function im2col(x: View, cols: View, g: ConvGeometry): void {
@@ -96,7 +91,7 @@ export function col2im(cols: View, x: View, g: ConvGeometry): void {
 function windows(dims: readonly PoolDim[], inSize: readonly number[]): { taps: number[][]; factor: Float64Array } {
   const D = dims.length;
   const outSize = dims.map((d) => d.taps.length);
-  const n = prod(outSize);
+  const n = numelOf(outSize);
   const taps: number[][] = new Array(n);
   const factor = new Float64Array(n);
   const idx = new Array<number>(D).fill(0);

@@ -2,6 +2,7 @@
 import type { Backend, BinaryCode, ReduceCode, UnaryCode, View } from "../types.ts";
 import { BINARY_FNS, UNARY_FNS } from "./scalar.ts";
 import { forEach3, isDense } from "./strided.ts";
+import { numelOf } from "../../shape.ts";
 // Extension areas (imports):
 // ---- [nn-ext-imports] begin ----
 import { softmax } from "./softmax.ts";
@@ -17,12 +18,6 @@ import { indexGather, indexPut } from "./index-kernels.ts";
 import { gather, nonzero, scatter } from "./gather.ts";
 import * as lines from "./lines.ts";
 
-function numel(shape: readonly number[]): number {
-  let n = 1;
-  for (const s of shape) n *= s;
-  return n;
-}
-
 /** Both views dense with the same strides: a flat loop is exact. */
 function sameDense(x: View, out: View): boolean {
   return isDense(x) && isDense(out) && x.strides.every((s, i) => s === out.strides[i] || x.shape[i] === 1);
@@ -33,7 +28,7 @@ function unary(op: UnaryCode, x: View, out: View, params: readonly number[] = []
   const f = (v: number): number => f0(v, params);
   const xd = x.data, od = out.data;
   if (sameDense(x, out)) {
-    const n = numel(out.shape), xo = x.offset, oo = out.offset;
+    const n = numelOf(out.shape), xo = x.offset, oo = out.offset;
     for (let i = 0; i < n; i++) od[oo + i] = f(xd[xo + i]);
     return;
   }
@@ -44,7 +39,7 @@ function binary(op: BinaryCode, a: View, b: View, out: View): void {
   const f = BINARY_FNS[op];
   const ad = a.data, bd = b.data, od = out.data;
   if (sameDense(a, out) && sameDense(b, out)) {
-    const n = numel(out.shape), ao = a.offset, bo = b.offset, oo = out.offset;
+    const n = numelOf(out.shape), ao = a.offset, bo = b.offset, oo = out.offset;
     for (let i = 0; i < n; i++) od[oo + i] = f(ad[ao + i], bd[bo + i]);
     return;
   }
@@ -61,7 +56,7 @@ const REDUCERS: Record<ReduceCode, { init: number; step: (acc: number, x: number
 /** Reduces `x` into `out`, whose reduced dims have size 1: accumulate through a stride-0 view of out. */
 function reduce(op: ReduceCode, x: View, out: View): void {
   const { init, step } = REDUCERS[op];
-  const n = numel(out.shape);
+  const n = numelOf(out.shape);
   const acc = new Float64Array(n).fill(init);
   const accStrides = new Array<number>(out.shape.length);
   let s = 1;
@@ -75,7 +70,7 @@ function reduce(op: ReduceCode, x: View, out: View): void {
 function copy(src: View, dst: View): void {
   const sd = src.data, dd = dst.data;
   if (sameDense(src, dst)) {
-    const n = numel(dst.shape);
+    const n = numelOf(dst.shape);
     if (sd.constructor === dd.constructor || !(dd instanceof Uint8Array)) {
       for (let i = 0; i < n; i++) dd[dst.offset + i] = sd[src.offset + i];
       return;
