@@ -62,17 +62,18 @@ export function claimChunks(tiles: TilesFn, c: Int32Array, epoch: number, run: t
   }
 }
 
-const workerSource = () => `
-const { parentPort } = require("node:worker_threads");
+/** The worker's code: `receive` is how the platform hands it the first message (Node or browser). */
+const workerSource = (platform: "node" | "browser") => `
 const runBlocks = ${runBlocks.toString()};
 const claimChunks = ${claimChunks.toString()};
 const slots = ${JSON.stringify(SLOTS)};
-parentPort.once("message", ({ module, memory, control }) => {
+const start = ({ module, memory, control }) => {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const fns = [instance.exports.tiles, instance.exports.tilesRowsA];
   const c = new Int32Array(control);
   Atomics.add(c, ${READY}, 1);
   Atomics.notify(c, ${READY});
+  ${platform === "node" ? "" : "postMessage(\"ready\");"}
   let seen = 0;
   for (;;) {
     Atomics.wait(c, ${SEQ}, seen);
@@ -80,25 +81,33 @@ parentPort.once("message", ({ module, memory, control }) => {
     if (seen < 0) return;
     claimChunks(fns[c[${JOB + J.fn}]], c, seen, runBlocks, slots);
   }
-});`;
+};
+${platform === "node" ? "require(\"node:worker_threads\").parentPort.once(\"message\", start);" : "onmessage = (e) => { onmessage = null; start(e.data); };"}`;
+
+/** A platform's worker: started from source text, sent one message, ended. */
+interface TeamWorker {
+  postMessage(value: unknown): void;
+  terminate(): unknown;
+}
 
 /** The caller's thread plus helper workers over one control block. */
 class WorkerTeam implements Team {
   readonly size: number;
-  readonly #workers: NodeWorker[] = [];
+  readonly #workers: TeamWorker[] = [];
   readonly #c: Int32Array;
   #seq = 0;
-  constructor(wt: WorkerThreads, kernel: WasmMatmul, size: number) {
+  constructor(spawn: () => TeamWorker, kernel: WasmMatmul, size: number) {
     this.size = size;
     const control = new SharedArrayBuffer(4 * (JOB + J.size));
     this.#c = new Int32Array(control);
     for (let i = 1; i < size; i++) {
-      const worker = new wt.Worker(workerSource(), { eval: true });
-      worker.unref();
+      const worker = spawn();
       this.#workers.push(worker);
       worker.postMessage({ module: kernel.module, memory: kernel.memory, control });
     }
   }
+  /** The workers, for a platform that waits for them asynchronously. */
+  get workers(): readonly TeamWorker[] { return this.#workers; }
   /** Waits (blocking) until every worker has instantiated the module; false on timeout. */
   awaitReady(deadline: number): boolean {
     for (;;) {
@@ -133,18 +142,22 @@ class WorkerTeam implements Team {
   stop(): void {
     Atomics.store(this.#c, SEQ, -1);
     Atomics.notify(this.#c, SEQ);
-    for (const w of this.#workers) void w.terminate();
+    for (const w of this.#workers) w.terminate();
   }
 }
 
 const proc = (): NodeProcess | undefined => (globalThis as { process?: NodeProcess }).process;
 const builtin = <T>(id: string): T | undefined => proc()?.getBuiltinModule?.(id) as T | undefined;
 
-/** Threads the machine offers (1 where workers are unavailable: browsers, old Node). */
+/** Threads the machine offers to a team: Node's cores; a cross-origin-isolated browser worker's; else 1. */
 function machineThreads(): number {
-  if (!builtin<WorkerThreads>("node:worker_threads") || typeof SharedArrayBuffer === "undefined") return 1;
-  const os = builtin<NodeOs>("node:os");
-  return Math.max(1, os?.availableParallelism?.() ?? os?.cpus().length ?? 1);
+  if (typeof SharedArrayBuffer === "undefined") return 1;
+  if (builtin<WorkerThreads>("node:worker_threads")) {
+    const os = builtin<NodeOs>("node:os");
+    return Math.max(1, os?.availableParallelism?.() ?? os?.cpus().length ?? 1);
+  }
+  const g = globalThis as unknown as BrowserScope & { navigator?: { hardwareConcurrency?: number } };
+  return g.WorkerGlobalScope && g.crossOriginIsolated ? Math.max(1, g.navigator?.hardwareConcurrency ?? 1) : 1;
 }
 
 /** The running team, if any. */
@@ -152,23 +165,85 @@ let team: { kernel: WasmMatmul; team: WorkerTeam; previous: WasmMatmul | undefin
 /** The team size asked for (setNumThreads), or null for the default. */
 let requested: number | null = null;
 
-/** Starts a team of `n` threads (n - 1 workers) synchronously; false where that is impossible. */
+/** A shared-memory kernel for a team, or undefined where wasm SIMD or shared memory is missing. */
+function sharedKernel(): WasmMatmul | undefined {
+  if (typeof SharedArrayBuffer === "undefined") return undefined;
+  return createWasmMatmul({ ...DEFAULT_SHAPE, fma: hasRelaxedSimd() }, DEFAULT_BLOCKING, DEFAULT_LAYOUT, true);
+}
+
+function install(kernel: WasmMatmul, t: WorkerTeam): void {
+  kernel.setTeam(t);
+  team = { kernel, team: t, previous: setDefaultWasmMatmul(kernel) };
+}
+
+/** Starts a team of `n` threads (n - 1 workers) synchronously (Node); false where that is impossible. */
 function startTeam(n: number): boolean {
   const wt = builtin<WorkerThreads>("node:worker_threads");
-  if (n < 2 || !wt || typeof SharedArrayBuffer === "undefined") return false;
-  const kernel = createWasmMatmul({ ...DEFAULT_SHAPE, fma: hasRelaxedSimd() }, DEFAULT_BLOCKING, DEFAULT_LAYOUT, true);
-  if (!kernel) return false;
+  const kernel = n >= 2 && wt ? sharedKernel() : undefined;
+  if (!wt || !kernel) return false;
+  const spawn = () => {
+    const w = new wt.Worker(workerSource("node"), { eval: true });
+    w.unref();
+    return w;
+  };
   let t: WorkerTeam | undefined;
   try {
-    t = new WorkerTeam(wt, kernel, n);
+    t = new WorkerTeam(spawn, kernel, n);
     if (!t.awaitReady(Date.now() + START_TIMEOUT_MS)) throw new Error("a matmul worker did not start in time");
   } catch {
     t?.stop();
     return false;
   }
-  kernel.setTeam(t);
-  team = { kernel, team: t, previous: setDefaultWasmMatmul(kernel) };
+  install(kernel, t);
   return true;
+}
+
+/** The browser's worker API, as far as a team needs it. */
+interface BrowserScope {
+  Worker: new (url: string) => TeamWorker & { onmessage: ((e: unknown) => void) | null; onerror: ((e: unknown) => void) | null };
+  Blob: new (parts: string[], options: { type: string }) => object;
+  URL: { createObjectURL(blob: object): string };
+  crossOriginIsolated?: boolean;
+  WorkerGlobalScope?: unknown;
+}
+
+/**
+ * Starts a team of `n` threads in a browser worker (asynchronously: nested workers start only once the
+ * creating thread yields). Needs a cross-origin-isolated page (shared memory); a page's main thread
+ * stays single-threaded (Atomics.wait is forbidden there). Resolves to whether the team runs.
+ */
+async function startBrowserTeam(n: number): Promise<boolean> {
+  const g = globalThis as unknown as BrowserScope;
+  if (n < 2 || !g.WorkerGlobalScope || !g.crossOriginIsolated || typeof g.Worker !== "function") return false;
+  const kernel = sharedKernel();
+  if (!kernel) return false;
+  const url = g.URL.createObjectURL(new g.Blob([workerSource("browser")], { type: "text/javascript" }));
+  const ready: Promise<void>[] = [];
+  const t = new WorkerTeam(() => {
+    const w = new g.Worker(url);
+    ready.push(new Promise<void>((resolve, reject) => { w.onmessage = () => resolve(); w.onerror = reject; }));
+    return w;
+  }, kernel, n);
+  try {
+    await Promise.all(ready);
+  } catch {
+    t.stop();
+    return false;
+  }
+  install(kernel, t);
+  return true;
+}
+
+/**
+ * Starts the thread team now: synchronously in Node, asynchronously in a browser worker of a
+ * cross-origin-isolated page (`torch.backends.init` calls this). Resolves to the team's size (1: none).
+ */
+export async function startThreads(n = getNumThreads()): Promise<number> {
+  if (team && team.team.size === n) return n;
+  stopTeam();
+  setAutoThreads(undefined);
+  if (n > 1) startTeam(n) || (await startBrowserTeam(n));
+  return team ? team.team.size : 1;
 }
 
 function stopTeam(): void {
@@ -217,15 +292,13 @@ if (Number.isInteger(fromEnv) && fromEnv >= 1) requested = fromEnv;
 if (getNumThreads() > 1) setAutoThreads(autoStart);
 
 /**
- * Runs large float32 products on two threads now (Node only): true once the helper worker is ready,
+ * Runs large float32 products on at least two threads now: true once the helper workers are ready,
  * false where worker threads, shared memory or wasm SIMD are unavailable. Kept for explicit control;
  * Node does this by default on the first large product (see `setNumThreads`).
  * @example await enableWasmThreads(); // products of 128^3 multiply-adds and more split M across two threads
  */
 export async function enableWasmThreads(): Promise<boolean> {
-  if (team) return true;
-  setAutoThreads(undefined);
-  return startTeam(Math.max(2, getNumThreads()));
+  return (await startThreads(Math.max(2, getNumThreads()))) > 1;
 }
 
 /** Stops the helper workers and returns to the single-thread kernel (until the next setNumThreads). */
