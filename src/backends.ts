@@ -8,12 +8,19 @@ export { defaultBackend } from "./backend/index.ts";
 export { enableWasmThreads, disableWasmThreads } from "./backend/wasm/threads.ts";
 export { isWasmMatmulLoaded } from "./backend/wasm/index.ts";
 import { loadWasmMatmul } from "./backend/wasm/index.ts";
+import { getNumThreads, setNumThreads, startThreads } from "./backend/wasm/threads.ts";
 
 /**
- * Loads the fast kernels ahead of use. In a browser, `await torch.backends.init()` once before heavy work
- * (the main thread refuses synchronous WebAssembly compilation); in Node they load on first use anyway.
- * @example await torch.backends.init(); // { wasmMatmul: true }
+ * Loads the fast kernels ahead of use and starts the matmul thread team. In a browser, `await
+ * torch.backends.init()` once before heavy work (the main thread refuses synchronous WebAssembly
+ * compilation); there a team runs only inside a worker of a cross-origin-isolated page (the main
+ * thread stays single-threaded). In Node everything also loads on first use. `numThreads` defaults to
+ * `torch.getNumThreads()`.
+ * @example await torch.backends.init(); // { wasmMatmul: true, threads: 2 }
  */
-export async function init(): Promise<{ wasmMatmul: boolean }> {
-  return { wasmMatmul: await loadWasmMatmul() };
+export async function init(options: { numThreads?: number } = {}): Promise<{ wasmMatmul: boolean; threads: number }> {
+  if (options.numThreads !== undefined) setNumThreads(options.numThreads);
+  const wasmMatmul = await loadWasmMatmul();
+  const threads = wasmMatmul ? await startThreads(options.numThreads ?? getNumThreads()) : 1;
+  return { wasmMatmul, threads };
 }

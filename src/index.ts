@@ -31,6 +31,7 @@ export * as nn from "./nn/index.ts";
 export * as utils from "./utils/index.ts";
 export * as func from "./func/index.ts";
 export * as backends from "./backends.ts";
+export { getNumThreads, setNumThreads } from "./backend/wasm/threads.ts";
 export type { TensorLike };
 
 /** PyTorch-named error classes. */

@@ -174,21 +174,51 @@ describe("wasm matmul", () => {
     }
   });
 
-  test("two threads (helper worker over shared memory) agree with ref, then hand back to one thread", async () => {
+  test("thread teams (helper workers over shared memory) agree with ref, then hand back to one thread", () => {
+    torch.setNumThreads(1);
     const single = defaultWasmMatmul();
-    assert.equal(await enableWasmThreads(), true);
+    assert.equal(torch.getNumThreads(), 1);
+    const rand = rng(10);
     try {
-      assert.notEqual(defaultWasmMatmul(), single);
-      const rand = rng(10);
-      // products of at least 128^3 multiply-adds split M across the threads; odd panel counts too
-      for (const [B, m, k, n] of [[1, 130, 129, 131], [2, 257, 140, 70], [1, 131, 300, 260]]) {
-        check(makeView(B, m, k, { offset: 1 }, rand), makeView(B, k, n, {}, rand), {}, `threads ${B}x${m}x${k}x${n}`);
-        check(makeView(B, m, k, { transposed: true }, rand), makeView(B, k, n, { transposed: true }, rand), { offset: 3 }, `threads T ${m}x${k}x${n}`);
+      for (const n of [2, 3]) {
+        torch.setNumThreads(n);
+        // products of at least 128^3 multiply-adds share their M panels (the first one starts the team)
+        for (const [B, m, k, n2] of [[1, 130, 129, 131], [2, 257, 140, 70], [1, 131, 300, 260], [3, 200, 130, 128]]) {
+          check(makeView(B, m, k, { offset: 1 }, rand), makeView(B, k, n2, {}, rand), {}, `${n} threads ${B}x${m}x${k}x${n2}`);
+          check(makeView(B, m, k, { transposed: true }, rand), makeView(B, k, n2, { transposed: true }, rand), { offset: 3 }, `${n} threads T ${m}x${k}x${n2}`);
+        }
+        assert.notEqual(defaultWasmMatmul(), single);
+        assert.equal(torch.getNumThreads(), n);
       }
     } finally {
-      await disableWasmThreads();
+      torch.setNumThreads(1);
     }
     assert.equal(defaultWasmMatmul(), single);
+  });
+
+  test("a thread team survives many back-to-back products (job epochs never mix)", () => {
+    torch.setNumThreads(2);
+    try {
+      torch.manualSeed(3);
+      const a = torch.randn([160, 150]), b = torch.randn([150, 140]);
+      const want = torch.backends.setBackend(refBackend);
+      let ref: torch.Tensor;
+      try { ref = torch.matmul(a, b); } finally { torch.backends.setBackend(want); }
+      for (let i = 0; i < 300; i++) {
+        const got = torch.matmul(a, b);
+        if (!torch.allclose(got, ref, { rtol: 1e-5, atol: 1e-4 })) assert.fail(`product ${i} differs from ref`);
+      }
+    } finally {
+      torch.setNumThreads(1);
+    }
+  });
+
+  test("setNumThreads refuses what torch.set_num_threads refuses; enableWasmThreads still works", async () => {
+    assert.throws(() => torch.setNumThreads(0), { name: "RuntimeError", message: "set_num_threads expects a positive integer" });
+    assert.throws(() => torch.setNumThreads(1.5), { name: "RuntimeError", message: "set_num_threads expects an int, but got float" });
+    assert.equal(await enableWasmThreads(), true);
+    assert.ok(torch.getNumThreads() >= 2);
+    await disableWasmThreads();
   });
 
   test("withWasmMatmul: tensor ops on ref + wasm agree with ref, float64 falls back", () => {
@@ -219,7 +249,9 @@ test("torch.backends.init() loads the wasm matmul asynchronously (the browser pa
     assert.equal(isWasmMatmulLoaded(), false);
     assert.equal(await loadWasmMatmul(), true);
     assert.equal(isWasmMatmulLoaded(), true);
-    assert.deepEqual(await torch.backends.init(), { wasmMatmul: true });
+    assert.deepEqual(await torch.backends.init({ numThreads: 2 }), { wasmMatmul: true, threads: 2 });
+    assert.equal(torch.getNumThreads(), 2);
+    assert.deepEqual(await torch.backends.init({ numThreads: 1 }), { wasmMatmul: true, threads: 1 });
     const a = torch.randn(33, 70), b = torch.randn(70, 17);
     const fast = a.matmul(b);
     const prevBackend = torch.backends.setBackend(torch.backends.refBackend);

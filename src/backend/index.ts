@@ -2,6 +2,8 @@
 // by default; swappable, with `ref` (the executable spec) always available to measure and test against.
 import { jsBackend } from "./js/index.ts";
 import { withWasmMatmul } from "./wasm/index.ts";
+// registers the thread team's start on the first large product (Node; Note [wasm helper threads])
+import "./wasm/threads.ts";
 import type { Backend } from "./types.ts";
 
 /** The default: wasm matmul where it applies (float32, large enough, SIMD available), js kernels elsewhere. */

@@ -30,7 +30,7 @@ interface Prebuilt {
   readonly instance: WasmInstance;
   readonly memory: WasmMemory;
 }
-type TilesFn = (a: number, b: number, c: number, nm: number, nn: number, kc: number,
+export type TilesFn = (a: number, b: number, c: number, nm: number, nn: number, kc: number,
   aStride: number, bStride: number, cStride: number, accumulate: number, aRow: number, bK: number) => void;
 
 const PAGE = 65536;
@@ -77,10 +77,12 @@ export function runBlocks(tiles: TilesFn, p: Int32Array): void {
   }
 }
 
-/** A second thread running runBlocks on the same shared memory (threads.ts). */
-export interface Helper {
-  start(job: Int32Array): void;
-  finish(): void;
+/** Threads sharing the M panels of a product (threads.ts); the calling thread takes part. */
+export interface Team {
+  /** how many threads, the caller's included */
+  readonly size: number;
+  /** Runs the job's panels [p0, p1) on every thread of the team; returns when all are done. */
+  run(tiles: TilesFn, job: Int32Array): void;
 }
 
 /** Products smaller than this stay on one thread (the handoff costs a few microseconds). */
@@ -96,7 +98,7 @@ export class WasmMatmul {
   readonly #tilesRowsA: TilesFn;
   readonly #job = new Int32Array(J.size);
   #f32: Float32Array;
-  #helper: Helper | undefined;
+  #team: Team | undefined;
 
   /** The compiled module and its memory, which a helper thread instantiates too (threads.ts). */
   readonly module: object;
@@ -115,8 +117,8 @@ export class WasmMatmul {
     this.#f32 = new Float32Array(this.#memory.buffer);
   }
 
-  /** Attaches (or detaches) the helper thread that takes half the M panels of large products. */
-  setHelper(helper: Helper | undefined): void { this.#helper = helper; }
+  /** Attaches (or detaches) the thread team that shares the M panels of large products. */
+  setTeam(team: Team | undefined): void { this.#team = team; }
 
   /** Bytes of the arena now (its high-water mark). */
   get arenaBytes(): number { return this.#memory.buffer.byteLength; }
@@ -164,19 +166,10 @@ export class WasmMatmul {
       job[J.c] = 4 * cBase; job[J.cStride] = cStride;
       job[J.mr] = mr; job[J.nn] = Np / nr; job[J.Kp] = Kp; job[J.kc] = kc; job[J.mc] = mc;
       const panels = Mp / mr;
-      const helper = this.#helper;
-      if (helper && panels >= 2 && M * N * K >= PARALLEL_MIN_MACS) {
-        // the helper thread takes the upper half of the M panels; both write disjoint C rows
-        const split = Math.ceil(panels / 2);
-        job[J.p0] = split; job[J.p1] = panels;
-        helper.start(job);
-        job[J.p0] = 0; job[J.p1] = split;
-        runBlocks(tiles, job);
-        helper.finish();
-      } else {
-        job[J.p0] = 0; job[J.p1] = panels;
-        runBlocks(tiles, job);
-      }
+      job[J.p0] = 0; job[J.p1] = panels;
+      const team = this.#team;
+      if (team && panels >= 2 && M * N * K >= PARALLEL_MIN_MACS) team.run(tiles, job);
+      else runBlocks(tiles, job);
       unpackC(f32, cBase, Np, od, out.offset + bt * os0, os1, os2, M, N);
     }
     return true;
@@ -331,6 +324,14 @@ export async function loadWasmMatmul(): Promise<boolean> {
   return true;
 }
 
+/** Called on the first product large enough for threads (threads.ts registers its team start here). */
+let autoThreads: (() => void) | undefined;
+
+/** Registers (or clears) the hook that starts the thread team on the first large product. */
+export function setAutoThreads(start: (() => void) | undefined): void {
+  autoThreads = start;
+}
+
 /** Replaces the process-wide kernel (threads.ts installs a shared-memory one); returns the previous one. */
 export function setDefaultWasmMatmul(kernel: WasmMatmul | undefined): WasmMatmul | undefined {
   const prev = defaultWasmMatmul();
@@ -361,6 +362,7 @@ export function wasmMatmul(a: View, b: View, out: View): boolean {
   const [B, M, K] = a.shape;
   const N = b.shape[2];
   if (B === 0 || M === 0 || N === 0 || K === 0 || M * N * K < threshold) return false;
+  if (autoThreads !== undefined && M * N * K >= PARALLEL_MIN_MACS) autoThreads();
   const kernel = defaultWasmMatmul();
   return kernel !== undefined && kernel.run(a, b, out);
 }

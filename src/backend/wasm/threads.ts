@@ -1,112 +1,308 @@
-// Two-thread wasm matmul (Node): a helper worker takes half the M panels, over shared wasm memory.
+// Worker threads for the wasm matmul (Node): helper workers take shares of the M panels, over shared wasm memory.
+import { RuntimeError } from "../../errors.ts";
 import { createWasmMatmul, DEFAULT_BLOCKING, DEFAULT_LAYOUT, DEFAULT_SHAPE, hasRelaxedSimd, J, runBlocks,
-  setDefaultWasmMatmul, type Helper, type WasmMatmul } from "./index.ts";
+  setAutoThreads, setDefaultWasmMatmul, type Team, type TilesFn, type WasmMatmul } from "./index.ts";
 
-// Note [wasm helper thread]
-// enableWasmThreads() (async: a worker starts asynchronously) swaps the process-wide kernel for one
-// whose arena is a shared WebAssembly.Memory, and starts one worker that instantiates the same module
-// on that memory. Per large product the main thread packs both operands (serially), writes the job
-// (runBlocks' parameters) into a SharedArrayBuffer, bumps a sequence word and notifies; both threads
-// run runBlocks on disjoint M panels (disjoint C rows, no further sync); the main thread then blocks
-// in Atomics.wait until the worker's done word matches, and unpacks C. Everything stays synchronous
-// for the caller. Atomics.wait is forbidden on a browser's main thread, so this is Node-only (the
-// worker is created through node:worker_threads, imported lazily so the browser build never loads it).
-// The worker is unref'd: it never keeps the process alive.
+// Note [wasm helper threads]
+// A thread team is n - 1 helper workers plus the calling thread. Starting it swaps the process-wide
+// kernel for one whose arena is a shared WebAssembly.Memory, and starts the workers, each of which
+// instantiates the same module on that memory. Per large product the main thread packs both operands
+// (serially), writes the job (runBlocks' parameters) into the team's SharedArrayBuffer, bumps the
+// sequence word and notifies. The M panels are cut into chunks that every thread, the caller
+// included, claims one at a time from a shared counter (claimChunks), so a helper the OS has not
+// scheduled yet costs nothing: the caller simply takes more chunks. Chunks write disjoint C rows.
+// The counter carries the job's epoch, so a helper waking late for an old job claims nothing of the
+// next one. The caller returns once the done count reaches the chunk count, then unpacks C.
+// Everything stays synchronous for the caller, the start included: the main thread waits
+// (Atomics.wait) for the workers' ready count, so a synchronous training loop gets the team on its
+// first large product (the default in Node: see `getNumThreads`). Atomics.wait is forbidden on a
+// browser's main thread and workers there are separate scripts, so this is Node-only;
+// `node:worker_threads` is reached through process.getBuiltinModule (Node >= 20.16), so the browser
+// build never loads it. Workers are unref'd: they never keep the process alive.
 
 interface NodeWorker {
   postMessage(value: unknown): void;
-  once(event: "message" | "error", listener: (value: unknown) => void): void;
   unref(): void;
   terminate(): Promise<number>;
 }
 interface WorkerThreads { Worker: new (source: string, options: { eval: boolean }) => NodeWorker }
+interface NodeOs { availableParallelism?(): number; cpus(): unknown[] }
+type NodeProcess = { getBuiltinModule?(id: string): unknown; env?: Record<string, string | undefined> };
 
-/** control words: [0] job sequence number, [1] last finished sequence number, then the job */
-const SEQ = 0, DONE = 1, JOB = 2;
+/**
+ * Control words: [0] job sequence number (-1: stop), [1] next chunk (epoch << 16 | index), [2] chunks
+ * done, [3] workers ready, [4] chunk count, [5] panels per chunk, then the job (J).
+ */
+const SEQ = 0, NEXT = 1, DONE = 2, READY = 3, CHUNKS = 4, CHUNK_PANELS = 5, JOB = 6;
+/** The slots claimChunks reads, handed to it as data (its source also runs in the workers). */
+const SLOTS = { NEXT, DONE, CHUNKS, CHUNK_PANELS, JOB, size: J.size, p0: J.p0, p1: J.p1 } as const;
+type Slots = typeof SLOTS;
+/** How long the first large product waits for the workers to start before running on one thread. */
+const START_TIMEOUT_MS = 10_000;
+/** The default team size's cap: the main thread packs serially, so more threads pay less and less. */
+const DEFAULT_MAX_THREADS = 4;
 
-const workerSource = (runBlocksSource: string) => `
-const { parentPort } = require("node:worker_threads");
-const runBlocks = ${runBlocksSource};
-parentPort.once("message", ({ module, memory, control }) => {
+/**
+ * Claims chunks of job `epoch`'s M panels until none is left, running each with runBlocks; counts each
+ * finished chunk in DONE. Self-contained (its source also runs in the workers).
+ */
+export function claimChunks(tiles: TilesFn, c: Int32Array, epoch: number, run: typeof runBlocks, L: Slots): void {
+  const job = c.slice(L.JOB, L.JOB + L.size);
+  const chunks = c[L.CHUNKS], per = c[L.CHUNK_PANELS], p1 = job[L.p1], tag = epoch & 0x7fff;
+  for (;;) {
+    const v = Atomics.load(c, L.NEXT);
+    if (v >>> 16 !== tag || (v & 0xffff) >= chunks) return;
+    if (Atomics.compareExchange(c, L.NEXT, v, v + 1) !== v) continue;
+    const i = v & 0xffff;
+    job[L.p0] = i * per;
+    job[L.p1] = Math.min(p1, (i + 1) * per);
+    run(tiles, job);
+    Atomics.add(c, L.DONE, 1);
+    Atomics.notify(c, L.DONE);
+  }
+}
+
+/** The worker's code: `receive` is how the platform hands it the first message (Node or browser). */
+const workerSource = (platform: "node" | "browser") => `
+const runBlocks = ${runBlocks.toString()};
+const claimChunks = ${claimChunks.toString()};
+const slots = ${JSON.stringify(SLOTS)};
+const start = ({ module, memory, control }) => {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const fns = [instance.exports.tiles, instance.exports.tilesRowsA];
   const c = new Int32Array(control);
-  parentPort.postMessage("ready");
+  Atomics.add(c, ${READY}, 1);
+  Atomics.notify(c, ${READY});
+  ${platform === "node" ? "" : "postMessage(\"ready\");"}
   let seen = 0;
   for (;;) {
     Atomics.wait(c, ${SEQ}, seen);
     seen = Atomics.load(c, ${SEQ});
     if (seen < 0) return;
-    const job = c.subarray(${JOB}, ${JOB + J.size});
-    runBlocks(fns[job[${J.fn}]], job);
-    Atomics.store(c, ${DONE}, seen);
-    Atomics.notify(c, ${DONE});
+    claimChunks(fns[c[${JOB + J.fn}]], c, seen, runBlocks, slots);
   }
-});`;
+};
+${platform === "node" ? "require(\"node:worker_threads\").parentPort.once(\"message\", start);" : "onmessage = (e) => { onmessage = null; start(e.data); };"}`;
 
-class WorkerHelper implements Helper {
+/** A platform's worker: started from source text, sent one message, ended. */
+interface TeamWorker {
+  postMessage(value: unknown): void;
+  terminate(): unknown;
+}
+
+/** The caller's thread plus helper workers over one control block. */
+class WorkerTeam implements Team {
+  readonly size: number;
+  readonly #workers: TeamWorker[] = [];
   readonly #c: Int32Array;
   #seq = 0;
-  constructor(control: SharedArrayBuffer) { this.#c = new Int32Array(control); }
-  start(job: Int32Array): void {
-    this.#c.set(job, JOB);
-    Atomics.store(this.#c, SEQ, ++this.#seq);
-    Atomics.notify(this.#c, SEQ);
+  constructor(spawn: () => TeamWorker, kernel: WasmMatmul, size: number) {
+    this.size = size;
+    const control = new SharedArrayBuffer(4 * (JOB + J.size));
+    this.#c = new Int32Array(control);
+    for (let i = 1; i < size; i++) {
+      const worker = spawn();
+      this.#workers.push(worker);
+      worker.postMessage({ module: kernel.module, memory: kernel.memory, control });
+    }
   }
-  /** Makes the worker leave its loop. */
+  /** The workers, for a platform that waits for them asynchronously. */
+  get workers(): readonly TeamWorker[] { return this.#workers; }
+  /** Waits (blocking) until every worker has instantiated the module; false on timeout. */
+  awaitReady(deadline: number): boolean {
+    for (;;) {
+      const ready = Atomics.load(this.#c, READY);
+      if (ready === this.#workers.length) return true;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      Atomics.wait(this.#c, READY, ready, left);
+    }
+  }
+  run(tiles: TilesFn, job: Int32Array): void {
+    const c = this.#c;
+    const panels = job[J.p1] - job[J.p0];
+    // about four chunks per thread, at most one M block each (runBlocks' inner block)
+    const per = Math.max(1, Math.min(job[J.mc] / job[J.mr], Math.ceil(panels / (4 * this.size))));
+    const chunks = Math.ceil(panels / per);
+    const epoch = ++this.#seq & 0x7fffffff;
+    c.set(job, JOB);
+    c[CHUNKS] = chunks; c[CHUNK_PANELS] = per;
+    Atomics.store(c, DONE, 0);
+    Atomics.store(c, NEXT, (epoch & 0x7fff) << 16);
+    Atomics.store(c, SEQ, epoch);
+    Atomics.notify(c, SEQ);
+    claimChunks(tiles, c, epoch, runBlocks, SLOTS);
+    for (;;) {
+      const done = Atomics.load(c, DONE);
+      if (done === chunks) return;
+      Atomics.wait(c, DONE, done);
+    }
+  }
+  /** Makes the workers leave their loop and ends them. */
   stop(): void {
     Atomics.store(this.#c, SEQ, -1);
     Atomics.notify(this.#c, SEQ);
-  }
-  finish(): void {
-    for (;;) {
-      const done = Atomics.load(this.#c, DONE);
-      if (done === this.#seq) return;
-      Atomics.wait(this.#c, DONE, done);
-    }
+    for (const w of this.#workers) w.terminate();
   }
 }
 
-let enabled: { kernel: WasmMatmul; worker: NodeWorker; helper: WorkerHelper; previous: WasmMatmul | undefined } | undefined;
+const proc = (): NodeProcess | undefined => (globalThis as { process?: NodeProcess }).process;
+const builtin = <T>(id: string): T | undefined => proc()?.getBuiltinModule?.(id) as T | undefined;
 
-/**
- * Runs large float32 products on two threads (Node only): resolves true once the helper worker is
- * ready, false where worker threads, shared memory or wasm SIMD are unavailable.
- *
- * @example
- * await enableWasmThreads();
- * wasmMatmul(a, b, out); // products of 128^3 multiply-adds and more now split M across two threads
- */
-export async function enableWasmThreads(): Promise<boolean> {
-  if (enabled) return true;
-  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  if (!proc?.versions?.node || typeof SharedArrayBuffer === "undefined") return false;
-  const kernel = createWasmMatmul({ ...DEFAULT_SHAPE, fma: hasRelaxedSimd() }, DEFAULT_BLOCKING, DEFAULT_LAYOUT, true);
-  if (!kernel) return false;
-  const specifier = "node:worker_threads";
-  const { Worker } = (await import(specifier)) as WorkerThreads;
-  const worker = new Worker(workerSource(runBlocks.toString()), { eval: true });
-  worker.unref();
-  const control = new SharedArrayBuffer(4 * (JOB + J.size));
-  const ready = new Promise<void>((resolve, reject) => {
-    worker.once("message", () => resolve());
-    worker.once("error", (e) => reject(e));
-  });
-  worker.postMessage({ module: kernel.module, memory: kernel.memory, control });
-  await ready;
-  const helper = new WorkerHelper(control);
-  kernel.setHelper(helper);
-  enabled = { kernel, worker, helper, previous: setDefaultWasmMatmul(kernel) };
+/** Threads the machine offers to a team: Node's cores; a cross-origin-isolated browser worker's; else 1. */
+function machineThreads(): number {
+  if (typeof SharedArrayBuffer === "undefined") return 1;
+  if (builtin<WorkerThreads>("node:worker_threads")) {
+    const os = builtin<NodeOs>("node:os");
+    return Math.max(1, os?.availableParallelism?.() ?? os?.cpus().length ?? 1);
+  }
+  const g = globalThis as unknown as BrowserScope & { navigator?: { hardwareConcurrency?: number } };
+  return g.WorkerGlobalScope && g.crossOriginIsolated ? Math.max(1, g.navigator?.hardwareConcurrency ?? 1) : 1;
+}
+
+/** The running team, if any. */
+let team: { kernel: WasmMatmul; team: WorkerTeam; previous: WasmMatmul | undefined } | undefined;
+/** The team size asked for (setNumThreads), or null for the default. */
+let requested: number | null = null;
+
+/** A shared-memory kernel for a team, or undefined where wasm SIMD or shared memory is missing. */
+function sharedKernel(): WasmMatmul | undefined {
+  if (typeof SharedArrayBuffer === "undefined") return undefined;
+  return createWasmMatmul({ ...DEFAULT_SHAPE, fma: hasRelaxedSimd() }, DEFAULT_BLOCKING, DEFAULT_LAYOUT, true);
+}
+
+function install(kernel: WasmMatmul, t: WorkerTeam): void {
+  kernel.setTeam(t);
+  team = { kernel, team: t, previous: setDefaultWasmMatmul(kernel) };
+}
+
+/** Starts a team of `n` threads (n - 1 workers) synchronously (Node); false where that is impossible. */
+function startTeam(n: number): boolean {
+  const wt = builtin<WorkerThreads>("node:worker_threads");
+  const kernel = n >= 2 && wt ? sharedKernel() : undefined;
+  if (!wt || !kernel) return false;
+  const spawn = () => {
+    const w = new wt.Worker(workerSource("node"), { eval: true });
+    w.unref();
+    return w;
+  };
+  let t: WorkerTeam | undefined;
+  try {
+    t = new WorkerTeam(spawn, kernel, n);
+    if (!t.awaitReady(Date.now() + START_TIMEOUT_MS)) throw new Error("a matmul worker did not start in time");
+  } catch {
+    t?.stop();
+    return false;
+  }
+  install(kernel, t);
   return true;
 }
 
-/** Stops the helper worker and returns to the single-thread kernel. */
-export async function disableWasmThreads(): Promise<void> {
-  if (!enabled) return;
-  const { kernel, worker, helper, previous } = enabled;
-  enabled = undefined;
-  kernel.setHelper(undefined);
+/** The browser's worker API, as far as a team needs it. */
+interface BrowserScope {
+  Worker: new (url: string) => TeamWorker & { onmessage: ((e: unknown) => void) | null; onerror: ((e: unknown) => void) | null };
+  Blob: new (parts: string[], options: { type: string }) => object;
+  URL: { createObjectURL(blob: object): string };
+  crossOriginIsolated?: boolean;
+  WorkerGlobalScope?: unknown;
+}
+
+/**
+ * Starts a team of `n` threads in a browser worker (asynchronously: nested workers start only once the
+ * creating thread yields). Needs a cross-origin-isolated page (shared memory); a page's main thread
+ * stays single-threaded (Atomics.wait is forbidden there). Resolves to whether the team runs.
+ */
+async function startBrowserTeam(n: number): Promise<boolean> {
+  const g = globalThis as unknown as BrowserScope;
+  if (n < 2 || !g.WorkerGlobalScope || !g.crossOriginIsolated || typeof g.Worker !== "function") return false;
+  const kernel = sharedKernel();
+  if (!kernel) return false;
+  const url = g.URL.createObjectURL(new g.Blob([workerSource("browser")], { type: "text/javascript" }));
+  const ready: Promise<void>[] = [];
+  const t = new WorkerTeam(() => {
+    const w = new g.Worker(url);
+    ready.push(new Promise<void>((resolve, reject) => { w.onmessage = () => resolve(); w.onerror = reject; }));
+    return w;
+  }, kernel, n);
+  try {
+    await Promise.all(ready);
+  } catch {
+    t.stop();
+    return false;
+  }
+  install(kernel, t);
+  return true;
+}
+
+/**
+ * Starts the thread team now: synchronously in Node, asynchronously in a browser worker of a
+ * cross-origin-isolated page (`torch.backends.init` calls this). Resolves to the team's size (1: none).
+ */
+export async function startThreads(n = getNumThreads()): Promise<number> {
+  if (team && team.team.size === n) return n;
+  stopTeam();
+  setAutoThreads(undefined);
+  if (n > 1) startTeam(n) || (await startBrowserTeam(n));
+  return team ? team.team.size : 1;
+}
+
+function stopTeam(): void {
+  if (!team) return;
+  const { kernel, team: t, previous } = team;
+  team = undefined;
+  kernel.setTeam(undefined);
   setDefaultWasmMatmul(previous);
-  helper.stop();
-  await worker.terminate();
+  t.stop();
+}
+
+/**
+ * How many threads large float32 matrix products run on (torch.get_num_threads). In Node the default is
+ * the machine's cores (at most 4), started on the first large product; in a browser, 1.
+ * @example torch.getNumThreads() // 2 on a two-core machine
+ */
+export function getNumThreads(): number {
+  if (team) return team.team.size;
+  return requested ?? Math.min(DEFAULT_MAX_THREADS, machineThreads());
+}
+
+/**
+ * Sets how many threads large float32 matrix products use (torch.set_num_threads); 1 runs everything on
+ * the calling thread. Where workers are unavailable (browsers) the products stay on one thread.
+ * @example torch.setNumThreads(1); // no helper workers
+ */
+export function setNumThreads(n: number): void {
+  if (typeof n !== "number" || !Number.isInteger(n)) throw new RuntimeError(`set_num_threads expects an int, but got ${typeof n === "number" ? "float" : typeof n}`);
+  if (n < 1) throw new RuntimeError("set_num_threads expects a positive integer");
+  requested = n;
+  if (team && team.team.size !== n) stopTeam();
+  setAutoThreads(n > 1 && !team ? autoStart : undefined);
+}
+
+/** Starts the team the first time a product is large enough (registered with the kernel as its auto-start). */
+function autoStart(): void {
+  setAutoThreads(undefined);
+  const n = getNumThreads();
+  if (!team && n > 1) startTeam(n);
+}
+
+// the default: a team on the first large product, where the machine has more than one core;
+// TENSORGRAD_NUM_THREADS (like OMP_NUM_THREADS) sets the size from the environment
+const fromEnv = Number(proc()?.env?.TENSORGRAD_NUM_THREADS ?? NaN);
+if (Number.isInteger(fromEnv) && fromEnv >= 1) requested = fromEnv;
+if (getNumThreads() > 1) setAutoThreads(autoStart);
+
+/**
+ * Runs large float32 products on at least two threads now: true once the helper workers are ready,
+ * false where worker threads, shared memory or wasm SIMD are unavailable. Kept for explicit control;
+ * Node does this by default on the first large product (see `setNumThreads`).
+ * @example await enableWasmThreads(); // products of 128^3 multiply-adds and more split M across two threads
+ */
+export async function enableWasmThreads(): Promise<boolean> {
+  return (await startThreads(Math.max(2, getNumThreads()))) > 1;
+}
+
+/** Stops the helper workers and returns to the single-thread kernel (until the next setNumThreads). */
+export async function disableWasmThreads(): Promise<void> {
+  setAutoThreads(undefined);
+  stopTeam();
 }
