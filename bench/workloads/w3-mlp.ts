@@ -2,7 +2,7 @@
 import * as torch from "tensorgrad";
 import { seededData, type Case, type Impl, type Workload } from "../harness.ts";
 import { mlpLossAndGrads, type MlpData } from "../reference.ts";
-import { fromData, functional, toData } from "../peers/tensorgrad.ts";
+import { fromData, toData } from "../peers/tensorgrad.ts";
 import { tf, tfFrom } from "../peers/tfjs.ts";
 import { jax, jaxFrom, type JaxArray } from "../peers/jax.ts";
 
@@ -25,21 +25,8 @@ export function makeMlpData(): MlpData {
   return { sizes: SIZES, batch: BATCH, x: seededData(BATCH * SIZES[0], 5, 0, 1), onehot, weights, biases };
 }
 
-// ---- tensorgrad: F.linear and F.crossEntropy written from tensor ops until the nn issue adds them ----
-
-/** F.linear: x Wᵀ + b (weight [out, in]); prefers torch.nn.functional.linear when it exists. */
-function linear(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor): torch.Tensor {
-  const f = functional("linear");
-  return f ? f(x, w, b) : x.matmul(w.t()).add(b);
-}
-
-/** Mean softmax cross-entropy against one-hot targets: -mean_i Σ_j y_ij (z_ij - logsumexp_j z_i). */
-function crossEntropy(logits: torch.Tensor, onehot: torch.Tensor): torch.Tensor {
-  const m = logits.amax(-1, true).detach(); // the max shift is a constant, as in PyTorch's logsumexp
-  const shifted = logits.sub(m);
-  const logp = shifted.sub(shifted.exp().sum(-1, true).log());
-  return logp.mul(onehot).sum().div(-logits.shape[0]);
-}
+// ---- tensorgrad: torch.nn.functional's linear, relu and crossEntropy (probability targets) ----
+const F = torch.nn.functional;
 
 /** A tensorgrad MLP on `d`: `forwardBackward` fills .grad, `sgd` steps and clears them. */
 export function tensorgradMlp(d: MlpData): { params: torch.Tensor[]; forwardBackward(): torch.Tensor; sgd(): void; step(): void } {
@@ -49,10 +36,10 @@ export function tensorgradMlp(d: MlpData): { params: torch.Tensor[]; forwardBack
   const forwardBackward = (): torch.Tensor => {
     let h = x;
     for (let l = 0; l < params.length / 2; l++) {
-      h = linear(h, params[2 * l], params[2 * l + 1]);
+      h = F.linear(h, params[2 * l], params[2 * l + 1]);
       if (l < params.length / 2 - 1) h = h.relu();
     }
-    const loss = crossEntropy(h, y);
+    const loss = F.crossEntropy(h, y);
     loss.backward();
     return loss;
   };
