@@ -132,3 +132,7 @@ export { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose
 export { maxPool1d, maxPool2d, avgPool1d, adaptiveAvgPool1d } from "./ops/pool.ts";
 export { pixelShuffle, pixelUnshuffle } from "./ops/resample.ts";
 // ---- [conv-ext] end ----
+// ---- [vmap] begin ----
+/** torch.vmap (PyTorch 2.x): the same as torch.func.vmap. */
+export { vmap } from "./func/vmap.ts";
+// ---- [vmap] end ----

@@ -24,6 +24,9 @@ import * as SM from "./ops/softmax.ts";
 // ---- [linalg-ext-imports] begin ----
 import * as LS from "./ops/linalg-solve.ts";
 // ---- [linalg-ext-imports] end ----
+// ---- [vmap-imports] begin ----
+import type { Batched } from "./func/batched.ts";
+// ---- [vmap-imports] end ----
 import { isInferenceModeEnabled } from "./autograd/grad-mode.ts";
 import * as TE from "./ops/ternary.ts";
 import * as CMP from "./ops/compare.ts";
@@ -461,5 +464,9 @@ export class Tensor {
   // ---- [nn-ext] end ----
   // ---- [conv-ext] begin ----
   // ---- [conv-ext] end ----
+  // ---- [vmap] begin ----
+  /** @internal inside vmap: the physical value and level of a batched tensor (Note [batched tensors] in func/batched.ts); declared only, so other tensors keep their shape */
+  declare _batched?: Batched;
+  // ---- [vmap] end ----
 }
 

@@ -9,6 +9,9 @@ import { sumTo } from "../ops/reduce.ts";
 import { checkAnomaly, isAnomalyEnabled } from "./anomaly.ts";
 import { onesLike, zeros, zerosLike } from "../ops/creation.ts";
 import { isFloating } from "../dtype.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 /** Options of `backward` and `torch.autograd.backward`. */
 export interface BackwardOptions {
@@ -324,6 +327,9 @@ const asList = <T>(x: T | readonly T[] | null | undefined): T[] => (x === null |
  */
 export function backward(tensors: Tensor | readonly Tensor[], grads?: Tensor | null | readonly (Tensor | null)[], options: BackwardOptions = {}): void {
   const outs = asList(tensors);
+  // ---- [vmap] begin ----
+  VM.refuseBackward(outs);
+  // ---- [vmap] end ----
   const { edges, rootGrads } = prepareRoots(outs, asList(grads));
   const createGraph = options.createGraph ?? false;
   const inputs = options.inputs === undefined ? null : asList(options.inputs);
@@ -345,6 +351,9 @@ function targetOf(t: Tensor): Target {
 export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], options: GradOptions = {}): (Tensor | null)[] {
   const outs = asList(outputs);
   const ins = asList(inputs);
+  // ---- [vmap] begin ----
+  if (VM.anyBatchedGrad(outs, ins, options.gradOutputs)) return VM.batchedGrad(outs, ins, options, (o, i, opts) => grad(o, i, opts as GradOptions));
+  // ---- [vmap] end ----
   const { edges, rootGrads } = prepareRoots(outs, asList(options.gradOutputs));
   const targets = ins.map((t) => targetOf(t));
   const createGraph = options.createGraph ?? false;

@@ -7,6 +7,9 @@ import { SavedTensor } from "./saved-tensor.ts";
 import { isGradEnabled } from "./grad-mode.ts";
 import { refreshViewHistory } from "./view-history.ts";
 import { isForwardAdEnabled, pushTangents } from "./forward-ad.ts";
+// ---- [vmap] begin ----
+import { noRuleMessage } from "../func/batched.ts";
+// ---- [vmap] end ----
 
 /** Saved values as a backward function sees them: unpacked on access, with the version check (a Node). */
 export interface Saved {
@@ -39,6 +42,10 @@ export function gradientEdge(t: Tensor): Edge | null {
 
 /** A leaf's AccumulateGrad node, created once and cached on the tensor. */
 export function accumulatorOf(t: Tensor): AccumulateGrad {
+  // ---- [vmap] begin ----
+  // a batched tensor's gradients live on its physical value: recording an op on it means the op has no batching rule
+  if (t._accumulator === null && t._batched !== undefined) throw new RuntimeError(noRuleMessage("it would record a gradient edge to a batched tensor (an op without a batching rule)"));
+  // ---- [vmap] end ----
   t._accumulator ??= new AccumulateGrad(t);
   return t._accumulator;
 }

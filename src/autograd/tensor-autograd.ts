@@ -8,6 +8,9 @@ import { backward as runBackward, type BackwardOptions } from "./engine.ts";
 import { warnOnce } from "../warn.ts";
 import { isInferenceModeEnabled } from "./grad-mode.ts";
 import { refreshViewHistory } from "./view-history.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 /** Brings a view's gradFn up to date (Note [view history]); cheap for non-views. */
 export function refresh(t: Tensor): void {
@@ -23,6 +26,9 @@ const NON_LEAF_GRAD_WARNING =
 /** `t.requiresGrad = flag` ("property") or `t.requiresGrad_(flag)` ("method"), with PyTorch's two spellings of the dtype error. */
 export function setRequiresGrad(t: Tensor, flag: boolean, how: "property" | "method"): void {
   if (typeof flag !== "boolean") throw new TypeError("requires_grad must be a bool");
+  // ---- [vmap] begin ----
+  if (t._batched !== undefined) return VM.setBatchedRequiresGrad(t, flag, (v, f) => setRequiresGrad(v, f, how));
+  // ---- [vmap] end ----
   if (t._gradFn !== null) {
     if (flag) return;
     throw new RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
@@ -72,6 +78,9 @@ export function registerPostAccumulateGradHook(t: Tensor, hook: (t: Tensor) => v
 }
 
 export function detach(t: Tensor): Tensor {
+  // ---- [vmap] begin ----
+  if (t._batched !== undefined) return VM.detachRule(t);
+  // ---- [vmap] end ----
   const d = new Tensor(t._storage, [...t.shape], t._strides, t._offset, t.dtype);
   if (t.requiresGrad) d._provenance = "detach";
   return d;

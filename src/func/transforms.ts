@@ -4,7 +4,8 @@ import { grad as autogradGrad } from "../autograd/engine.ts";
 import { enableGrad } from "../autograd/grad-mode.ts";
 import { RuntimeError } from "../errors.ts";
 import { stackRows } from "./stack.ts";
-import { zerosLike } from "../ops/creation.ts";
+import { zeros, zerosLike } from "../ops/creation.ts";
+import { batchAtActiveLevels } from "./batch-rules/autograd.ts";
 
 /** Which positional arguments a transform differentiates. */
 export type Argnums = number | readonly number[];
@@ -23,9 +24,11 @@ type TensorFn = (...args: Tensor[]) => Tensor | readonly [Tensor, unknown];
  * its history, and the inner derivative is built with createGraph, so transforms compose
  * (grad(grad(f)), jacfwd(jacrev(f))). At the outermost level the result is detached.
  */
-function watch(x: Tensor): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError("torch.func transforms take Tensor arguments");
-  if (!x.isFloatingPoint()) throw new RuntimeError(`grad requires real- or complex-valued inputs (input dtype that is a sub-dtype of np.inexact), but got ${x.dtype}.`);
+function watch(arg: Tensor): Tensor {
+  if (!(arg instanceof Tensor)) throw new TypeError("torch.func transforms take Tensor arguments");
+  if (!arg.isFloatingPoint()) throw new RuntimeError(`grad requires real- or complex-valued inputs (input dtype that is a sub-dtype of np.inexact), but got ${arg.dtype}.`);
+  // inside vmap, differentiate w.r.t. a copy batched at every level, so each sample gets its own gradient
+  const x = batchAtActiveLevels(arg);
   return x.requiresGrad ? enableGrad(() => x.viewAs(x)) : x.detach().requiresGrad_();
 }
 
@@ -133,8 +136,10 @@ export function jacfwd(f: (...args: Tensor[]) => Tensor, argnums = 0) {
     const cols: Tensor[] = [];
     let outShape: readonly number[] = [];
     for (let j = 0; j < x.numel(); j++) {
-      const e = zerosLike(x);
-      e._storage.data[j] = 1;
+      // an unbatched basis tensor (x may be batched inside vmap; e is the same for every sample)
+      const flat = zeros(x.numel(), { dtype: x.dtype });
+      flat._storage.data[j] = 1;
+      const e = flat.reshape(x.shape);
       const g = (xi: Tensor) => f(...args.map((a, i) => (i === argnums ? xi : a)));
       const [y, t] = jvp(g, [x], [e]);
       outShape = y.shape;

@@ -9,6 +9,9 @@ import { noGrad } from "../autograd/grad-mode.ts";
 import type { Tensor } from "../tensor.ts";
 import { broadcastView, checkTensorArg, emptyTensor, isTensor, kview, pyTypeName, scalarTensor, type TensorLike } from "./core.ts";
 import { snake, T, type OpInfo, type OpSample, type SampleArg, type TensorSpec, type ValueGen } from "./opinfo.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 /** "promote": result_type; "float": result_type, then integers to the default float; "bool": comparisons. */
 type BinaryDType = "promote" | "float" | "bool";
@@ -166,6 +169,9 @@ export function binary(name: BinaryName, a: TensorLike, b: TensorLike, alpha = 1
 
 /** Computes `kernel(a, b)` into a fresh tensor of `dtype`, broadcasting; no autograd (a building block). */
 export function binaryKernel(kernel: BinaryCode, a: Tensor, b: Tensor, dtype: DType): Tensor {
+  // ---- [vmap] begin ----
+  if (a._batched !== undefined || b._batched !== undefined) return VM.elementwise([a, b], (pa, pb) => binaryKernel(kernel, pa, pb, dtype));
+  // ---- [vmap] end ----
   const shape = broadcastShapes(a.shape, b.shape);
   const res = emptyTensor(shape, dtype);
   backend().binary(kernel, broadcastView(a, shape), broadcastView(b, shape), kview(res));
@@ -191,6 +197,9 @@ const ZERO_STRIDES: (readonly number[])[] = [];
 const zeroStrides = (n: number): readonly number[] => (ZERO_STRIDES[n] ??= new Array<number>(n).fill(0));
 
 function runBinary(e: BinaryEntry, a: TensorLike, b: TensorLike, alpha: number): Tensor {
+  // ---- [vmap] begin ----
+  if ((a as Tensor)._batched !== undefined || (b as Tensor)._batched !== undefined) return VM.elementwise([a, b], (pa, pb) => runBinary(e, pa, pb, alpha));
+  // ---- [vmap] end ----
   if (alpha === 1 && isTensor(a)) {
     // Fast paths for per-op overhead (bench W4: about a third of a tiny op's time went to resultType's
     // operand objects, broadcastShapes, broadcastView and a fresh 0-d tensor per JS number). Same

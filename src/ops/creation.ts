@@ -7,6 +7,9 @@ import { Tensor } from "../tensor.ts";
 import { defaultGenerator, fillNormal, fillRandomFromTo, type Generator } from "../random.ts";
 import { dtypeOption, emptyTensor, isOptions, isTensor, checkDevice } from "./core.ts";
 import type { OpInfo } from "./opinfo.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 /** Options every factory takes. */
 export interface FactoryOptions {
@@ -143,10 +146,14 @@ export function full(size: readonly number[], fillValue: number | boolean, optio
 }
 
 const likeOptions = (x: Tensor, o: FactoryOptions): FactoryOptions => ({ ...o, dtype: o.dtype ?? x.dtype });
-export const zerosLike = (x: Tensor, o: FactoryOptions = {}): Tensor => filled(x.shape, 0, likeOptions(x, o));
-export const onesLike = (x: Tensor, o: FactoryOptions = {}): Tensor => filled(x.shape, 1, likeOptions(x, o));
-export const emptyLike = (x: Tensor, o: FactoryOptions = {}): Tensor => filled(x.shape, 0, likeOptions(x, o));
-export const fullLike = (x: Tensor, v: number | boolean, o: FactoryOptions = {}): Tensor => filled(x.shape, Number(v), likeOptions(x, o));
+// ---- [vmap] begin ----
+/** `filled` of x's shape, batched like x (Note [batched tensors] in func/batched.ts). */
+const filledLike = (x: Tensor, v: number, o: FactoryOptions): Tensor => (x._batched !== undefined ? VM.likeRule(x, (s) => filled(s, v, o)) : filled(x.shape, v, o));
+// ---- [vmap] end ----
+export const zerosLike = (x: Tensor, o: FactoryOptions = {}): Tensor => filledLike(x, 0, likeOptions(x, o));
+export const onesLike = (x: Tensor, o: FactoryOptions = {}): Tensor => filledLike(x, 1, likeOptions(x, o));
+export const emptyLike = (x: Tensor, o: FactoryOptions = {}): Tensor => filledLike(x, 0, likeOptions(x, o));
+export const fullLike = (x: Tensor, v: number | boolean, o: FactoryOptions = {}): Tensor => filledLike(x, Number(v), likeOptions(x, o));
 
 /**
  * Values from `start` to `end` (exclusive) by `step`: `arange(end)`, `arange(start, end, step?)`.
@@ -196,6 +203,9 @@ export function eye(n: number, m?: number | FactoryOptions, options: FactoryOpti
 export const finishRandom = (t: Tensor, o: FactoryOptions): Tensor => finish(t, o);
 
 function randomTensor(args: readonly unknown[], fill: (data: StorageArray, gen: Generator, double: boolean) => void, name: string): Tensor {
+  // ---- [vmap] begin ----
+  VM.checkRandomness();
+  // ---- [vmap] end ----
   const [shape, o] = sizeAndOptions<RandomOptions>(args);
   const dtype = dtypeOption(o.dtype, "float32");
   if (!isFloating(dtype)) throw new RuntimeError(`"${name}" not implemented for '${dtype === "int64" ? "Long" : dtype === "int32" ? "Int" : "Bool"}'`);
@@ -232,6 +242,9 @@ export function randint(...args: (number | readonly number[] | RandomOptions)[])
   if (!Array.isArray(size)) throw new TypeError("randint(): size must be an array of integers, e.g. randint(0, 10, [3])");
   const [low, high] = pos.length === 3 ? [pos[0] as number, pos[1] as number] : [0, pos[0] as number];
   if (low >= high) throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
+  // ---- [vmap] begin ----
+  VM.checkRandomness();
+  // ---- [vmap] end ----
   const dtype = dtypeOption(o.dtype, "int64");
   const t = emptyTensor(parseSize([size]), dtype);
   fillRandomFromTo(t._storage.data, o.generator ?? defaultGenerator, low, high);

@@ -10,6 +10,9 @@ import type { Tensor } from "../tensor.ts";
 import { broadcastView, checkTensorArg, contiguousData, emptyTensor, isOptions, isTensor, kview, scalarTensor } from "./core.ts";
 import { cat } from "./join.ts";
 import { rawCopy } from "./raw-view.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 /** scatter_reduce's reductions. */
 export type ScatterReduce = "sum" | "prod" | "mean" | "amax" | "amin";
@@ -142,6 +145,9 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkTensorArg("gather", "index", 3, index);
   const d = normalizeDim(dim, x.dim());
   checkLong("gather", index);
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined || index._batched !== undefined) return VM.gatherRule(x, d, index, gather);
+  // ---- [vmap] end ----
   const out = emptyTensor(index.shape, x.dtype);
   if (index.numel() === 0) return record(SPECS.gather, [x, index], [out], { ...P0, dim: d, index, shape: x.shape })[0];
   checkGatherShape(x, d, index);

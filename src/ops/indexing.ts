@@ -8,6 +8,9 @@ import { applyInplace, binaryInplace, copy_, fill_ } from "./inplace.ts";
 import { INDEX_DTYPE_MESSAGE, indexPutTensors, indexTensors } from "./advanced-index.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
 import { T, type OpInfo, type TensorSpec } from "./opinfo.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 /** Python's slice(start, stop, step); `null` is an open end. Made by `torch.slice(...)`. */
 export class Slice {
@@ -126,6 +129,9 @@ function applySlicing(x: Tensor, rawItems: readonly IndexItem[]): Sliced {
  * @example x.index(torch.tensor([0, 0, 2])); x.index(x.gt(0)); x.index(torch.slice(), [1, 0]) // x[[0, 0, 2]], x[x > 0], x[:, [1, 0]]
  */
 export function index(x: Tensor, items: readonly IndexItem[]): Tensor {
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([x, ...items]) > 0) return VM.indexRule(x, items, (p, its) => index(p, its as IndexItem[]));
+  // ---- [vmap] end ----
   const lone = items.length === 1 ? items[0] : undefined;
   if (lone instanceof Slice && lone.start === null && lone.stop === null && (lone.step ?? 1) === 1) return aliasOf(x);
   const { view, indices } = applySlicing(x, items);
@@ -193,6 +199,9 @@ function aliasOf(x: Tensor): Tensor {
 
 /** The one value of a one-element tensor: a number (a boolean for bool tensors). */
 export function item(t: Tensor): number | boolean {
+  // ---- [vmap] begin ----
+  if (t._batched !== undefined) throw new RuntimeError("vmap: It looks like you're calling .item() on a Tensor. We don't support vmap over calling .item() on a Tensor, please try to rewrite what you're doing with other operations. If error is occurring somewhere inside PyTorch internals, please file a bug report.");
+  // ---- [vmap] end ----
   const n = t.numel();
   if (n !== 1) throw new RuntimeError(`a Tensor with ${n} elements cannot be converted to Scalar`);
   const v = t._storage.data[t._offset];

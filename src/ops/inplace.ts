@@ -11,6 +11,9 @@ import { binary, type BinaryName } from "./binary.ts";
 import { unary, type UnaryName } from "./unary.ts";
 import { broadcastView, contiguousData, emptyTensor, isTensor, kview, scalarTensor, type TensorLike } from "./core.ts";
 import { T, type OpInfo, type OpSample, type TensorSpec } from "./opinfo.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 /** PyTorch's refusals of in-place ops on leaves that require grad, and on their views. */
 function checkInplace(self: Tensor): void {
@@ -66,6 +69,9 @@ function snapshot(self: Tensor): Tensor {
  * recording makes self's gradFn the result's (or CopySlices on its base, for a view).
  */
 export function applyInplace<T extends Tensor>(self: T, others: readonly (TensorLike | null)[], compute: (old: Tensor) => Tensor): T {
+  // ---- [vmap] begin ----
+  if (self._batched !== undefined || VM.maxLevel(others) > 0) return VM.inplace(self, others, compute);
+  // ---- [vmap] end ----
   checkInplace(self);
   const tensors = others.filter(isTensor);
   if (!needsGrad([self, ...tensors])) {
@@ -134,6 +140,9 @@ export function copy_<T extends Tensor>(self: T, src: Tensor): T {
   if (!shapeEquals(broadcastShapes(self.shape, src.shape), self.shape)) {
     throw new RuntimeError(`output with shape ${shapeText(self.shape)} doesn't match the broadcast shape ${shapeText(broadcastShapes(self.shape, src.shape))}`);
   }
+  // ---- [vmap] begin ----
+  if (self._batched !== undefined || src._batched !== undefined) return VM.copyInplaceRule(self, src);
+  // ---- [vmap] end ----
   return applyInplace(self, [src], (old) => {
     const out = emptyTensor(old.shape, old.dtype);
     backend().copy(broadcastView(src, old.shape), kview(out));

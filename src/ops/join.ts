@@ -8,6 +8,9 @@ import { checkTensorArg, emptyTensor, isOptions } from "./core.ts";
 import { makeView } from "./movement.ts";
 import { rawCopy, rawNarrow, rawSelect } from "./raw-view.ts";
 import { T, type OpInfo, type OpSample, type TensorSpec } from "./opinfo.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 interface JoinParams {
   readonly dim: number;
@@ -76,6 +79,9 @@ export function cat(tensors: readonly Tensor[], dim?: number | { dim?: number })
       }
     });
   });
+  // ---- [vmap] begin ----
+  if (VM.maxLevel(tensors) > 0) return VM.joinRule(tensors, d, (ps, pd) => cat(ps, pd));
+  // ---- [vmap] end ----
   const sizes = tensors.map((t) => (isLegacyEmpty(t) ? 0 : t.shape[d]));
   const shape = [...ref.shape];
   shape[d] = sizes.reduce((a, b) => a + b, 0);
@@ -102,6 +108,9 @@ export function stack(tensors: readonly Tensor[], dim?: number | { dim?: number 
       throw new RuntimeError(`stack expects each tensor to be equal size, but got ${shapeText(first.shape)} at entry 0 and ${shapeText(t.shape)} at entry ${i}`);
     }
   });
+  // ---- [vmap] begin ----
+  if (VM.maxLevel(tensors) > 0) return VM.joinRule(tensors, d, (ps, pd) => stack(ps, pd));
+  // ---- [vmap] end ----
   const shape = [...first.shape];
   shape.splice(d, 0, tensors.length);
   const out = emptyTensor(shape, promoteAll(tensors));

@@ -7,6 +7,9 @@ import type { Tensor } from "../tensor.ts";
 import { backendCopy, checkTensorArg, emptyTensor, isOptions } from "./core.ts";
 import { unsafeView } from "./movement.ts";
 import { T, type OpInfo, type TensorSpec } from "./opinfo.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 /** The keyword-only scalars of addmm, baddbmm and addmv. */
 export interface AddProductOptions {
@@ -56,6 +59,9 @@ const ADD_SPECS = {
  * shape must broadcast). `product` has already checked the operands.
  */
 function addProduct(spec: GradSpec<Scales>, input: Tensor, m1: Tensor, m2: Tensor, product: Tensor, o: AddProductOptions): Tensor {
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([input, m1, m2]) > 0) return VM.addProductRule(input, m1.matmul(m2), o);
+  // ---- [vmap] end ----
   const beta = o.beta ?? 1, alpha = o.alpha ?? 1;
   if (input.dtype !== product.dtype) {
     throw new RuntimeError("self and mat2 must have the same dtype");

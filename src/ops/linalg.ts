@@ -9,6 +9,9 @@ import type { Tensor } from "../tensor.ts";
 import { emptyTensor, kview } from "./core.ts";
 import { squeezeFresh, unsafeView } from "./movement.ts";
 import { T, type OpInfo, type TensorSpec } from "./opinfo.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 // The sub-families in their own files, re-exported so Tensor's methods reach them through this module.
 export { addmm, baddbmm, addmv, outer, ger, inner, tensordot, kron, cross, linalgCross } from "./linalg-ext.ts";
@@ -62,6 +65,9 @@ export function dot(a: Tensor, b: Tensor): Tensor {
     throw new RuntimeError(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
   }
   checkSameDType("dot", a, b);
+  // ---- [vmap] begin ----
+  if (a._batched !== undefined || b._batched !== undefined) return VM.matmulRule(a, b);
+  // ---- [vmap] end ----
   const n = a.shape[0];
   return product(SPECS.dot, a, b, as3d(a, [1, 1, n], [0, 0, a._strides[0]]), as3d(b, [1, n, 1], [0, b._strides[0], 0]), []);
 }
@@ -74,6 +80,9 @@ export function mm(a: Tensor, b: Tensor): Tensor {
     throw new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
   }
   checkSameDType("mm", a, b);
+  // ---- [vmap] begin ----
+  if (a._batched !== undefined || b._batched !== undefined) return VM.matmulRule(a, b);
+  // ---- [vmap] end ----
   return product(SPECS.mm, a, b, as3d(a, [1, ...a.shape], [0, ...a._strides]), as3d(b, [1, ...b.shape], [0, ...b._strides]), [a.shape[0], b.shape[1]]);
 }
 
@@ -85,6 +94,9 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
     throw new RuntimeError(`Expected size for first two dimensions of batch2 tensor to be: [${a.shape[0]}, ${a.shape[2]}] but got: [${b.shape[0]}, ${b.shape[1]}].`);
   }
   checkSameDType("bmm", a, b);
+  // ---- [vmap] begin ----
+  if (a._batched !== undefined || b._batched !== undefined) return VM.matmulRule(a, b);
+  // ---- [vmap] end ----
   return product(SPECS.bmm, a, b, kview(a), kview(b), [a.shape[0], a.shape[1], b.shape[2]]);
 }
 
@@ -95,6 +107,9 @@ export function mv(a: Tensor, v: Tensor): Tensor {
     throw new RuntimeError(`size mismatch, got ${a.shape[0]}, ${a.shape[0]}x${a.shape[1]},${v.shape[0]}`);
   }
   checkSameDType("mv", a, v);
+  // ---- [vmap] begin ----
+  if (a._batched !== undefined || v._batched !== undefined) return VM.matmulRule(a, v);
+  // ---- [vmap] end ----
   return product(SPECS.mv, a, v, as3d(a, [1, ...a.shape], [0, ...a._strides]), as3d(v, [1, v.shape[0], 1], [0, v._strides[0], 0]), [a.shape[0]]);
 }
 

@@ -12,6 +12,9 @@ import { scatter } from "./gather.ts";
 import { softmaxKernel } from "./softmax.ts";
 import { pairwiseDistance } from "./normalization.ts";
 import { applyReduction, divScalar, fused, readNamed, reductionOf, torchSize, type Reduction } from "./nn-fused.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 /** The options every loss takes. */
 export interface LossOptions { reduction?: Reduction }
@@ -41,6 +44,9 @@ const SPECS = {
 function pointwiseLoss(spec: GradSpec<PointwiseParams>, kernel: string, input: Tensor, target: Tensor, reduction: Reduction,
   f: (d: Tensor) => Tensor, dd: (d: Tensor) => Tensor): Tensor {
   if (!isFloating(input.dtype)) throw new RuntimeError(`"${kernel}" not implemented for '${SCALAR_TYPE_NAME[input.dtype]}'`);
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([input, target]) > 0) return applyReduction(f(input.sub(target)), reduction);
+  // ---- [vmap] end ----
   const numel = input.sub(target).numel();
   return fused(spec, [input, target], () => applyReduction(f(input.sub(target)), reduction),
     { reduction, numel, dx: (x, t) => dd(x.sub(t)) });
@@ -149,6 +155,9 @@ function nllCore(x: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: 
     throw new RuntimeError(`weight tensor should be defined either for all ${c} classes or no classes but got weight tensor of shape: ${shapeText(weight.shape)}`);
   }
   if (target.dtype !== "int64") throw new RuntimeError(`expected scalar type Long but found ${SCALAR_TYPE_NAME[target.dtype]}`);
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([x, target, weight]) > 0) return VM.nllRule(x, target, weight, ignoreIndex, reduction);
+  // ---- [vmap] end ----
   for (const v of contiguousData(target)) if (v !== ignoreIndex && (v < 0 || v >= c)) throw new IndexError(`Target ${v} is out of bounds.`);
   const p: NllParams = { reduction, weight, ignoreIndex, target: x.dim() === 1 ? target.reshape([1]) : target };
   return fused(x.dim() === 4 ? NLL2D : NLL, [x], () => {

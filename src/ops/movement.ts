@@ -9,6 +9,9 @@ import { Tensor } from "../tensor.ts";
 import { checkTensorArg, emptyTensor, isOptions, kview, checkDevice } from "./core.ts";
 import { sumTo } from "./reduce.ts";
 import { T, type OpInfo, type OpSample, type TensorSpec } from "./opinfo.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 /** A tensor sharing `x`'s storage with new geometry; its `_base` is the storage's first owner. */
 export function makeView(x: Tensor, shape: Shape, strides: readonly number[], offset: number): Tensor {
@@ -108,6 +111,9 @@ function sizeArgs(args: readonly (number | readonly number[])[]): number[] {
 export function view(x: Tensor, ...size: (number | readonly number[])[]): Tensor {
   if (size.length === 1 && isDType(size[0])) throw new TypeError("view(dtype) is not supported; use to(dtype)");
   const shape = inferSize(sizeArgs(size), x.numel());
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.reshapeRule(x, shape, "view");
+  // ---- [vmap] end ----
   const strides = viewStrides(x.shape, x._strides, shape);
   if (strides === null) {
     throw new RuntimeError("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
@@ -121,6 +127,9 @@ export function view(x: Tensor, ...size: (number | readonly number[])[]): Tensor
  */
 export function reshape(x: Tensor, ...size: (number | readonly number[])[]): Tensor {
   const shape = inferSize(sizeArgs(size), x.numel());
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.reshapeRule(x, shape, "reshape");
+  // ---- [vmap] end ----
   const strides = viewStrides(x.shape, x._strides, shape);
   if (strides !== null) return recordView(SPECS.view, x, makeView(x, shape, strides, x._offset), {});
   const copy = cloneAs(x, contiguousStrides(x.shape));
@@ -130,11 +139,17 @@ export function reshape(x: Tensor, ...size: (number | readonly number[])[]): Ten
 
 /** PyTorch's `_unsafe_view`: a contiguous result seen with a new shape (UnsafeViewBackward0), as matmul ends. */
 export function unsafeView(x: Tensor, shape: Shape): Tensor {
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.reshapeRule(x, shape, "reshape");
+  // ---- [vmap] end ----
   return recordView(SPECS.unsafeView, x, makeView(x, shape, contiguousStrides(shape), x._offset), {});
 }
 
 /** `squeeze_(dim)` on a fresh result, as matmul's 1-D @ 2-D case does (SqueezeBackward3). */
 export function squeezeFresh(x: Tensor, dim: number): Tensor {
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.squeezeRule(x, dim);
+  // ---- [vmap] end ----
   const shape = x.shape.filter((_, i) => i !== dim), strides = x._strides.filter((_, i) => i !== dim);
   return recordView(SPECS.squeezeInplace, x, makeView(x, shape, strides, x._offset), {});
 }
@@ -142,6 +157,9 @@ export function squeezeFresh(x: Tensor, dim: number): Tensor {
 /** Swaps two dims (a view). */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const a = normalizeDim(dim0, x.dim()), b = normalizeDim(dim1, x.dim());
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.permuteRule(x, [...x.shape.keys()].map((d) => (d === a ? b : d === b ? a : d)));
+  // ---- [vmap] end ----
   const shape = [...x.shape], strides = [...x._strides];
   [shape[a], shape[b]] = [shape[b], shape[a]];
   [strides[a], strides[b]] = [strides[b], strides[a]];
@@ -151,6 +169,9 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 /** Transpose of a matrix (≤ 2-D), as PyTorch's `t()`. */
 export function t(x: Tensor): Tensor {
   if (x.dim() > 2) throw new RuntimeError(`t() expects a tensor with <= 2 dimensions, but self is ${x.dim()}D`);
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.permuteRule(x, [...x.shape.keys()].reverse());
+  // ---- [vmap] end ----
   const shape = [...x.shape].reverse(), strides = [...x._strides].reverse();
   return recordView(SPECS.t, x, makeView(x, shape, strides, x._offset), {});
 }
@@ -163,6 +184,9 @@ export function permute(x: Tensor, ...dimsArg: (number | readonly number[])[]): 
   }
   const norm = dims.map((d) => normalizeDim(d, x.dim()));
   if (new Set(norm).size !== norm.length) throw new RuntimeError("permute(): duplicate dims are not allowed.");
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.permuteRule(x, norm);
+  // ---- [vmap] end ----
   const out = makeView(x, norm.map((d) => x.shape[d]), norm.map((d) => x._strides[d]), x._offset);
   return recordView(SPECS.permute, x, out, { dims: norm });
 }
@@ -173,6 +197,9 @@ export function expand(x: Tensor, ...size: (number | readonly number[])[]): Tens
   if (target.length < x.dim()) {
     throw new RuntimeError(`expand(${TENSOR_TYPE_NAME[x.dtype]}{${shapeText(x.shape)}}, size=${shapeText(target)}): the number of sizes provided (${target.length}) must be greater or equal to the number of dimensions in the tensor (${x.dim()})`);
   }
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.expandRule(x, target);
+  // ---- [vmap] end ----
   const lead = target.length - x.dim();
   const shape: number[] = [], strides: number[] = [];
   for (let i = 0; i < target.length; i++) {
@@ -194,6 +221,9 @@ export function expand(x: Tensor, ...size: (number | readonly number[])[]): Tens
 
 /** Drops size-1 dims: all of them, or only `dim` if it has size 1. */
 export function squeeze(x: Tensor, dim?: number): Tensor {
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.squeezeRule(x, dim);
+  // ---- [vmap] end ----
   if (dim === undefined) {
     const keep = [...x.shape.keys()].filter((i) => x.shape[i] !== 1);
     const out = makeView(x, keep.map((i) => x.shape[i]), keep.map((i) => x._strides[i]), x._offset);
@@ -207,6 +237,9 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
 
 /** Inserts a size-1 dim at `dim` (which may be x.dim()). */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, [dim], (p, [pd]) => p.unsqueeze(pd), 1);
+  // ---- [vmap] end ----
   const d = normalizeDim(dim, x.dim() + 1);
   const shape = [...x.shape], strides = [...x._strides];
   const stride = d < x.dim() ? x._strides[d] * x.shape[d] : 1;
@@ -234,6 +267,9 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
     throw new IndexError(`select(): index ${index} out of range for tensor of size ${shapeText(x.shape)} at dimension ${d}`);
   }
   const i = index < 0 ? index + size : index;
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, [d], (p, [pd]) => p.select(pd, i));
+  // ---- [vmap] end ----
   const shape = x.shape.filter((_, k) => k !== d), strides = x._strides.filter((_, k) => k !== d);
   return recordView(SPECS.select, x, makeView(x, shape, strides, x._offset + i * x._strides[d]), { dims: [d], index: i });
 }
@@ -241,6 +277,9 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 /** Python slice semantics on one dim: clamps start/end, step > 0. A view. */
 export function sliceDim(x: Tensor, dim: number, start: number | null = null, end: number | null = null, step = 1): Tensor {
   if (step <= 0) throw new ValueError("step must be greater than zero");
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, [dim], (p, [pd]) => sliceDim(p, pd, start, end, step));
+  // ---- [vmap] end ----
   const d = normalizeDim(dim, x.dim());
   const size = x.shape[d];
   const clamp = (v: number | null, dflt: number) => {
@@ -283,6 +322,9 @@ function preservedStrides(x: Tensor): number[] {
 }
 
 function cloneAs(x: Tensor, strides: readonly number[], dtype: DType = x.dtype): Tensor {
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.copyRule(x, dtype);
+  // ---- [vmap] end ----
   const base = emptyTensor([x.numel()], dtype);
   const out = new Tensor(base._storage, [...x.shape], [...strides], 0, dtype);
   backend().copy(kview(x), kview(out));

@@ -10,13 +10,18 @@ import { finishRandom, rand, randn, randint, type FactoryOptions, type RandomOpt
 import { contiguousData, dtypeOption, emptyTensor, isOptions, isTensor } from "./core.ts";
 import { applyInplace } from "./inplace.ts";
 import { fma32, fma64 } from "../random-simd.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 /** Options of ops that only take a generator. */
 export interface GeneratorOptions {
   generator?: Generator;
 }
 
-const genOf = (o: GeneratorOptions | undefined): Generator => o?.generator ?? defaultGenerator;
+// ---- [vmap] begin ----
+const genOf = (o: GeneratorOptions | undefined): Generator => (VM.checkRandomness(), o?.generator ?? defaultGenerator);
+// ---- [vmap] end ----
 
 /** PyTorch's scalar-type name in "not implemented for" messages. */
 function typeName(d: DType): string {

@@ -12,6 +12,9 @@ import { minMax, type MinMax } from "./named-tuple.ts";
 import { NAN_ROW } from "./select.ts";
 import { matrixNorm } from "./linalg-norm.ts";
 import { T, type OpInfo, type OpSample } from "./opinfo.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 /** Options of var / std / varMean / stdMean. `unbiased` is PyTorch's legacy spelling of correction 1 (true) or 0. */
 export interface VarOptions {
@@ -136,6 +139,9 @@ export function prod(x: Tensor, ...args: (number | boolean | ProdOptions)[]): Te
   const all = o.dim === undefined || o.dim === null;
   const dims = all ? dimsOf(null, x.dim()) : [oneDim(o.dim, x.dim())];
   const keepdim = all ? false : (o.keepdim ?? false);
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return all ? VM.reduceDims(x, [], (p) => prod(p.reshape(p.shape[0], -1), 1, { dtype: o.dtype })) : VM.onDims(x, dims, (p, [d]) => prod(p, { ...o, dim: d }));
+  // ---- [vmap] end ----
   const dtype = dtypeOption(o.dtype, isIntegral(x.dtype, true) ? "int64" : x.dtype);
   const src = dtype === x.dtype ? x : x.to(dtype);
   const out = reduceKernel("prod", src, dims, keepdim, dtype);
@@ -170,6 +176,9 @@ type VarArg = DimArg | boolean | VarOptions;
  */
 export function var_(x: Tensor, ...args: VarArg[]): Tensor {
   const p = parseVar(x, args);
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.reduceDims(x, p.dims, (q, d) => var_(q, { dim: d, correction: p.correction, keepdim: p.keepdim }));
+  // ---- [vmap] end ----
   return record(VAR_SPECS.var, [x], [varAndMean(x, p)[0]], p)[0];
 }
 
@@ -179,6 +188,9 @@ export function var_(x: Tensor, ...args: VarArg[]): Tensor {
  */
 export function std(x: Tensor, ...args: VarArg[]): Tensor {
   const p = parseVar(x, args);
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.reduceDims(x, p.dims, (q, d) => std(q, { dim: d, correction: p.correction, keepdim: p.keepdim }));
+  // ---- [vmap] end ----
   return record(VAR_SPECS.std, [x], [varAndMean(x, p)[0].sqrt()], p)[0];
 }
 
@@ -188,6 +200,9 @@ export function std(x: Tensor, ...args: VarArg[]): Tensor {
  */
 export function varMean(x: Tensor, ...args: VarArg[]): [Tensor, Tensor] {
   const p = parseVar(x, args, "var_mean");
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.reduceDims(x, p.dims, (q, d) => varMean(q, { dim: d, correction: p.correction, keepdim: p.keepdim }));
+  // ---- [vmap] end ----
   const [v, m] = record(VAR_SPECS.varMean, [x], varAndMean(x, p), p);
   return [v, m];
 }
@@ -198,6 +213,9 @@ export function varMean(x: Tensor, ...args: VarArg[]): [Tensor, Tensor] {
  */
 export function stdMean(x: Tensor, ...args: VarArg[]): [Tensor, Tensor] {
   const p = parseVar(x, args, "std_mean");
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.reduceDims(x, p.dims, (q, d) => stdMean(q, { dim: d, correction: p.correction, keepdim: p.keepdim }));
+  // ---- [vmap] end ----
   const [v, m] = varAndMean(x, p);
   const [s, mean] = record(VAR_SPECS.stdMean, [x], [noGrad(() => v.sqrt()), m], p);
   return [s, mean];
@@ -212,6 +230,9 @@ export function logsumexp(x: Tensor, ...args: (DimArg | boolean | { dim?: DimArg
   const o = parseArgs<{ dim?: DimArg; keepdim?: boolean }>(args, ["dim", "keepdim"]);
   const src = isFloating(x.dtype) ? x : x.to("float32");
   const dims = dimsOf(o.dim, x.dim());
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.reduceDims(x, dims, (p, d) => logsumexp(p, { dim: d, keepdim: o.keepdim ?? false }));
+  // ---- [vmap] end ----
   const keepdim = o.keepdim ?? false;
   const out = noGrad(() => {
     const m = src.numel() > 0 ? src.amax({ dim: dims, keepdim: true }).clone() : src.sum({ dim: dims, keepdim: true }).mul(0);
@@ -243,8 +264,11 @@ export function norm(x: Tensor, ...args: (NormP | DimArg | boolean | NormOptions
   if (o.p === "nuc") return nuclearNorm(x, o.dim, o.keepdim ?? false, dtype);
   const p = o.p === undefined || o.p === null || o.p === "fro" ? 2 : o.p;
   if (typeof p !== "number") throw new TypeError(`norm(): p must be a number or "fro", got ${String(p)}`);
-  const src = dtype === x.dtype ? x : x.to(dtype);
   const dims = dimsOf(o.dim, x.dim());
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.reduceDims(x, dims, (q, d) => norm(q, { ...o, p, dim: d }));
+  // ---- [vmap] end ----
+  const src = dtype === x.dtype ? x : x.to(dtype);
   const keepdim = o.keepdim ?? false;
   const r = { dim: dims, keepdim };
   const out = noGrad(() => {

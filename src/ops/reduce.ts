@@ -8,6 +8,9 @@ import { record, type GradSpec } from "../autograd/record.ts";
 import type { Tensor } from "../tensor.ts";
 import { dtypeOption, emptyTensor, isOptions, kview, rawReshape } from "./core.ts";
 import { T, type OpInfo, type OpSample } from "./opinfo.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 /** `dim` as PyTorch takes it: one dim, several, or none (= all). */
 export type DimArg = number | readonly number[] | null | undefined;
@@ -70,6 +73,9 @@ export function dimsOf(dim: DimArg, ndim: number): number[] {
 
 /** Runs a reduce kernel over `dims` (output has size-1 dims there), then drops them unless keepdim. */
 export function reduceKernel(code: ReduceCode, x: Tensor, dims: readonly number[], keepdim: boolean, dtype: DType): Tensor {
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.reduceDims(x, dims, (p, d) => reduceKernel(code, p, d, keepdim, dtype));
+  // ---- [vmap] end ----
   const kept = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
   const out = emptyTensor(kept, dtype);
   if (numelOf(x.shape) === 0 && (code === "max" || code === "min") && numelOf(kept) > 0) {
@@ -88,6 +94,9 @@ export function sum(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseReduceArgs(args);
   const all = o.dim === undefined || o.dim === null;
   const dims = dimsOf(o.dim, x.dim());
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.reduceDims(x, dims, (p, d) => sum(p, { ...o, dim: d }));
+  // ---- [vmap] end ----
   const keepdim = o.keepdim ?? false;
   const dtype = dtypeOption(o.dtype, isIntegral(x.dtype, true) ? "int64" : x.dtype);
   const src = dtype === x.dtype ? x : x.to(dtype);
@@ -107,6 +116,9 @@ export function mean(x: Tensor, ...args: unknown[]): Tensor {
   }
   const all = o.dim === undefined || o.dim === null;
   const dims = dimsOf(o.dim, x.dim());
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.reduceDims(x, dims, (p, d) => mean(p, { ...o, dim: d }));
+  // ---- [vmap] end ----
   const keepdim = o.keepdim ?? false;
   const src = dtype === x.dtype ? x : x.to(dtype);
   const p = { inShape: x.shape, dims, keepdim };
@@ -119,6 +131,9 @@ export function mean(x: Tensor, ...args: unknown[]): Tensor {
 function extreme(code: "max" | "min", x: Tensor, args: unknown[]): Tensor {
   const o = parseReduceArgs(args);
   const dims = dimsOf(o.dim, x.dim());
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.reduceDims(x, dims, (p, d) => extreme(code, p, [{ ...o, dim: d }]));
+  // ---- [vmap] end ----
   const keepdim = o.keepdim ?? false;
   const out = reduceKernel(code, x, dims, keepdim, x.dtype);
   return record(code === "max" ? SPECS.amax : SPECS.amin, [x], [out], { inShape: x.shape, dims, keepdim })[0];

@@ -8,6 +8,9 @@ import { rawReshape } from "./core.ts";
 import { checkNonEmpty, evenlyDistribute, oneDim, parseArgs, selectionSpec, selectKernel, type SelectParams } from "./along.ts";
 import { valuesIndices, type ValuesIndices } from "./named-tuple.ts";
 import { T, type OpInfo, type OpSample } from "./opinfo.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 /** Options of the selections along one dim. */
 export interface DimKeepdim {
@@ -49,9 +52,15 @@ function extreme(code: "max" | "min", x: Tensor, args: unknown[]): Tensor | Valu
   if (o.other instanceof Tensor) return binary(code === "max" ? "maximum" : "minimum", x, o.other);
   if (o.dim === undefined || o.dim === null) {
     checkNonEmpty(code, x);
+  // ---- [vmap] begin ----
+    if (x._batched !== undefined) return VM.reduceDims(x, [], (p, d) => (code === "max" ? p.amax(d) : p.amin(d)));
+  // ---- [vmap] end ----
     return record(code === "max" ? ALL_SPECS.maxAll : ALL_SPECS.minAll, [x], [selectAll(code, x)], undefined)[0];
   }
   const dim = oneDim(o.dim, x.dim());
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, [dim], (p, [d]) => extreme(code, p, [d, o.keepdim ?? false]) as ValuesIndices);
+  // ---- [vmap] end ----
   return selectAlong(code === "max" ? SPECS.maxDim : SPECS.minDim, code, code, x, dim, o.keepdim ?? false);
 }
 
@@ -82,6 +91,9 @@ export function min(x: Tensor, ...args: unknown[]): Tensor | ValuesIndices { ret
 function argExtreme(code: "max" | "min", x: Tensor, args: unknown[]): Tensor {
   const o = parseArgs<{ dim?: number | null; keepdim?: boolean }>(args, ["dim", "keepdim"]);
   const keepdim = o.keepdim ?? false;
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return o.dim === undefined || o.dim === null ? VM.reduceDims(x, [], (p) => argExtreme(code, p.reshape(p.shape[0], -1), [1]).reshape([p.shape[0], ...x.shape.map(() => 1)].slice(0, keepdim ? undefined : 1))) : VM.onDims(x, [o.dim], (p, [d]) => argExtreme(code, p, [d, keepdim]));
+  // ---- [vmap] end ----
   if (o.dim === undefined || o.dim === null) {
     checkNonEmpty(`arg${code}`, x, "IndexError");
     const [, i] = selectKernel(code, `arg${code}`, x.reshape(-1), 0, false);

@@ -7,6 +7,9 @@ import { record, type GradSpec } from "../autograd/record.ts";
 import type { Tensor } from "../tensor.ts";
 import { checkTensorArg, dtypeOption, emptyTensor, kview, splitOptions } from "./core.ts";
 import { T, type OpInfo, type OpSample } from "./opinfo.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 /** Options of the softmax family (PyTorch's keyword arguments). */
 export interface SoftmaxOptions {
@@ -51,6 +54,9 @@ export function softmaxKernel(kind: "softmax" | "logSoftmax", x: Tensor, dim: nu
     const impl = last ? `${kind === "softmax" ? "softmax" : "log_softmax"}_lastdim_kernel_impl` : "softmax_kernel_impl";
     throw new RuntimeError(`"${impl}" not implemented for '${SCALAR_TYPE_NAME[src.dtype]}'`);
   }
+  // ---- [vmap] begin ----
+  if (src._batched !== undefined) return VM.onDims(src, [d], (p, [pd]) => softmaxKernel(kind, p, pd, null));
+  // ---- [vmap] end ----
   const out = emptyTensor(src.shape, src.dtype);
   backend().softmax(kview(src), d, kind === "logSoftmax", kview(out));
   return record(SPECS[kind], [src], [out], { dim: d })[0];

@@ -8,6 +8,9 @@ import { binaryKernel, invalidCombination, notImplemented } from "./binary.ts";
 import { applyInplace } from "./inplace.ts";
 import { checkTensorArg, contiguousData, emptyTensor, isTensor, scalarTensor, splitOptions, type TensorLike } from "./core.ts";
 import { T, type OpInfo, type OpSample, type TensorSpec } from "./opinfo.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 const operand = (x: TensorLike): PromotionOperand => (isTensor(x) ? { dtype: x.dtype, dim: x.dim() } : x);
 
@@ -60,6 +63,9 @@ export function where(cond: Tensor, x?: TensorLike, y?: TensorLike): Tensor | Te
   if (cond.dtype !== "bool") {
     throw new RuntimeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${SCALAR_TYPE_NAME[cond.dtype]}`);
   }
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([cond, x, y]) > 0) return VM.elementwise([cond, x, y], (c, a, b) => where(c, a, b));
+  // ---- [vmap] end ----
   const dtype = promoted([x, y]);
   const tx = wrap(x, dtype), ty = wrap(y, dtype);
   return record(WHERE, [cond, tx, ty], [select(cond, tx, ty, dtype)], { cond })[0];
@@ -247,6 +253,9 @@ function runClamp(name: ClampName, fn: string, x: Tensor, min: Bound, max: Bound
   if (tensors && ((lo !== null && !isTensor(lo)) || (hi !== null && !isTensor(hi)))) {
     throw invalidCombination(fn, [x, lo, hi], ["(Tensor input, Tensor min, Tensor max, *, Tensor out)", "(Tensor input, Number min, Number max, *, Tensor out)"]);
   }
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([x, lo, hi]) > 0) return VM.elementwise([x, lo, hi], (px, plo, phi) => runClamp(name, fn, px, plo, phi));
+  // ---- [vmap] end ----
   const bounds = [lo, hi].filter((b): b is TensorLike => b !== null);
   const dtype = promoted([x, ...bounds]);
   if (dtype === "bool") throw notImplemented(tensors ? "clamp_cpu" : "clamp_scalar_cpu", dtype);

@@ -8,6 +8,9 @@ import type { Tensor } from "../tensor.ts";
 import { checkTensorArg, emptyTensor, kview, pyTypeName, splitOptions } from "./core.ts";
 import { applyInplace } from "./inplace.ts";
 import { snake, T, type OpInfo, type OpSample, type ValueGen } from "./opinfo.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 /** An op's numeric parameters, as the kernel and the gradient read them. */
 export type UnaryParams = readonly number[];
@@ -158,6 +161,9 @@ function outDType(e: UnaryEntry, d: DType): DType {
  */
 export function unaryOp(e: UnaryEntry, fn: string, x: Tensor, params: UnaryParams = NO_PARAMS, node?: string): Tensor {
   checkTensorArg(fn, "input", 1, x);
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.elementwise([x], (p) => unaryOp(e, fn, p, params, node));
+  // ---- [vmap] end ----
   const out = emptyTensor(x.shape, outDType(e, x.dtype));
   backend().unary(e.kernel, kview(x), kview(out), params);
   return record(node === undefined ? e : { ...e, node }, [x], [out], params)[0];

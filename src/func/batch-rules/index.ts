@@ -1,0 +1,10 @@
+// The batching rules in one namespace, for the one-line hooks at the op family dispatchers (`if (x._batched ...) return VM.rule(...)`).
+export { elementwise, inplace, copyRule as copyInplaceRule } from "./elementwise.ts";
+export { onDims, reduceDims } from "./dims.ts";
+export { reshapeRule, permuteRule, expandRule, squeezeRule, copyRule, detachRule } from "./views.ts";
+export { matmulRule, addProductRule } from "./linalg.ts";
+export { joinRule, gatherRule, indexRule, likeRule } from "./structural.ts";
+export { anyBatchedGrad, batchedGrad, refuseBackward, setBatchedRequiresGrad, batchAtActiveLevels } from "./autograd.ts";
+export { maxLevel, noRuleMessage } from "../batched.ts";
+export { checkRandomness } from "../vmap.ts";
+export { nllRule } from "./loss.ts";

@@ -1,0 +1,115 @@
+# Runs the vmap scenarios of test/vmap.test.ts with functorch (PyTorch 1.13) and writes test/fixtures/vmap.json.
+import json
+import sys
+
+import torch
+import torch.nn.functional as F
+from functorch import grad, jacrev, jvp, hessian, vmap
+
+torch.set_default_dtype(torch.float64)
+g = torch.Generator().manual_seed(0)
+
+
+def rnd(*shape):
+    return torch.randn(*shape, generator=g)
+
+
+A43 = rnd(4, 3)
+B43 = rnd(4, 3)
+V3 = rnd(3)
+A34 = rnd(3, 4)
+A423 = rnd(4, 2, 3)
+M35 = rnd(3, 5)
+A435 = rnd(4, 3, 5)
+B452 = rnd(4, 5, 2)
+M52 = rnd(5, 2)
+W1, B1, W2, B2 = rnd(4, 3), rnd(4), rnd(2, 4), rnd(2)
+XS = rnd(6, 3)
+YS = torch.tensor([0, 1, 1, 0, 1, 0])
+INPUTS = {"A43": A43, "B43": B43, "V3": V3, "A34": A34, "A423": A423, "M35": M35, "A435": A435, "B452": B452, "M52": M52,
+          "W1": W1, "B1": B1, "W2": W2, "B2": B2, "XS": XS, "YS": YS}
+
+
+def mlp_loss(w1, b1, w2, b2, x, y):
+    h = F.linear(x, w1, b1).tanh()
+    return F.cross_entropy(F.linear(h, w2, b2).unsqueeze(0), y.unsqueeze(0))
+
+
+# name: (function, argument names, in_dims, out_dims)
+CASES = {
+    "unary_chain": (lambda a: a.sin().exp().tanh().sigmoid().relu(), ["A43"], 0, 0),
+    "binary_broadcast": (lambda a, b: a * b + a / (b.abs() + 1) - a.pow(2), ["A43", "V3"], (0, None), 0),
+    "in1_out1": (lambda a: a.relu() * 2 + a.exp(), ["A34"], 1, 1),
+    "negative_dims": (lambda a: a.sum(-1), ["A423"], -1, -1),
+    "reductions": (lambda a: torch.stack([a.sum(), a.mean(), a.amax(), a.amin(), a.prod(), a.var(), a.std(), a.logsumexp(0).sum(), a.norm(), a.max(), a.min()]), ["A423"], 0, 0),
+    "reduce_dims": (lambda a: a.sum(1, keepdim=True) + a.mean(-1, keepdim=True) * a.var(0).unsqueeze(0) - a.std(-1, keepdim=True) + a.amax(0).unsqueeze(0), ["A423"], 0, 0),
+    "max_dim": (lambda a: tuple(a.max(1)) + tuple(a.min(-1)) + (a.argmax(0), a.argmax()), ["A423"], 0, 0),
+    "views": (lambda a: a.reshape(6).view(2, 3).t().unsqueeze(0).expand(2, 3, 2).permute(2, 0, 1).flatten().narrow(0, 1, 8).squeeze(), ["A423"], 0, 0),
+    "transpose_select": (lambda a: a.transpose(0, 1).select(1, -1) + a.mT.sum(-1), ["A423"], 0, 0),
+    "index": (lambda a: torch.cat([a[1, ::2], a[:, 0], a[-1], a[..., 1], a[None, 0, 1:].reshape(-1)]), ["A423"], 1, 0),
+    "matmul_unbatched_other": (lambda a, b: (a @ b, a[0] @ b, b.t() @ a[0], a @ b[:, 0], a[0] @ b[:, 0]), ["A435", "M52"], (1, None), 0),
+    "matmul_both_batched": (lambda a, b: (a @ b, a[0] @ b, a @ b[:, 0], a[0] @ b[:, 0], torch.bmm(a.unsqueeze(0), b.unsqueeze(0)), torch.mm(a, b), torch.mv(a, b[:, 0]), torch.dot(a[1], b[:, 1])), ["A435", "B452"], 0, 0),
+    "matmul_batched_right": (lambda a, b: (a @ b, a @ b[:, 0], a[0, 0] @ b), ["A435", "B452"], (None, 0), 0),
+    "einsum": (lambda a, b: torch.einsum("ij,jk->ik", a, b), ["A435", "B452"], 0, 0),
+    "softmax": (lambda a: (a.softmax(-1), a.log_softmax(0)), ["A423"], 0, 0),
+    "cat_stack": (lambda a, b: (torch.cat([a, b], 0), torch.stack([a, b], -1), torch.cat([b, a], -1)), ["A43", "V3"], (0, None), (0, 1, -1)),
+    "where_clamp": (lambda a, b: torch.where(a > 0, a, b).clamp(-0.5, 0.5) + a.clamp(min=b) + a.clamp(max=0.25), ["A43", "V3"], (0, None), 0),
+    "inplace": (lambda a, b: a.clone().mul_(2).add_(b).sub_(1), ["A43", "V3"], (0, None), 0),
+    "nn_composites": (lambda x, y: F.mse_loss(F.linear(x, W1, B1).relu(), torch.ones(4)) + F.cross_entropy(F.linear(x, W1, B1).unsqueeze(0), y.unsqueeze(0)), ["XS", "YS"], 0, 0),
+    "zeros_like": (lambda a: torch.zeros_like(a) + torch.ones_like(a) * a + torch.full_like(a, 2.0), ["A43"], 0, 0),
+    "nested": (lambda a, b: vmap(vmap(lambda u, v: (u * v).sum(), in_dims=(0, None)), in_dims=(None, 0))(a, b), ["A43", "B43"], None, None),
+    "nested_out_dims": (lambda a: vmap(vmap(lambda u: u.exp() * u.sum(), out_dims=1), in_dims=1)(a), ["A423"], None, None),
+    "per_sample_grads": (lambda w1, b1, w2, b2, x, y: vmap(grad(mlp_loss, argnums=(0, 1, 2, 3)), in_dims=(None, None, None, None, 0, 0))(w1, b1, w2, b2, x, y), ["W1", "B1", "W2", "B2", "XS", "YS"], None, None),
+    "grad_of_vmap": (lambda a: grad(lambda t: vmap(lambda r: (r.sin() * r).sum())(t).pow(2).sum())(a), ["A43"], None, None),
+    "vmap_jacrev": (lambda a: vmap(jacrev(lambda r: r.tanh() * r.sum()))(a), ["A43"], None, None),
+    "vmap_jvp": (lambda a, b: vmap(lambda p, t: jvp(lambda r: r.sin() * r.sum(), (p,), (t,))[1])(a, b), ["A43", "B43"], None, None),
+    "vmap_hessian": (lambda a: vmap(hessian(lambda r: (r.tanh() * r).sum()))(a), ["A43"], None, None),
+}
+
+
+def run(name):
+    fn, names, in_dims, out_dims = CASES[name]
+    args = [INPUTS[n] for n in names]
+    if in_dims is None:
+        return fn(*args)
+    return vmap(fn, in_dims=in_dims, out_dims=out_dims)(*args)
+
+
+def listed(t):
+    if isinstance(t, (tuple, list)):
+        return [listed(x) for x in t]
+    return {"shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", ""), "values": t.detach().reshape(-1).tolist()}
+
+
+def err(f):
+    try:
+        f()
+    except Exception as e:  # noqa: BLE001
+        return {"type": type(e).__name__, "message": str(e)}
+    raise AssertionError("expected an error")
+
+
+x, y = A43, torch.randn(2, 3)
+ERRORS = {
+    "batch_sizes": err(lambda: vmap(lambda a, b: a + b)(x, y)),
+    "in_dim_range": err(lambda: vmap(lambda a: a, in_dims=2)(x)),
+    "in_dim_negative_range": err(lambda: vmap(lambda a: a, in_dims=-3)(x)),
+    "in_dims_structure": err(lambda: vmap(lambda a: a, in_dims=(0, 0))(x)),
+    "in_dims_nested_structure": err(lambda: vmap(lambda a, b: a, in_dims=(0, [0, 0]))(x, [x])),
+    "in_dims_none": err(lambda: vmap(lambda a: a, in_dims=None)(x)),
+    "no_tensor": err(lambda: vmap(lambda a: a, in_dims=(None,))(x)),
+    "non_tensor_input": err(lambda: vmap(lambda a: a)(3)),
+    "no_inputs": err(lambda: vmap(lambda: x)()),
+    "non_tensor_output": err(lambda: vmap(lambda a: 3)(x)),
+    "out_dim_range": err(lambda: vmap(lambda a: a, out_dims=2)(x)),
+    "out_dims_structure": err(lambda: vmap(lambda a: (a, a), out_dims=(0, 0, 0))(x)),
+    "randomness_error": err(lambda: vmap(lambda a: a + torch.rand(3))(x)),
+    "randomness_value": err(lambda: vmap(lambda a: a, randomness="foo")(x)),
+    "item": err(lambda: vmap(lambda a: a.sum().item())(x)),
+    "backward": err(lambda: vmap(lambda a: a.sum().backward())(x.clone().requires_grad_())),
+    "logical_dim_range": err(lambda: vmap(lambda a: a.sum(5))(x)),
+}
+
+json.dump({"inputs": {k: listed(v) for k, v in INPUTS.items()}, "cases": {k: listed(run(k)) for k in CASES}, "errors": ERRORS},
+          open(sys.argv[1] if len(sys.argv) > 1 else "test/fixtures/vmap.json", "w"), indent=None)
+print("wrote", len(CASES), "cases and", len(ERRORS), "errors")
