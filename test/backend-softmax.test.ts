@@ -105,3 +105,42 @@ describe("js softmax matches ref", () => {
     check("float32", data, { data, shape: [rows, cols], strides: [cols, 1], offset: 0 }, 1, false, rows * cols, dense, "big");
   });
 });
+
+/** js and ref softmaxBackward on (y, g) views into sentinel-filled dense outputs: bit-identical, NaN included. */
+function checkBackward(dt: FDT, y: View, g: View, dim: number, log: boolean, what: string): void {
+  const n = y.shape.reduce((p, q) => p * q, 1);
+  const out = (d: Float32Array | Float64Array): View => ({ data: d, shape: y.shape, strides: contiguousStrides(y.shape), offset: 0 });
+  const a = alloc(dt, n).fill(-7.5), b = alloc(dt, n).fill(-7.5);
+  jsBackend.softmaxBackward(y, g, dim, log, out(a));
+  refBackend.softmaxBackward(y, g, dim, log, out(b));
+  for (let i = 0; i < n; i++) assert.ok(Object.is(a[i], b[i]), `${what} ${dt} dim=${dim} log=${log}: element ${i}: js ${a[i]}, ref ${b[i]}`);
+}
+
+describe("js softmaxBackward matches ref bit for bit", () => {
+  for (const dt of ["float32", "float64"] as FDT[]) {
+    test(`${dt}: dense, odd sizes, every dim, strided and broadcast views, NaN/inf`, () => {
+      for (const shape of [[1], [7], [3, 1], [5, 33], [2, 3, 17], [3, 1, 9], [2, 4097]]) {
+        const n = shape.reduce((p, q) => p * q, 1);
+        const y = randomData(dt, n, 1), g = randomData(dt, n, 3);
+        for (let dim = 0; dim < shape.length; dim++) {
+          for (const log of [false, true]) {
+            const v = (data: Float32Array | Float64Array): View => ({ data, shape, strides: contiguousStrides(shape), offset: 0 });
+            checkBackward(dt, v(y), v(g), dim, log, `shape ${shape}`);
+          }
+        }
+      }
+      const rows = 5, cols = 19;
+      const y = randomData(dt, 2 + rows * cols * 2, 1), g = randomData(dt, 2 + rows * cols * 2, 2);
+      y[7] = NaN; g[11] = Infinity; y[30] = -Infinity;
+      const views: [string, View, View][] = [
+        ["offsets", { data: y, shape: [rows, cols], strides: [cols, 1], offset: 2 }, { data: g, shape: [rows, cols], strides: [cols, 1], offset: 1 }],
+        ["transposed y", { data: y, shape: [rows, cols], strides: [1, rows], offset: 0 }, { data: g, shape: [rows, cols], strides: [cols, 1], offset: 0 }],
+        ["every other g", { data: y, shape: [rows, cols], strides: [cols, 1], offset: 0 }, { data: g, shape: [rows, cols], strides: [2 * cols, 2], offset: 1 }],
+        ["broadcast g", { data: y, shape: [rows, cols], strides: [cols, 1], offset: 0 }, { data: g, shape: [rows, cols], strides: [0, 1], offset: 3 }],
+      ];
+      for (const [what, yv, gv] of views) for (const dim of [0, 1]) for (const log of [false, true]) checkBackward(dt, yv, gv, dim, log, what);
+      const s = { data: y, shape: [], strides: [], offset: 4 }, t = { data: g, shape: [], strides: [], offset: 5 };
+      for (const log of [false, true]) checkBackward(dt, s, t, 0, log, "0-d");
+    });
+  }
+});

@@ -79,18 +79,68 @@ function lines64(x: Float64Array, xo: number, o: Float64Array, oo: number, rows:
   }
 }
 
+/** Rows and row length when every view is row-major and `dim` is the last dim; null where the fast paths do not apply. */
+function lastDimLines(views: readonly View[], dim: number): { rows: number; n: number } | null {
+  const nd = views[0].shape.length;
+  if (nd === 0 || dim !== nd - 1) return null;
+  for (const v of views) if (!rowMajor(v)) return null;
+  const n = views[0].shape[nd - 1];
+  let rows = 1;
+  for (let d = 0; d < nd - 1; d++) rows *= views[0].shape[d];
+  return { rows, n };
+}
+
 /** out = softmax(x) (log-softmax with `log`) along `dim`; `ref` runs the cases without a fast path. */
 export function softmax(x: View, dim: number, log: boolean, out: View,
   ref: (x: View, dim: number, log: boolean, out: View) => void): void {
-  const nd = x.shape.length;
-  if (nd === 0 || dim !== nd - 1 || !rowMajor(x) || !rowMajor(out)) { ref(x, dim, log, out); return; }
-  const n = x.shape[nd - 1];
-  let rows = 1;
-  for (let d = 0; d < nd - 1; d++) rows *= x.shape[d];
+  const lines = lastDimLines([x, out], dim);
+  if (lines === null) { ref(x, dim, log, out); return; }
+  const { rows, n } = lines;
   if (n === 0 || rows === 0) return;
   if (!log && scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
   const xd = x.data, od = out.data;
   if (xd instanceof Float32Array && od instanceof Float32Array) lines32(xd, x.offset, od, out.offset, rows, n, log, scratch);
   else if (xd instanceof Float64Array && od instanceof Float64Array) lines64(xd, x.offset, od, out.offset, rows, n, log, scratch);
   else ref(x, dim, log, out);
+}
+
+// back32 and back64: ref's softmaxBackward over dense rows, one function per array type (monomorphic
+// loops); same arithmetic in the same order, so bit-identical to ref.
+function back32(y: Float32Array, yo: number, g: Float32Array, go: number, o: Float32Array, oo: number, rows: number, n: number, log: boolean): void {
+  for (let r = 0; r < rows; r++, yo += n, go += n, oo += n) {
+    let s = 0;
+    if (log) {
+      for (let i = 0; i < n; i++) s += g[go + i];
+      for (let i = 0; i < n; i++) o[oo + i] = g[go + i] - Math.exp(y[yo + i]) * s;
+    } else {
+      for (let i = 0; i < n; i++) s += g[go + i] * y[yo + i];
+      for (let i = 0; i < n; i++) o[oo + i] = y[yo + i] * (g[go + i] - s);
+    }
+  }
+}
+
+function back64(y: Float64Array, yo: number, g: Float64Array, go: number, o: Float64Array, oo: number, rows: number, n: number, log: boolean): void {
+  for (let r = 0; r < rows; r++, yo += n, go += n, oo += n) {
+    let s = 0;
+    if (log) {
+      for (let i = 0; i < n; i++) s += g[go + i];
+      for (let i = 0; i < n; i++) o[oo + i] = g[go + i] - Math.exp(y[yo + i]) * s;
+    } else {
+      for (let i = 0; i < n; i++) s += g[go + i] * y[yo + i];
+      for (let i = 0; i < n; i++) o[oo + i] = y[yo + i] * (g[go + i] - s);
+    }
+  }
+}
+
+type BackwardKernel = (y: View, g: View, dim: number, log: boolean, out: View) => void;
+
+/** Softmax's backward (ref's softmaxBackward) with fast paths for dense last-dim rows of float32/float64. */
+export function softmaxBackward(y: View, g: View, dim: number, log: boolean, out: View, ref: BackwardKernel): void {
+  const lines = lastDimLines([y, g, out], dim);
+  if (lines === null) { ref(y, g, dim, log, out); return; }
+  const { rows, n } = lines;
+  const yd = y.data, gd = g.data, od = out.data;
+  if (yd instanceof Float32Array && gd instanceof Float32Array && od instanceof Float32Array) back32(yd, y.offset, gd, g.offset, od, out.offset, rows, n, log);
+  else if (yd instanceof Float64Array && gd instanceof Float64Array && od instanceof Float64Array) back64(yd, y.offset, gd, g.offset, od, out.offset, rows, n, log);
+  else ref(y, g, dim, log, out);
 }
