@@ -2,10 +2,11 @@
 // by default; swappable, with `ref` (the executable spec) always available to measure and test against.
 import { jsBackend } from "./js/index.ts";
 import { withWasmMatmul } from "./wasm/index.ts";
+import { withWasmElementwise } from "./wasm/with-elementwise.ts";
 import type { Backend } from "./types.ts";
 
-/** The default: wasm matmul where it applies (float32, large enough, SIMD available), js kernels elsewhere. */
-export const defaultBackend: Backend = withWasmMatmul(jsBackend);
+/** The default: wasm matmul and large float32 elementwise/softmax where they apply (SIMD available), js kernels elsewhere. */
+export const defaultBackend: Backend = withWasmMatmul(withWasmElementwise(jsBackend));
 
 let active: Backend = defaultBackend;
 

@@ -1,12 +1,14 @@
-// Softmax of the js backend: a fast path for lines along a unit-stride last dim of row-major views
-// (float32/float64), the rest is ref's kernel. Same arithmetic in the same order as ref (max with NaN
-// propagation, s = sum e^(x - m) in float64, out = e^(x - m) / s; log: x - m - log s), so results are
-// bit-identical to ref, NaN/inf semantics included; e^(x - m) is computed once per element and kept in
-// a float64 scratch line (ref computes it twice), and each loop is monomorphic in its array type.
+// Softmax of the js backend (forward and backward): fast paths for lines along a unit-stride last dim of
+// row-major views (float32/float64), the rest is ref's kernels. The backward (back32/back64) is bit-identical
+// to ref. Forward: same arithmetic in the same order as ref (max with NaN propagation, s = sum e^(x - m)
+// in float64, out = e^(x - m) / s; log: x - m - log s), so results are bit-identical to ref, NaN/inf
+// semantics included; e^(x - m) is computed once per element and kept in a float64 scratch line (ref
+// computes it twice), and each loop is monomorphic in its array type.
 // float32 softmax (not log) computes e^t with expNeg below instead of Math.exp (a C call, ~15 ns) and
 // scales by 1/s: float64 results within ~1e-14 relative of ref's, so the stored float32 values equal
 // ref's or differ by float32 rounding (one ulp at a near-tie); float64 lines stay bit-identical.
 import type { View } from "../types.ts";
+import { isDense } from "../ref/strided.ts";
 
 let scratch = new Float64Array(1024);
 
@@ -31,17 +33,6 @@ function expNeg(t: number): number {
   const i = q | 0;
   const p = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120)))));
   return p * T64[i & 63] * POW2[(i >> 6) + 1022];
-}
-
-/** Whether `v` is dense row-major (contiguous, any offset). */
-function rowMajor(v: View): boolean {
-  let s = 1;
-  for (let d = v.shape.length - 1; d >= 0; d--) {
-    const n = v.shape[d];
-    if (n !== 1 && v.strides[d] !== s) return false;
-    s *= n;
-  }
-  return true;
 }
 
 // lines32 and lines64 look alike on purpose: one function per typed-array type keeps each loop
@@ -83,7 +74,7 @@ function lines64(x: Float64Array, xo: number, o: Float64Array, oo: number, rows:
 function lastDimLines(views: readonly View[], dim: number): { rows: number; n: number } | null {
   const nd = views[0].shape.length;
   if (nd === 0 || dim !== nd - 1) return null;
-  for (const v of views) if (!rowMajor(v)) return null;
+  for (const v of views) if (!isDense(v)) return null;
   const n = views[0].shape[nd - 1];
   let rows = 1;
   for (let d = 0; d < nd - 1; d++) rows *= views[0].shape[d];
