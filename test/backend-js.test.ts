@@ -322,8 +322,8 @@ describe("js backend: matmul", () => {
 });
 
 describe("js backend: selection", () => {
-  test("js (+ wasm matmul) is the default backend and ref stays switchable", () => {
-    assert.equal(torch.backends.getBackend().name, "js+wasm-matmul");
+  test("js (+ wasm matmul, + wasm elementwise) is the default backend and ref stays switchable", () => {
+    assert.equal(torch.backends.getBackend().name, "js+wasm-elementwise+wasm-matmul");
     const x = torch.tensor([[1, 2], [3, 4]]);
     const fast = x.matmul(x.t()).add(1).sum().item();
     const prev = torch.backends.setBackend(torch.backends.refBackend);

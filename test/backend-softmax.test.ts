@@ -2,12 +2,14 @@
 // whole output storage), float32 within float32 rounding (its softmax computes e^t with its own exp,
 // ~1e-15 relative of Math.exp, so a stored value may differ from ref's by one ulp at a near-tie); NaN
 // and ±inf exactly. Odd sizes, every dim, offsets, transposed and strided views, NaN/±inf lines.
-import { test, describe } from "node:test";
+import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { jsBackend, refBackend } from "../src/backends.ts";
 import type { View } from "../src/backend/types.ts";
 import { rng } from "./helpers/samples.ts";
 import { contiguousStrides } from "../src/shape.ts";
+import { withWasmElementwise } from "../src/backend/wasm/with-elementwise.ts";
+import { setWasmElementwiseThreshold } from "../src/backend/wasm/elementwise.ts";
 
 const rand = rng(777);
 
@@ -103,5 +105,102 @@ describe("js softmax matches ref", () => {
     const rows = 16, cols = 4096;
     const data = randomData("float32", rows * cols, 4);
     check("float32", data, { data, shape: [rows, cols], strides: [cols, 1], offset: 0 }, 1, false, rows * cols, dense, "big");
+  });
+});
+
+/** js and ref softmaxBackward on (y, g) views into sentinel-filled dense outputs: bit-identical, NaN included. */
+function checkBackward(dt: FDT, y: View, g: View, dim: number, log: boolean, what: string): void {
+  const n = y.shape.reduce((p, q) => p * q, 1);
+  const out = (d: Float32Array | Float64Array): View => ({ data: d, shape: y.shape, strides: contiguousStrides(y.shape), offset: 0 });
+  const a = alloc(dt, n).fill(-7.5), b = alloc(dt, n).fill(-7.5);
+  jsBackend.softmaxBackward(y, g, dim, log, out(a));
+  refBackend.softmaxBackward(y, g, dim, log, out(b));
+  for (let i = 0; i < n; i++) assert.ok(Object.is(a[i], b[i]), `${what} ${dt} dim=${dim} log=${log}: element ${i}: js ${a[i]}, ref ${b[i]}`);
+}
+
+describe("js softmaxBackward matches ref bit for bit", () => {
+  for (const dt of ["float32", "float64"] as FDT[]) {
+    test(`${dt}: dense, odd sizes, every dim, strided and broadcast views, NaN/inf`, () => {
+      for (const shape of [[1], [7], [3, 1], [5, 33], [2, 3, 17], [3, 1, 9], [2, 4097]]) {
+        const n = shape.reduce((p, q) => p * q, 1);
+        const y = randomData(dt, n, 1), g = randomData(dt, n, 3);
+        for (let dim = 0; dim < shape.length; dim++) {
+          for (const log of [false, true]) {
+            const v = (data: Float32Array | Float64Array): View => ({ data, shape, strides: contiguousStrides(shape), offset: 0 });
+            checkBackward(dt, v(y), v(g), dim, log, `shape ${shape}`);
+          }
+        }
+      }
+      const rows = 5, cols = 19;
+      const y = randomData(dt, 2 + rows * cols * 2, 1), g = randomData(dt, 2 + rows * cols * 2, 2);
+      y[7] = NaN; g[11] = Infinity; y[30] = -Infinity;
+      const views: [string, View, View][] = [
+        ["offsets", { data: y, shape: [rows, cols], strides: [cols, 1], offset: 2 }, { data: g, shape: [rows, cols], strides: [cols, 1], offset: 1 }],
+        ["transposed y", { data: y, shape: [rows, cols], strides: [1, rows], offset: 0 }, { data: g, shape: [rows, cols], strides: [cols, 1], offset: 0 }],
+        ["every other g", { data: y, shape: [rows, cols], strides: [cols, 1], offset: 0 }, { data: g, shape: [rows, cols], strides: [2 * cols, 2], offset: 1 }],
+        ["broadcast g", { data: y, shape: [rows, cols], strides: [cols, 1], offset: 0 }, { data: g, shape: [rows, cols], strides: [0, 1], offset: 3 }],
+      ];
+      for (const [what, yv, gv] of views) for (const dim of [0, 1]) for (const log of [false, true]) checkBackward(dt, yv, gv, dim, log, what);
+      const s = { data: y, shape: [], strides: [], offset: 4 }, t = { data: g, shape: [], strides: [], offset: 5 };
+      for (const log of [false, true]) checkBackward(dt, s, t, 0, log, "0-d");
+    });
+  }
+});
+
+describe("wasm float32 softmax and its backward (dense last-dim rows) match ref", () => {
+  const wasm = withWasmElementwise(jsBackend);
+  let prev = 0;
+  before(() => { prev = setWasmElementwiseThreshold(0); });
+  after(() => { setWasmElementwiseThreshold(prev); });
+  const shapes = [[1, 1], [3, 3], [2, 4], [5, 5], [7, 33], [3, 4097], [2, 20000], [2, 3, 129]];
+  const dense = (data: Float32Array, shape: number[], offset = 0): View => ({ data, shape, strides: contiguousStrides(shape), offset });
+
+  test("softmax: within float32 rounding of ref (e^t ~1e-14 relative, sums in two lanes), specials exactly", () => {
+    for (const shape of shapes) {
+      const n = shape.reduce((p, q) => p * q, 1);
+      for (const scale of [1, 10, 120]) {
+        const data = randomData("float32", n + 1, scale) as Float32Array;
+        const a = new Float32Array(n + 2).fill(-7.5), b = new Float32Array(n + 2).fill(-7.5);
+        wasm.softmax(dense(data, shape, 1), shape.length - 1, false, dense(a, shape, 2));
+        refBackend.softmax(dense(data, shape, 1), shape.length - 1, false, dense(b, shape, 2));
+        assertClose("float32", a, b, `wasm softmax ${shape} scale ${scale}`);
+      }
+    }
+    const I = Infinity;
+    for (const line of [[-I, -I, -I], [I, 1, 2], [NaN, 1, 2, 3, 4], [-I, 0, 1], [0, -50, -87, -88, -100, -103, -104, -110, -700, -708, -709, -745, -1e30], [3e38, 3e38, -3e38], [0, -0, 0]]) {
+      const data = new Float32Array(line), a = new Float32Array(line.length), b = new Float32Array(line.length);
+      wasm.softmax(dense(data, [1, line.length]), 1, false, dense(a, [1, line.length]));
+      refBackend.softmax(dense(data, [1, line.length]), 1, false, dense(b, [1, line.length]));
+      assertClose("float32", a, b, `wasm softmax line ${line}`);
+    }
+  });
+
+  test("backward: within float32 rounding of ref plus the two-lane sum's reordering", () => {
+    for (const shape of shapes) {
+      const n = shape.reduce((p, q) => p * q, 1), cols = shape[shape.length - 1];
+      const y = randomData("float32", n, 1) as Float32Array, g = randomData("float32", n + 3, 5) as Float32Array;
+      y[0] = NaN;
+      const a = new Float32Array(n).fill(-7.5), b = new Float32Array(n).fill(-7.5);
+      wasm.softmaxBackward(dense(y, shape), dense(g, shape, 3), shape.length - 1, false, dense(a, shape));
+      refBackend.softmaxBackward(dense(y, shape), dense(g, shape, 3), shape.length - 1, false, dense(b, shape));
+      for (let i = 0; i < n; i++) {
+        if (Object.is(a[i], b[i])) continue;
+        const row = i - (i % cols);
+        let mag = 0;
+        for (let j = 0; j < cols; j++) mag += Math.abs(g[3 + row + j] * y[row + j]);
+        const bound = Math.abs(b[i]) * 2 ** -23 + 1e-15 * mag * Math.abs(y[i]);
+        assert.ok(Math.abs(a[i] - b[i]) <= bound, `wasm softmaxBackward ${shape}: element ${i}: wasm ${a[i]}, ref ${b[i]}`);
+      }
+    }
+  });
+
+  test("log-softmax, float64 and non-last dims are declined to the js kernels (bit-identical paths)", () => {
+    const shape = [3, 50], data = randomData("float32", 150, 5) as Float32Array;
+    for (const [dim, log] of [[1, true], [0, false]] as const) {
+      const a = new Float32Array(150), b = new Float32Array(150);
+      wasm.softmax(dense(data, shape), dim, log, dense(a, shape));
+      jsBackend.softmax(dense(data, shape), dim, log, dense(b, shape));
+      assert.deepEqual(a, b);
+    }
   });
 });

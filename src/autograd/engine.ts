@@ -9,6 +9,7 @@ import { sumTo } from "../ops/reduce.ts";
 import { checkAnomaly, isAnomalyEnabled } from "./anomaly.ts";
 import { onesLike, zeros, zerosLike } from "../ops/creation.ts";
 import { isFloating } from "../dtype.ts";
+import { nextStorageSerial } from "../storage.ts";
 // ---- [vmap] begin ----
 import * as VM from "../func/batch-rules/index.ts";
 // ---- [vmap] end ----
@@ -166,10 +167,32 @@ class ReadyQueue {
   }
 }
 
+// Note [owned gradients]
+// A leaf's first gradient is stored as its `.grad`; PyTorch's AccumulateGrad steals the tensor when
+// nothing else references it, else clones it. We cannot count references, so the engine tracks the
+// gradients only it holds: those a built-in rule (a GradSpec, no post-hooks) returned in storage
+// allocated during that rule's call, whole and unshared with its other results, plus the sums and
+// reductions the engine makes itself. Anything else (the root gradient, a rule passing its incoming
+// gradient or a view of it through, a custom Function's result, anything a hook saw) is cloned.
+const owned = new WeakSet<Tensor>();
+
+/** Marks the results of `node`'s backward that only the engine holds; `mark` is the storage serial before the call. */
+function markOwned(node: Node, results: readonly (Tensor | null)[], mark: number): void {
+  if (node._spec === null || node._postHooks !== null) return;
+  for (let i = 0; i < results.length; i++) {
+    const g = results[i];
+    if (g === null || g === undefined || g._storage.serial < mark || g._offset !== 0 || g.numel() !== g._storage.data.length) continue;
+    let alone = true;
+    for (let j = 0; j < results.length && alone; j++) if (j !== i && results[j]?._storage === g._storage) alone = false;
+    if (alone) owned.add(g);
+  }
+}
+
 /** Sums a gradient into a buffer slot. */
 function accumulateInto(buf: (Tensor | null)[], i: number, g: Tensor): void {
   const prev = buf[i];
-  buf[i] = prev === null || prev === undefined ? g : prev.add(g);
+  if (prev === null || prev === undefined) buf[i] = g;
+  else owned.add((buf[i] = prev.add(g)));
 }
 
 /** Reduces a gradient to the shape and dtype its edge expects (the engine's job, not each rule's). */
@@ -200,12 +223,16 @@ function applyPreHooks(node: Node, nr: number, g: Tensor): Tensor {
   return out;
 }
 
-/** Stores a leaf's gradient: the first one (copied unless fresh), then summed. */
-function accumulateLeaf(leaf: Tensor, g: Tensor, createGraph: boolean): void {
+/**
+ * Stores a leaf's gradient: the first one (copied unless `own`: only the engine holds it, Note [owned
+ * gradients], and no hook saw it), then summed.
+ */
+function accumulateLeaf(leaf: Tensor, g: Tensor, createGraph: boolean, own = false): void {
   let grad = g;
-  for (const hook of leaf._hooks ?? []) grad = hook(grad) ?? grad;
+  const hooks = leaf._hooks ?? [];
+  for (const hook of hooks) grad = hook(grad) ?? grad;
   if (leaf._grad === null) {
-    leaf._grad = createGraph ? grad : grad.detach().clone();
+    leaf._grad = createGraph ? grad : own && hooks.length === 0 ? grad.detach() : grad.detach().clone();
   } else if (createGraph) {
     leaf._grad = leaf._grad.add(grad);
   } else {
@@ -258,11 +285,16 @@ function executeRun(run: Run, runId: number): (Tensor | null)[] {
     }
     let results: (Tensor | null)[] = NO_RESULTS;
     if (node instanceof AccumulateGrad) {
-      if (run.accumulate && (!run.targets || targetsHere) && grads[0]) accumulateLeaf(node.variable, grads[0], run.createGraph);
+      const g = grads[0];
+      if (run.accumulate && (!run.targets || targetsHere) && g) accumulateLeaf(node.variable, g, run.createGraph, grads === buf && owned.has(g));
     } else {
       if (run.accumulate && targetsHere) accumulateTargets(run, targetsHere, grads);
       if ((needed === null || needed.has(node)) && hasAny(grads)) {
+        // a rule may pass its incoming gradients through (add): they are no longer the engine's alone
+        for (let i = 0; i < grads.length; i++) { const g = grads[i]; if (g) owned.delete(g); }
+        const mark = nextStorageSerial();
         results = callBackward(node, grads);
+        markOwned(node, results, mark);
         executed.push(node);
       }
     }
@@ -271,7 +303,12 @@ function executeRun(run: Run, runId: number): (Tensor | null)[] {
       const e = next[i];
       if (e === null) continue;
       const g = results[i];
-      if (g !== null && g !== undefined) accumulateInto(bufferOf(e.node), e.inputNr, fitToEdge(node, i, g, e));
+      if (g !== null && g !== undefined) {
+        const fit = fitToEdge(node, i, g, e);
+        // a reduced or cast gradient is the engine's own tensor (unless a mere view of one it does not own)
+        if (fit !== g && (fit._storage !== g._storage || owned.has(g))) owned.add(fit);
+        accumulateInto(bufferOf(e.node), e.inputNr, fit);
+      }
       if (--e.node._deps === 0) ready.push(e.node);
     }
   }

@@ -4,10 +4,11 @@ import { jsBackend } from "./js/index.ts";
 import { withWasmMatmul } from "./wasm/index.ts";
 // registers the thread team's start on the first large product (Node; Note [wasm helper threads])
 import "./wasm/threads.ts";
+import { withWasmElementwise } from "./wasm/with-elementwise.ts";
 import type { Backend } from "./types.ts";
 
-/** The default: wasm matmul where it applies (float32, large enough, SIMD available), js kernels elsewhere. */
-export const defaultBackend: Backend = withWasmMatmul(jsBackend);
+/** The default: wasm matmul and large float32 elementwise/softmax where they apply (SIMD available), js kernels elsewhere. */
+export const defaultBackend: Backend = withWasmMatmul(withWasmElementwise(jsBackend));
 
 let active: Backend = defaultBackend;
 

@@ -89,6 +89,13 @@ export interface Backend {
   /** Softmax (or log-softmax with `log`) of each line along `dim`, max-shifted; `out` has x's shape. */
   softmax(x: View, dim: number, log: boolean, out: View): void;
   // ---- [nn-ext] end ----
+  // ---- [softmax-fast] begin ----
+  /**
+   * Softmax's gradient along `dim` from its output `y` and that output's gradient `g` (one shape):
+   * out = y (g - sum(g y)); with `log` (y a log-softmax output) out = g - e^y sum(g).
+   */
+  softmaxBackward(y: View, g: View, dim: number, log: boolean, out: View): void;
+  // ---- [softmax-fast] end ----
   // ---- [conv-ext] begin ----
   /** im2col: x [N, C, ...in] -> cols [N, C * prod(kernel), prod(outSize)], zeros where a tap reads padding. */
   im2col(x: View, cols: View, geometry: import("./conv-types.ts").ConvGeometry): void;

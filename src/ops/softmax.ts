@@ -19,18 +19,55 @@ export interface SoftmaxOptions {
 
 interface SoftmaxParams { readonly dim: number }
 
+interface BackwardDataParams { readonly dim: number; readonly log: boolean }
+
 const SPECS = {
-  // d softmax: dx = y (g - sum(g y))
+  // d softmax: dx = y (g - sum(g y)), one kernel (PyTorch's _softmax_backward_data)
   softmax: {
     node: "SoftmaxBackward0", saves: { outputs: [0] },
-    backward: ([g], s, { dim }) => { const y = s.output(0); return [y.mul(g.sub(g.mul(y).sum(dim, true)))]; },
+    backward: ([g], s, { dim }) => [softmaxBackwardData(g, s.output(0), dim, false)],
   },
   // d log-softmax: dx = g - e^y sum(g)
   logSoftmax: {
     node: "LogSoftmaxBackward0", saves: { outputs: [0] },
-    backward: ([g], s, { dim }) => [g.sub(s.output(0).exp().mul(g.sum(dim, true)))],
+    backward: ([g], s, { dim }) => [softmaxBackwardData(g, s.output(0), dim, true)],
   },
 } satisfies Record<string, GradSpec<SoftmaxParams>>;
+
+// The backward ops' own gradients, for double backward. Upstream gradient G of out:
+// softmax, out = y (g - S), S = sum(g y): dg = y (G - sum(G y)) (the op itself), dy = G (g - S) - g sum(G y);
+// log-softmax, out = g - e^y sum(g): dg = G - sum(G e^y), dy = -G e^y sum(g).
+const BACKWARD_DATA = {
+  softmax: {
+    node: "SoftmaxBackwardDataBackward0", saves: { inputs: [0, 1] },
+    backward: ([G], s, { dim }) => {
+      const g = s.input(0), y = s.input(1);
+      const dg = s.needsGrad(0) ? softmaxBackwardData(G, y, dim, false) : null;
+      const dy = s.needsGrad(1) ? G.mul(g.sub(g.mul(y).sum(dim, true))).sub(g.mul(G.mul(y).sum(dim, true))) : null;
+      return [dg, dy];
+    },
+  },
+  logSoftmax: {
+    node: "LogSoftmaxBackwardDataBackward0", saves: { inputs: [0, 1] },
+    backward: ([G], s, { dim }) => {
+      const g = s.input(0), ey = s.input(1).exp();
+      const dg = s.needsGrad(0) ? G.sub(G.mul(ey).sum(dim, true)) : null;
+      const dy = s.needsGrad(1) ? G.mul(ey).mul(g.sum(dim, true)).neg() : null;
+      return [dg, dy];
+    },
+  },
+} satisfies Record<string, GradSpec<BackwardDataParams>>;
+
+/**
+ * The gradient of softmax (log-softmax with `log`) along `dim` given its output `y` and the output's
+ * gradient `g`, in one kernel (PyTorch's `_softmax_backward_data`), differentiable again.
+ */
+export function softmaxBackwardData(g: Tensor, y: Tensor, dim: number, log: boolean): Tensor {
+  const gy = g.dtype === y.dtype ? g : g.to(y.dtype);
+  const out = emptyTensor(y.shape, y.dtype);
+  backend().softmaxBackward(kview(y), kview(gy), dim, log, kview(out));
+  return record(log ? BACKWARD_DATA.logSoftmax : BACKWARD_DATA.softmax, [gy, y], [out], { dim, log })[0];
+}
 
 /** PyTorch's implicit dim (deprecated): 0 for 0-, 1- and 3-d inputs, else 1. */
 const implicitDim = (ndim: number): number => (ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1);

@@ -7,7 +7,7 @@ import { binary, unary } from "./elementwise.ts";
 import { reduce } from "./reduce.ts";
 import { copy, fill } from "./copy.ts";
 import { matmul } from "./matmul.ts";
-import { softmax } from "./softmax.ts";
+import { softmax, softmaxBackward } from "./softmax.ts";
 
 export const jsBackend: Backend = {
   ...refBackend,
@@ -19,4 +19,5 @@ export const jsBackend: Backend = {
   reduce,
   matmul: (a, b, out) => matmul(a, b, out, refBackend.matmul),
   softmax: (x, dim, log, out) => softmax(x, dim, log, out, refBackend.softmax),
+  softmaxBackward: (y, g, dim, log, out) => softmaxBackward(y, g, dim, log, out, refBackend.softmaxBackward),
 };

@@ -1,12 +1,14 @@
-// Softmax of the js backend: a fast path for lines along a unit-stride last dim of row-major views
-// (float32/float64), the rest is ref's kernel. Same arithmetic in the same order as ref (max with NaN
-// propagation, s = sum e^(x - m) in float64, out = e^(x - m) / s; log: x - m - log s), so results are
-// bit-identical to ref, NaN/inf semantics included; e^(x - m) is computed once per element and kept in
-// a float64 scratch line (ref computes it twice), and each loop is monomorphic in its array type.
+// Softmax of the js backend (forward and backward): fast paths for lines along a unit-stride last dim of
+// row-major views (float32/float64), the rest is ref's kernels. The backward (back32/back64) is bit-identical
+// to ref. Forward: same arithmetic in the same order as ref (max with NaN propagation, s = sum e^(x - m)
+// in float64, out = e^(x - m) / s; log: x - m - log s), so results are bit-identical to ref, NaN/inf
+// semantics included; e^(x - m) is computed once per element and kept in a float64 scratch line (ref
+// computes it twice), and each loop is monomorphic in its array type.
 // float32 softmax (not log) computes e^t with expNeg below instead of Math.exp (a C call, ~15 ns) and
 // scales by 1/s: float64 results within ~1e-14 relative of ref's, so the stored float32 values equal
 // ref's or differ by float32 rounding (one ulp at a near-tie); float64 lines stay bit-identical.
 import type { View } from "../types.ts";
+import { isDense } from "../ref/strided.ts";
 
 let scratch = new Float64Array(1024);
 
@@ -31,17 +33,6 @@ function expNeg(t: number): number {
   const i = q | 0;
   const p = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120)))));
   return p * T64[i & 63] * POW2[(i >> 6) + 1022];
-}
-
-/** Whether `v` is dense row-major (contiguous, any offset). */
-function rowMajor(v: View): boolean {
-  let s = 1;
-  for (let d = v.shape.length - 1; d >= 0; d--) {
-    const n = v.shape[d];
-    if (n !== 1 && v.strides[d] !== s) return false;
-    s *= n;
-  }
-  return true;
 }
 
 // lines32 and lines64 look alike on purpose: one function per typed-array type keeps each loop
@@ -79,18 +70,68 @@ function lines64(x: Float64Array, xo: number, o: Float64Array, oo: number, rows:
   }
 }
 
+/** Rows and row length when every view is row-major and `dim` is the last dim; null where the fast paths do not apply. */
+function lastDimLines(views: readonly View[], dim: number): { rows: number; n: number } | null {
+  const nd = views[0].shape.length;
+  if (nd === 0 || dim !== nd - 1) return null;
+  for (const v of views) if (!isDense(v)) return null;
+  const n = views[0].shape[nd - 1];
+  let rows = 1;
+  for (let d = 0; d < nd - 1; d++) rows *= views[0].shape[d];
+  return { rows, n };
+}
+
 /** out = softmax(x) (log-softmax with `log`) along `dim`; `ref` runs the cases without a fast path. */
 export function softmax(x: View, dim: number, log: boolean, out: View,
   ref: (x: View, dim: number, log: boolean, out: View) => void): void {
-  const nd = x.shape.length;
-  if (nd === 0 || dim !== nd - 1 || !rowMajor(x) || !rowMajor(out)) { ref(x, dim, log, out); return; }
-  const n = x.shape[nd - 1];
-  let rows = 1;
-  for (let d = 0; d < nd - 1; d++) rows *= x.shape[d];
+  const lines = lastDimLines([x, out], dim);
+  if (lines === null) { ref(x, dim, log, out); return; }
+  const { rows, n } = lines;
   if (n === 0 || rows === 0) return;
   if (!log && scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
   const xd = x.data, od = out.data;
   if (xd instanceof Float32Array && od instanceof Float32Array) lines32(xd, x.offset, od, out.offset, rows, n, log, scratch);
   else if (xd instanceof Float64Array && od instanceof Float64Array) lines64(xd, x.offset, od, out.offset, rows, n, log, scratch);
   else ref(x, dim, log, out);
+}
+
+// back32 and back64: ref's softmaxBackward over dense rows, one function per array type (monomorphic
+// loops); same arithmetic in the same order, so bit-identical to ref.
+function back32(y: Float32Array, yo: number, g: Float32Array, go: number, o: Float32Array, oo: number, rows: number, n: number, log: boolean): void {
+  for (let r = 0; r < rows; r++, yo += n, go += n, oo += n) {
+    let s = 0;
+    if (log) {
+      for (let i = 0; i < n; i++) s += g[go + i];
+      for (let i = 0; i < n; i++) o[oo + i] = g[go + i] - Math.exp(y[yo + i]) * s;
+    } else {
+      for (let i = 0; i < n; i++) s += g[go + i] * y[yo + i];
+      for (let i = 0; i < n; i++) o[oo + i] = y[yo + i] * (g[go + i] - s);
+    }
+  }
+}
+
+function back64(y: Float64Array, yo: number, g: Float64Array, go: number, o: Float64Array, oo: number, rows: number, n: number, log: boolean): void {
+  for (let r = 0; r < rows; r++, yo += n, go += n, oo += n) {
+    let s = 0;
+    if (log) {
+      for (let i = 0; i < n; i++) s += g[go + i];
+      for (let i = 0; i < n; i++) o[oo + i] = g[go + i] - Math.exp(y[yo + i]) * s;
+    } else {
+      for (let i = 0; i < n; i++) s += g[go + i] * y[yo + i];
+      for (let i = 0; i < n; i++) o[oo + i] = y[yo + i] * (g[go + i] - s);
+    }
+  }
+}
+
+type BackwardKernel = (y: View, g: View, dim: number, log: boolean, out: View) => void;
+
+/** Softmax's backward (ref's softmaxBackward) with fast paths for dense last-dim rows of float32/float64. */
+export function softmaxBackward(y: View, g: View, dim: number, log: boolean, out: View, ref: BackwardKernel): void {
+  const lines = lastDimLines([y, g, out], dim);
+  if (lines === null) { ref(y, g, dim, log, out); return; }
+  const { rows, n } = lines;
+  const yd = y.data, gd = g.data, od = out.data;
+  if (yd instanceof Float32Array && gd instanceof Float32Array && od instanceof Float32Array) back32(yd, y.offset, gd, g.offset, od, out.offset, rows, n, log);
+  else if (yd instanceof Float64Array && gd instanceof Float64Array && od instanceof Float64Array) back64(yd, y.offset, gd, g.offset, od, out.offset, rows, n, log);
+  else ref(y, g, dim, log, out);
 }

@@ -7,6 +7,9 @@ import { numelOf } from "../../shape.ts";
 // ---- [nn-ext-imports] begin ----
 import { softmax } from "./softmax.ts";
 // ---- [nn-ext-imports] end ----
+// ---- [softmax-fast-imports] begin ----
+import { softmaxBackward } from "./softmax.ts";
+// ---- [softmax-fast-imports] end ----
 // ---- [conv-ext-imports] begin ----
 import { col2im, im2col, poolAvg, poolAvgBackward, poolMax } from "./conv.ts";
 // ---- [conv-ext-imports] end ----
@@ -128,6 +131,9 @@ export const refBackend: Backend = {
   // ---- [nn-ext] begin ----
   softmax,
   // ---- [nn-ext] end ----
+  // ---- [softmax-fast] begin ----
+  softmaxBackward,
+  // ---- [softmax-fast] end ----
   // ---- [conv-ext] begin ----
   im2col, col2im, poolMax, poolAvg, poolAvgBackward,
   // ---- [conv-ext] end ----

@@ -1,0 +1,55 @@
+// Wraps a backend so that large float32 add/sub/mul/div and last-dim softmax (forward, backward) run on wasm SIMD.
+import type { Backend, BinaryCode, View } from "../types.ts";
+import { isDense } from "../ref/strided.ts";
+import { numelOf } from "../../shape.ts";
+import { wasmBinary, wasmSoftmaxBackwardRows, wasmSoftmaxRows } from "./elementwise.ts";
+
+/** 1 when `v` is dense row-major, 0 when every stride is 0 (one value repeated), else -1. */
+function denseOrRepeated(v: View): number {
+  if (isDense(v)) return 1;
+  for (let i = 0; i < v.strides.length; i++) if (v.strides[i] !== 0 && v.shape[i] !== 1) return -1;
+  return 0;
+}
+
+/** Dense float32 rows along the last dim of every view: [rows, n], else null. */
+function float32Rows(views: readonly View[], dim: number): [number, number] | null {
+  const shape = views[0].shape, nd = shape.length;
+  if (nd === 0 || dim !== nd - 1) return null;
+  for (const v of views) if (!(v.data instanceof Float32Array) || !isDense(v)) return null;
+  const n = shape[nd - 1];
+  return n === 0 ? null : [numelOf(shape) / n, n];
+}
+
+/**
+ * `base` with float32 add/sub/mul/div of dense (or one-value) operands into a dense output, and float32
+ * softmax and its backward along a dense last dim, run by wasm/elementwise.ts when large enough (see
+ * Note [wasm elementwise arena]); everything else, and every declined call, is base's. `base` must be a
+ * plain-object backend (its kernels are copied, not bound).
+ *
+ * @example
+ * import { jsBackend } from "../js/index.ts";
+ * setBackend(withWasmElementwise(jsBackend));
+ */
+export function withWasmElementwise(base: Backend): Backend {
+  return {
+    ...base,
+    name: `${base.name}+wasm-elementwise`,
+    binary(op: BinaryCode, a: View, b: View, out: View): void {
+      const sa = denseOrRepeated(a), sb = denseOrRepeated(b);
+      if (sa < 0 || sb < 0 || !isDense(out) || !wasmBinary(op, a, sa, b, sb, out, numelOf(out.shape))) base.binary(op, a, b, out);
+    },
+    softmax(x: View, dim: number, log: boolean, out: View): void {
+      const rows = log ? null : float32Rows([x, out], dim);
+      if (rows === null || !wasmSoftmaxRows(x.data as Float32Array, x.offset, out.data as Float32Array, out.offset, rows[0], rows[1])) {
+        base.softmax(x, dim, log, out);
+      }
+    },
+    softmaxBackward(y: View, g: View, dim: number, log: boolean, out: View): void {
+      const rows = log ? null : float32Rows([y, g, out], dim);
+      if (rows === null || !wasmSoftmaxBackwardRows(y.data as Float32Array, y.offset, g.data as Float32Array, g.offset,
+        out.data as Float32Array, out.offset, rows[0], rows[1])) {
+        base.softmaxBackward(y, g, dim, log, out);
+      }
+    },
+  };
+}
