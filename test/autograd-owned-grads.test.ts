@@ -58,4 +58,28 @@ describe("leaf gradients: stolen only when the engine owns them", () => {
     assert.deepEqual(x.grad!.tolist(), [6, 6]);
     assert.deepEqual(gh!.tolist(), [2, 2]);
   });
+
+  test("linear's weight gradient arrives in the weight's layout and is stored without a copy", () => {
+    torch.manualSeed(1);
+    const x = torch.randn([5, 4]), w = torch.randn([3, 4], { requiresGrad: true }), b = torch.randn([3], { requiresGrad: true });
+    const copies = { n: 0 };
+    const inner = torch.backends.getBackend();
+    const counting = { ...inner, copy: (src: Parameters<typeof inner.copy>[0], dst: Parameters<typeof inner.copy>[1]) => { copies.n++; inner.copy(src, dst); } };
+    const loss = torch.nn.functional.linear(x, w, b).tanh().sum();
+    const prev = torch.backends.setBackend(counting);
+    try { loss.backward(); } finally { torch.backends.setBackend(prev); }
+    assert.equal(copies.n, 0);
+    assert.deepEqual(w.grad!.stride(), [4, 1]);
+    const want = torch.tanh(x.matmul(w.detach().t()).add(b.detach())).square().neg().add(1).t().matmul(x);
+    assert.ok(torch.allclose(w.grad!, want, { rtol: 1e-5, atol: 1e-6 }));
+  });
+
+  test("a pass-through view of a gradient captured for a non-leaf input is copied, not shared", () => {
+    const x = torch.tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
+    const h = x.t();
+    h.mul(torch.tensor([[1, 2], [3, 4], [5, 6]])).sum().backward({ inputs: [h, x] });
+    assert.deepEqual(x.grad!.tolist(), [[1, 3, 5], [2, 4, 6]]);
+    x.grad!.zero_();
+    assert.deepEqual(h.grad!.tolist(), [[1, 2], [3, 4], [5, 6]]);
+  });
 });

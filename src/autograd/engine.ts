@@ -9,7 +9,7 @@ import { sumTo } from "../ops/reduce.ts";
 import { checkAnomaly, isAnomalyEnabled } from "./anomaly.ts";
 import { onesLike, zeros, zerosLike } from "../ops/creation.ts";
 import { isFloating } from "../dtype.ts";
-import { nextStorageSerial } from "../storage.ts";
+import { nextStorageSerial, type Storage } from "../storage.ts";
 // ---- [vmap] begin ----
 import * as VM from "../func/batch-rules/index.ts";
 // ---- [vmap] end ----
@@ -176,12 +176,17 @@ class ReadyQueue {
 // gradient or a view of it through, a custom Function's result, anything a hook saw) is cloned.
 const owned = new WeakSet<Tensor>();
 
-/** Marks the results of `node`'s backward that only the engine holds; `mark` is the storage serial before the call. */
-function markOwned(node: Node, results: readonly (Tensor | null)[], mark: number): void {
+/**
+ * Marks the results of `node`'s backward that only the engine holds; `mark` is the storage serial before
+ * the call, `passed` the storages of the owned gradients the rule received (a whole view of one, such as
+ * TBackward0's transpose, is still the engine's alone once the rule has returned).
+ */
+function markOwned(node: Node, results: readonly (Tensor | null)[], mark: number, passed: readonly Storage[] | null): void {
   if (node._spec === null || node._postHooks !== null) return;
   for (let i = 0; i < results.length; i++) {
     const g = results[i];
-    if (g === null || g === undefined || g._storage.serial < mark || g._offset !== 0 || g.numel() !== g._storage.data.length) continue;
+    if (g === null || g === undefined || g._offset !== 0 || g.numel() !== g._storage.data.length) continue;
+    if (g._storage.serial < mark && !(passed !== null && passed.includes(g._storage))) continue;
     let alone = true;
     for (let j = 0; j < results.length && alone; j++) if (j !== i && results[j]?._storage === g._storage) alone = false;
     if (alone) owned.add(g);
@@ -227,12 +232,18 @@ function applyPreHooks(node: Node, nr: number, g: Tensor): Tensor {
  * Stores a leaf's gradient: the first one (copied unless `own`: only the engine holds it, Note [owned
  * gradients], and no hook saw it), then summed.
  */
+/** Whether `g` is laid out as `leaf` (same strides on every dim of size > 1): a stolen gradient keeps the leaf's layout. */
+function sameLayout(g: Tensor, leaf: Tensor): boolean {
+  for (let d = 0; d < g.shape.length; d++) if (g.shape[d] > 1 && g._strides[d] !== leaf._strides[d]) return false;
+  return true;
+}
+
 function accumulateLeaf(leaf: Tensor, g: Tensor, createGraph: boolean, own = false): void {
   let grad = g;
   const hooks = leaf._hooks ?? [];
   for (const hook of hooks) grad = hook(grad) ?? grad;
   if (leaf._grad === null) {
-    leaf._grad = createGraph ? grad : own && hooks.length === 0 ? grad.detach() : grad.detach().clone();
+    leaf._grad = createGraph ? grad : own && hooks.length === 0 && sameLayout(grad, leaf) ? grad.detach() : grad.detach().clone();
   } else if (createGraph) {
     leaf._grad = leaf._grad.add(grad);
   } else {
@@ -281,7 +292,7 @@ function executeRun(run: Run, runId: number): (Tensor | null)[] {
     const grads = node._tensorPreHooks === null && node._retained === null ? buf : buf.map((g, nr) => (g === null || g === undefined ? null : applyPreHooks(node, nr, g)));
     const targetsHere = targetAt.size > 0 ? targetAt.get(node) : undefined;
     if (targetsHere) {
-      for (const [nr, ks] of targetsHere) for (const k of ks) captured[k] = grads[nr] ?? null;
+      for (const [nr, ks] of targetsHere) for (const k of ks) { const g = grads[nr] ?? null; captured[k] = g; if (g) owned.delete(g); }
     }
     let results: (Tensor | null)[] = NO_RESULTS;
     if (node instanceof AccumulateGrad) {
@@ -290,11 +301,14 @@ function executeRun(run: Run, runId: number): (Tensor | null)[] {
     } else {
       if (run.accumulate && targetsHere) accumulateTargets(run, targetsHere, grads);
       if ((needed === null || needed.has(node)) && hasAny(grads)) {
-        // a rule may pass its incoming gradients through (add): they are no longer the engine's alone
-        for (let i = 0; i < grads.length; i++) { const g = grads[i]; if (g) owned.delete(g); }
+        // a rule may pass its incoming gradients through (add): they are no longer the engine's alone,
+        // though what the rule returns of them may be (markOwned)
+        // (only where no hook or retainGrad saw them: grads === buf)
+        let passed: Storage[] | null = null;
+        for (let i = 0; i < grads.length; i++) { const g = grads[i]; if (g && owned.delete(g) && grads === buf) (passed ??= []).push(g._storage); }
         const mark = nextStorageSerial();
         results = callBackward(node, grads);
-        markOwned(node, results, mark);
+        markOwned(node, results, mark, passed);
         executed.push(node);
       }
     }

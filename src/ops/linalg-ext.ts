@@ -6,6 +6,7 @@ import { noGrad } from "../autograd/grad-mode.ts";
 import type { Tensor } from "../tensor.ts";
 import { backendCopy, checkTensorArg, emptyTensor, isOptions } from "./core.ts";
 import { unsafeView } from "./movement.ts";
+import { mmGradA, mmGradB } from "./mm-grad.ts";
 import { T, type OpInfo, type TensorSpec } from "./opinfo.ts";
 // ---- [vmap] begin ----
 import * as VM from "../func/batch-rules/index.ts";
@@ -31,8 +32,8 @@ const ADD_SPECS = {
     node: "AddmmBackward0", saves: { inputs: [1, 2] },
     backward: ([g], s, p) => [
       s.needsGrad(0) ? scaled(g, p.beta) : null,
-      s.needsGrad(1) ? scaled(g.mm(s.input(2).t()), p.alpha) : null,
-      s.needsGrad(2) ? scaled(s.input(1).t().mm(g), p.alpha) : null,
+      s.needsGrad(1) ? scaled(mmGradA(g, s.input(1), s.input(2)), p.alpha) : null,
+      s.needsGrad(2) ? scaled(mmGradB(g, s.input(1), s.input(2)), p.alpha) : null,
     ],
   },
   baddbmm: {

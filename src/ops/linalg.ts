@@ -8,6 +8,7 @@ import { record, type GradSpec } from "../autograd/record.ts";
 import type { Tensor } from "../tensor.ts";
 import { emptyTensor, kview } from "./core.ts";
 import { squeezeFresh, unsafeView } from "./movement.ts";
+import { mmGradA, mmGradB } from "./mm-grad.ts";
 import { T, type OpInfo, type TensorSpec } from "./opinfo.ts";
 // ---- [vmap] begin ----
 import * as VM from "../func/batch-rules/index.ts";
@@ -26,7 +27,7 @@ const SPECS = {
   // d(AB) = (G Bᵀ, Aᵀ G)
   mm: {
     node: "MmBackward0", saves: { inputs: [0, 1] },
-    backward: ([g], s) => [s.needsGrad(0) ? g.mm(s.input(1).t()) : null, s.needsGrad(1) ? s.input(0).t().mm(g) : null],
+    backward: ([g], s) => [s.needsGrad(0) ? mmGradA(g, s.input(0), s.input(1)) : null, s.needsGrad(1) ? mmGradB(g, s.input(0), s.input(1)) : null],
   },
   bmm: {
     node: "BmmBackward0", saves: { inputs: [0, 1] },
