@@ -250,6 +250,29 @@ function sameDTypeTensors(e: BinaryEntry, a: Tensor, b: Tensor): Tensor {
 
 const ALPHA_ONE: BinaryParams = Object.freeze({ alpha: 1 });
 
+/**
+ * `self (op)= other` written straight into self's storage (no autograd, no temporary): only for a
+ * floating self with no promotion, no broadcast of self, no overlap of self with itself (stride 0) and
+ * an `other` that is a JS number or a tensor of self's dtype in other storage. False: nothing written,
+ * the caller computes out of place.
+ */
+export function binaryInto(name: BinaryName, self: Tensor, other: TensorLike, alpha: number): boolean {
+  const e: BinaryEntry = BINARY[name];
+  if (alpha !== 1 || e.dtype === "bool" || !isFloating(self.dtype) || e.unsupported?.dtypes.includes(self.dtype)) return false;
+  for (let d = 0; d < self.shape.length; d++) if (self._strides[d] === 0 && self.shape[d] > 1) return false;
+  const out = kview(self);
+  if (typeof other === "number") {
+    const data = SCALAR_SCRATCH[self.dtype];
+    data[0] = other;
+    backend().binary(e.kernel, out, { data, shape: self.shape, strides: zeroStrides(self.shape.length), offset: 0 }, out);
+    return true;
+  }
+  if (!isTensor(other) || other.dtype !== self.dtype || other._storage === self._storage) return false;
+  if (!shapeEquals(broadcastShapes(self.shape, other.shape), self.shape)) return false;
+  backend().binary(e.kernel, out, broadcastView(other, self.shape), out);
+  return true;
+}
+
 function generalBinary(e: BinaryEntry, a: TensorLike, b: TensorLike, alpha: number): Tensor {
   const { compute, out: outDType } = binaryDTypes(e.dtype, a, b);
   if (e.unsupported?.dtypes.includes(compute)) throw notImplemented(e.unsupported.name, compute);

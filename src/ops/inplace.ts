@@ -7,7 +7,8 @@ import { isGradEnabled, isInferenceModeEnabled, noGrad } from "../autograd/grad-
 import { needsGrad, record, type GradSpec } from "../autograd/record.ts";
 import { copySlices, refreshViewHistory } from "../autograd/view-history.ts";
 import { Tensor } from "../tensor.ts";
-import { binary, type BinaryName } from "./binary.ts";
+import { binary, binaryInto, type BinaryName } from "./binary.ts";
+import { isForwardAdEnabled } from "../autograd/forward-ad.ts";
 import { unary, type UnaryName } from "./unary.ts";
 import { broadcastView, contiguousData, emptyTensor, isTensor, kview, scalarTensor, type TensorLike } from "./core.ts";
 import { T, type OpInfo, type OpSample, type TensorSpec } from "./opinfo.ts";
@@ -66,15 +67,20 @@ function snapshot(self: Tensor): Tensor {
 
 /**
  * Note [in-place]: runs `compute(oldSelf)` out of place, writes the result into self, and when
- * recording makes self's gradFn the result's (or CopySlices on its base, for a view).
+ * recording makes self's gradFn the result's (or CopySlices on its base, for a view). With nothing
+ * to record, `direct` may write into self's storage itself (returning false where it cannot).
  */
-export function applyInplace<T extends Tensor>(self: T, others: readonly (TensorLike | null)[], compute: (old: Tensor) => Tensor): T {
+export function applyInplace<T extends Tensor>(self: T, others: readonly (TensorLike | null)[], compute: (old: Tensor) => Tensor, direct?: () => boolean): T {
   // ---- [vmap] begin ----
   if (self._batched !== undefined || VM.maxLevel(others) > 0) return VM.inplace(self, others, compute);
   // ---- [vmap] end ----
   checkInplace(self);
   const tensors = others.filter(isTensor);
   if (!needsGrad([self, ...tensors])) {
+    if (direct !== undefined && !isForwardAdEnabled() && direct()) {
+      self._storage.bump();
+      return self;
+    }
     const out = noGrad(() => compute(self));
     writeInto(self, out);
     if (out._tangent !== null) self._tangent = out._tangent;
@@ -94,7 +100,7 @@ export function applyInplace<T extends Tensor>(self: T, others: readonly (Tensor
 }
 
 export function binaryInplace<T extends Tensor>(self: T, name: BinaryName, other: TensorLike, alpha: number): T {
-  return applyInplace(self, [other], (old) => binary(name, old, other, alpha));
+  return applyInplace(self, [other], (old) => binary(name, old, other, alpha), () => binaryInto(name, self, other, alpha));
 }
 
 export function unaryInplace<T extends Tensor>(self: T, name: UnaryName): T {
