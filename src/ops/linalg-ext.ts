@@ -7,6 +7,7 @@ import type { Tensor } from "../tensor.ts";
 import { backendCopy, checkTensorArg, emptyTensor, isOptions } from "./core.ts";
 import { unsafeView } from "./movement.ts";
 import { T, type OpInfo, type TensorSpec } from "./opinfo.ts";
+import { addProductJvp } from "./jvp-rules.ts";
 
 /** The keyword-only scalars of addmm, baddbmm and addmv. */
 export interface AddProductOptions {
@@ -25,7 +26,7 @@ const scaled = (t: Tensor, s: number): Tensor => (s === 1 ? t : t.mul(s));
 const ADD_SPECS = {
   // d(βC + α AB) = (β G, α G Bᵀ, α Aᵀ G)
   addmm: {
-    node: "AddmmBackward0", saves: { inputs: [1, 2] },
+    node: "AddmmBackward0", saves: { inputs: [1, 2] }, jvp: addProductJvp((a, b) => a.mm(b)),
     backward: ([g], s, p) => [
       s.needsGrad(0) ? scaled(g, p.beta) : null,
       s.needsGrad(1) ? scaled(g.mm(s.input(2).t()), p.alpha) : null,
@@ -33,7 +34,7 @@ const ADD_SPECS = {
     ],
   },
   baddbmm: {
-    node: "BaddbmmBackward0", saves: { inputs: [1, 2] },
+    node: "BaddbmmBackward0", saves: { inputs: [1, 2] }, jvp: addProductJvp((a, b) => a.bmm(b)),
     backward: ([g], s, p) => [
       s.needsGrad(0) ? scaled(g, p.beta) : null,
       s.needsGrad(1) ? scaled(g.bmm(s.input(2).transpose(1, 2)), p.alpha) : null,
@@ -42,7 +43,7 @@ const ADD_SPECS = {
   },
   // d(βc + α Av) = (β g, α g vᵀ, α Aᵀ g)
   addmv: {
-    node: "AddmvBackward0", saves: { inputs: [1, 2] },
+    node: "AddmvBackward0", saves: { inputs: [1, 2] }, jvp: addProductJvp((a, b) => a.mv(b)),
     backward: ([g], s, p) => [
       s.needsGrad(0) ? scaled(g, p.beta) : null,
       s.needsGrad(1) ? scaled(outer(g, s.input(2)), p.alpha) : null,

@@ -17,15 +17,17 @@ export interface SoftmaxOptions {
 interface SoftmaxParams { readonly dim: number }
 
 const SPECS = {
-  // d softmax: dx = y (g - sum(g y))
+  // d softmax: dx = y (g - sum(g y)); the Jacobian diag(y) - y yᵀ is symmetric: the tangent is y (t - sum(t y))
   softmax: {
     node: "SoftmaxBackward0", saves: { outputs: [0] },
     backward: ([g], s, { dim }) => { const y = s.output(0); return [y.mul(g.sub(g.mul(y).sum(dim, true)))]; },
+    jvp: ([t], s, { dim }) => { const y = s.output(0); return [t && y.mul(t.sub(t.mul(y).sum(dim, true)))]; },
   },
-  // d log-softmax: dx = g - e^y sum(g)
+  // d log-softmax: dx = g - e^y sum(g); tangent: t - sum(e^y t)
   logSoftmax: {
     node: "LogSoftmaxBackward0", saves: { outputs: [0] },
     backward: ([g], s, { dim }) => [g.sub(s.output(0).exp().mul(g.sum(dim, true)))],
+    jvp: ([t], s, { dim }) => [t && t.sub(s.output(0).exp().mul(t).sum(dim, true))],
   },
 } satisfies Record<string, GradSpec<SoftmaxParams>>;
 
