@@ -1,9 +1,12 @@
 // Forward-mode AD: every OpInfo whose ops declare JVP rules, rule vs generic linearity trick (float64, 1e-10); no backward in the forward pass.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import * as torch from "tensorgrad";
 import { allOpInfos } from "../src/ops/registry.ts";
-import { setJvpRulesEnabled } from "../src/autograd/forward-ad.ts";
+import { jvpCounts, setJvpRulesEnabled } from "../src/autograd/forward-ad.ts";
+
+type T = torch.Tensor;
 import { runDual } from "./helpers/dual.ts";
 
 const TOL = 1e-10;
@@ -77,7 +80,7 @@ test("an op with a JVP rule runs no backward during the forward pass; the generi
   assert.ok(Math.abs(withRule - generic) < 1e-12, `${withRule} vs ${generic}`);
 });
 
-test("tangents from rules are differentiable: reverse-over-forward gives a Hessian-vector product", () => {
+test("tangents from rules are differentiable: reverse-over-forward and forward-over-reverse give Hessian-vector products", () => {
   const { dualLevel, makeDual, unpackDual } = torch.autograd.forwardAd;
   const f = (x: torch.Tensor) => x.tanh().mul(x).sum().add(x.pow(3).sum());
   const x0 = torch.tensor([0.5, -1.25, 2], { dtype: "float64" });
@@ -85,6 +88,48 @@ test("tangents from rules are differentiable: reverse-over-forward gives a Hessi
   const x = x0.clone().requiresGrad_();
   const tangent = dualLevel(() => unpackDual(f(makeDual(x, v))).tangent!);
   const [hv] = torch.autograd.grad(tangent, [x]);
-  const want = torch.func.hessian(f)(x0).matmul(v);
-  (hv!.tolist() as number[]).forEach((h, i) => assert.ok(Math.abs(h - (want.tolist() as number[])[i]) < 1e-10, `hvp[${i}]`));
+  const want = torch.func.hessian(f)(x0).matmul(v).tolist() as number[];
+  (hv!.tolist() as number[]).forEach((h, i) => assert.ok(Math.abs(h - want[i]) < 1e-10, `reverse-over-forward hvp[${i}]`));
+  // forward-over-reverse: the tangent of the gradient (its backward ops carry tangents too)
+  const gradTangent = dualLevel(() => {
+    const xd = makeDual(x0.clone().requiresGrad_(), v);
+    const [g] = torch.autograd.grad(f(xd), [xd], { createGraph: true });
+    return unpackDual(g!).tangent!;
+  });
+  (gradTangent.tolist() as number[]).forEach((h, i) => assert.ok(Math.abs(h - want[i]) < 1e-10, `forward-over-reverse hvp[${i}]`));
+});
+
+test("composites whose ops all have rules match PyTorch's forward_ad (fixtures), with no generic JVP on the way", () => {
+  const { dualLevel, makeDual, unpackDual } = torch.autograd.forwardAd;
+  const fx = JSON.parse(readFileSync(new URL("./fixtures/func.json", import.meta.url), "utf8")) as { forward_ad: Record<string, number[]> };
+  const f64 = (v: number[] | number[][]) => torch.tensor(v, { dtype: "float64" });
+  const X = f64([0.5, -1.25, 2.0]), Y = f64([1.5, 0.25, -0.75]);
+  const M = f64([[1.0, -2.0, 0.5], [0.25, 1.5, -1.0]]), W = f64([[0.5, -1.0], [1.5, 0.25], [-0.75, 2.0]]), B = f64([0.1, -0.2]);
+  const F = torch.nn.functional;
+  const head = (x: T) => x.index(torch.slice(null, 2));
+  const composites: Record<string, (x: T) => T> = {
+    mlp: (x) => F.softmax(x.reshape(1, 3).matmul(W).add(B).tanh().matmul(W.t()), 1).mul(f64([1, 2, 3])),
+    reductions: (x) => {
+      const a = M.mul(x);
+      return torch.stack([x.prod(), x.var(), x.std(), x.norm(), x.norm(3), x.amax(), x.logsumexp(0), a.max(1).values.sum(),
+        a.sum(1).mean(), a.var({ dim: 0, correction: 0 }).sum(), F.logSoftmax(a, 1).index(1, 2)]);
+    },
+    binary: (x) => torch.atan2(x, Y).add(torch.pow(x.abs().add(1), x)).add(torch.maximum(x, x.flip(0))).add(torch.where(x.gt(0), x.mul(x), x.neg()))
+      .add(torch.clamp(x, -1, 1)).add(torch.lerp(x, x.exp(), 0.3)).add(torch.addcmul(x, x, x, { value: 0.5 })).add(x.div(x.sin().add(2))),
+    movement: (x) => {
+      const a = M.mul(x).t();
+      return torch.cat([a.flip(0).reshape(-1), a.permute(1, 0).narrow(0, 1, 1).reshape(-1), a.select(1, 0), torch.stack([x, x.sin()]).sum(0),
+        torch.addmm(head(x), M, x.unsqueeze(1).expand(3, 2)).reshape(-1), torch.dot(x, x.cos()).mul(head(x).matmul(M)),
+        M.matmul(x).mul(x.index(torch.slice(1, null))), torch.bmm(a.unsqueeze(0), M.unsqueeze(0)).reshape(-1)]);
+    },
+  };
+  for (const [name, f] of Object.entries(composites)) {
+    const generic = jvpCounts.generic;
+    const tangent = dualLevel(() => unpackDual(f(makeDual(X, Y))).tangent!);
+    assert.equal(jvpCounts.generic, generic, `${name}: an op on the way used the generic JVP`);
+    const want = fx.forward_ad[name];
+    const got = tangent.reshape(-1).tolist() as number[];
+    assert.equal(got.length, want.length, `${name}: size`);
+    got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) <= 1e-10 * (1 + Math.abs(want[i])), `${name}[${i}]: ${v} vs PyTorch ${want[i]}`));
+  }
 });

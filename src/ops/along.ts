@@ -6,7 +6,7 @@ import { normalizeDim, type Shape } from "../shape.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
 import type { Tensor } from "../tensor.ts";
 import { emptyTensor, isOptions, kview, rawReshape } from "./core.ts";
-import type { JvpRule } from "./jvp-rules.ts";
+import { linearJvp, type JvpRule } from "./jvp-rules.ts";
 
 interface AlongParams {
   readonly dim: number;
@@ -16,9 +16,9 @@ interface AlongParams {
 
 const SPECS = {
   // d gather(x, idx) = scatter-add of g into zeros at idx
-  gather: { node: "GatherBackward0", backward: ([g], _s, p) => [placeAlong(g, p.dim, p.index, p.shape)] },
+  gather: { node: "GatherBackward0", backward: ([g], _s, p) => [placeAlong(g, p.dim, p.index, p.shape)], jvp: linearJvp(([t], p) => gatherAlong(t, p.dim, p.index)) },
   // d scatter-add(zeros, idx, src) / d src = gather of g at idx
-  place: { node: "ScatterAddBackward0", backward: ([g], _s, p) => [gatherAlong(g, p.dim, p.index)] },
+  place: { node: "ScatterAddBackward0", backward: ([g], _s, p) => [gatherAlong(g, p.dim, p.index)], jvp: linearJvp(([t], p, s) => placeAlong(t, p.dim, p.index, s.output(0).shape)) },
 } satisfies Record<string, GradSpec<AlongParams>>;
 
 /**
