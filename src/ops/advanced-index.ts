@@ -128,6 +128,7 @@ const SPECS = {
   // d index_put(x, I, v) / dx = g with the written positions zeroed (or g itself when accumulating); / dv = g[I]
   indexPut: {
     node: "IndexPutBackward0",
+    jvp: linearJvp(([tx, tv], p) => indexPutTensors(tx, p.indices, tv, p.accumulate)),
     backward: ([g], s, p) => [
       s.needsGrad(0) ? (p.accumulate ? g : indexPutTensors(g, p.indices, scalarTensor(0, g.dtype), false)) : null,
       s.needsGrad(1) ? indexTensors(g, p.indices) : null,

@@ -90,9 +90,9 @@ export function linearJvp<P>(op: (tangents: Tensor[], p: P, s: Saved) => Tensor 
   };
 }
 
-/** Bilinear products f(a, b) (mm, bmm, mv, dot ...): J (ta, tb) = f(ta, b) + f(a, tb). */
-export function bilinearJvp<P>(op: (a: Tensor, b: Tensor) => Tensor): JvpRule<P> {
-  return ([ta, tb], s) => [addTangents(ta === null ? null : op(ta, s.input(1)), tb === null ? null : op(s.input(0), tb))];
+/** Bilinear products f(a, b) (mm, bmm, mv, dot, cross ...): J (ta, tb) = f(ta, b) + f(a, tb). */
+export function bilinearJvp<P>(op: (a: Tensor, b: Tensor, p: P) => Tensor): JvpRule<P> {
+  return ([ta, tb], s, p) => [addTangents(ta === null ? null : op(ta, s.input(1), p), tb === null ? null : op(s.input(0), tb, p))];
 }
 
 /** β·c + α·f(a, b) (addmm, baddbmm, addmv): β tc + α (f(ta, b) + f(a, tb)); β = 0 ignores c entirely, as the op does. */

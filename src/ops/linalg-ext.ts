@@ -7,7 +7,7 @@ import type { Tensor } from "../tensor.ts";
 import { backendCopy, checkTensorArg, emptyTensor, isOptions } from "./core.ts";
 import { unsafeView } from "./movement.ts";
 import { T, type OpInfo, type TensorSpec } from "./opinfo.ts";
-import { addProductJvp } from "./jvp-rules.ts";
+import { addProductJvp, bilinearJvp } from "./jvp-rules.ts";
 
 /** The keyword-only scalars of addmm, baddbmm and addmv. */
 export interface AddProductOptions {
@@ -199,7 +199,7 @@ interface CrossParams { readonly dim: number }
 
 const CROSS_SPEC: GradSpec<CrossParams> = {
   // d(a × b) = (b × g, g × a)
-  node: "LinalgCrossBackward0", saves: { inputs: [0, 1] },
+  node: "LinalgCrossBackward0", saves: { inputs: [0, 1] }, jvp: bilinearJvp((a, b, p) => linalgCross(a, b, p.dim)),
   backward: ([g], s, p) => [
     s.needsGrad(0) ? linalgCross(s.input(1), g, p.dim) : null,
     s.needsGrad(1) ? linalgCross(g, s.input(0), p.dim) : null,
