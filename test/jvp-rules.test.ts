@@ -10,6 +10,10 @@ type T = torch.Tensor;
 import { runDual } from "./helpers/dual.ts";
 
 const TOL = 1e-10;
+/** Ops whose JVP follows PyTorch's forward AD where that is not the transpose of its VJP (checked against fixtures below). */
+const JVP_NOT_VJP_TRANSPOSE: Record<string, string> = {
+  "nn.functional.embedding": "rows at paddingIdx get no gradient, but PyTorch's JVP (auto_linear) reads them like any row",
+};
 const withRules: string[] = [];
 
 function assertSameTangents(a: (number[] | null)[], b: (number[] | null)[], what: string): void {
@@ -29,6 +33,11 @@ function assertSameTangents(a: (number[] | null)[], b: (number[] | null)[], what
 
 for (const info of allOpInfos()) {
   test(`${info.name}: explicit JVP rules agree with the generic JVP`, (t) => {
+    const differs = JVP_NOT_VJP_TRANSPOSE[info.name];
+    if (differs !== undefined) {
+      withRules.push(info.name);
+      return t.skip(differs);
+    }
     let compared = 0;
     info.samples.forEach((_, i) => {
       const rule = runDual(info, i, true);
@@ -122,6 +131,7 @@ test("composites whose ops all have rules match PyTorch's forward_ad (fixtures),
         torch.addmm(head(x), M, x.unsqueeze(1).expand(3, 2)).reshape(-1), torch.dot(x, x.cos()).mul(head(x).matmul(M)),
         M.matmul(x).mul(x.index(torch.slice(1, null))), torch.bmm(a.unsqueeze(0), M.unsqueeze(0)).reshape(-1)]);
     },
+    embedding: (x) => F.embedding(torch.tensor([[0, 2], [1, 1]], { dtype: "int64" }), M.t().mul(x.unsqueeze(1)), { paddingIdx: 1 }),
   };
   for (const [name, f] of Object.entries(composites)) {
     const generic = jvpCounts.generic;

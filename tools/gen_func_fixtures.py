@@ -89,6 +89,12 @@ def f_movement(x):
                       torch.dot(x, x.cos()) * (x[:2] @ M), (M @ x) * x[1:], torch.bmm(a.unsqueeze(0), M.unsqueeze(0)).reshape(-1)])
 
 
+def f_embedding(x):
+    # padding_idx rows get no gradient, yet PyTorch's JVP (auto_linear) reads them like any row
+    weight = M.t() * x.unsqueeze(1)
+    return torch.nn.functional.embedding(torch.tensor([[0, 2], [1, 1]]), weight, padding_idx=1)
+
+
 out["forward_ad"] = {
     "vec": forward_ad(f_vec, X, Y),
     "net": forward_ad(softmax_net, X, Y),
@@ -97,6 +103,7 @@ out["forward_ad"] = {
     "reductions": forward_ad(f_reductions, X, Y),
     "binary": forward_ad(f_binary, X, Y),
     "movement": forward_ad(f_movement, X, Y),
+    "embedding": forward_ad(f_embedding, X, Y),
 }
 json.dump(out, open(sys.argv[1] if len(sys.argv) > 1 else "test/fixtures/func.json", "w"), indent=1)
 print(f"{len(out)} entries")

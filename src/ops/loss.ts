@@ -32,6 +32,8 @@ const POINTWISE = (node: string): GradSpec<PointwiseParams> => ({
     const d = p.dx(s.input(0), s.input(1)).mul(p.reduction === "mean" ? g.div(p.numel) : g);
     return [s.needsGrad(0) ? d : null, s.needsGrad(1) ? d.neg() : null];
   },
+  // tangent: the reduced derivative times t_input - t_target
+  jvp: ([ti, tt], s, p) => [applyReduction(p.dx(s.input(0), s.input(1)).mul(ti === null ? tt!.neg() : tt === null ? ti : ti.sub(tt)), p.reduction)],
 });
 const SPECS = {
   mse: POINTWISE("MseLossBackward0"), smoothL1: POINTWISE("SmoothL1LossBackward0"), huber: POINTWISE("HuberLossBackward0"),
