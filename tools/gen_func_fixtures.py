@@ -95,6 +95,13 @@ def f_embedding(x):
     return torch.nn.functional.embedding(torch.tensor([[0, 2], [1, 1]]), weight, padding_idx=1)
 
 
+def f_linalg(x):
+    a = torch.outer(x[:2], x[1:]) + torch.diag(x[:2]) + 2 * torch.eye(2)
+    sign, logabsdet = torch.linalg.slogdet(a)
+    return torch.cat([torch.linalg.det(a).reshape(1), logabsdet.reshape(1), sign.reshape(1), torch.linalg.inv(a).reshape(-1),
+                      torch.linalg.solve(a, x[:2]), torch.linalg.solve(a, a * x[0]).reshape(-1)])
+
+
 out["forward_ad"] = {
     "vec": forward_ad(f_vec, X, Y),
     "net": forward_ad(softmax_net, X, Y),
@@ -104,6 +111,7 @@ out["forward_ad"] = {
     "binary": forward_ad(f_binary, X, Y),
     "movement": forward_ad(f_movement, X, Y),
     "embedding": forward_ad(f_embedding, X, Y),
+    "linalg": forward_ad(f_linalg, X, Y),
 }
 json.dump(out, open(sys.argv[1] if len(sys.argv) > 1 else "test/fixtures/func.json", "w"), indent=1)
 print(f"{len(out)} entries")

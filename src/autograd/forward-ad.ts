@@ -5,6 +5,7 @@ import type { GradSpec, Saved } from "./record.ts";
 import { enableGrad } from "./grad-mode.ts";
 import { grad } from "./engine.ts";
 import { zeros } from "../ops/creation.ts";
+import { shapeEquals } from "../shape.ts";
 
 /**
  * Note [forward AD]: a tangent is attached to a tensor (`_tangent`) for the current dual level.
@@ -62,7 +63,7 @@ function tangentOf(t: Tensor | null | undefined): Tensor | null {
   return t._tangent.value;
 }
 
-/** How many op outputs got their tangent from an entry's JVP rule, and how many from the linearity trick. */
+/** How many ops got their outputs' tangents from an entry's JVP rule, and how many from the linearity trick (tests read these). */
 export const jvpCounts = { rule: 0, generic: 0 };
 
 /**
@@ -105,7 +106,7 @@ function ruleTangents<P>(
 /** A rule's tangent as the output's: zeros for null, broadcast to its shape, cast to its dtype. */
 function fitTangent(t: Tensor | null, out: Tensor): Tensor {
   if (t === null) return zeros([...out.shape], { dtype: out.dtype });
-  const shaped = t.shape.length === out.shape.length && t.shape.every((s, i) => s === out.shape[i]) ? t : t.expand([...out.shape]);
+  const shaped = shapeEquals(t.shape, out.shape) ? t : t.expand([...out.shape]);
   return shaped.dtype === out.dtype ? shaped : shaped.to(out.dtype);
 }
 

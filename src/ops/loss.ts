@@ -139,8 +139,16 @@ function nllBackward(g: Tensor, x0: Tensor, p: NllParams): Tensor {
   return onehot.mul(w.mul(scale.reshape(p.reduction === "none" ? [...w.shape] : [])).neg().unsqueeze(1)).reshape([...x0.shape]);
 }
 
+/** The loss itself: -w x[target], reduced. Linear in x, so also its JVP (the loss of the tangent). */
+function nllValue(x: Tensor, p: NllParams): Tensor {
+  const { w, idx } = nllWeights(batched(x), p);
+  const losses = batched(x).gather(1, idx.unsqueeze(1)).squeeze(1).mul(w).neg();
+  if (p.reduction === "none") return x.dim() === 1 ? losses.reshape([]).clone() : losses;
+  return p.reduction === "sum" ? losses.sum() : losses.sum().div(w.sum());
+}
+
 const nllSpec = (node: string): GradSpec<NllParams> => ({
-  node, saves: { inputs: [0] }, backward: ([g], s, p) => [nllBackward(g, s.input(0), p)],
+  node, saves: { inputs: [0] }, backward: ([g], s, p) => [nllBackward(g, s.input(0), p)], jvp: ([t], _s, p) => [t && nllValue(t, p)],
 });
 const NLL = nllSpec("NllLossBackward0"), NLL2D = nllSpec("NllLoss2DBackward0");
 
@@ -153,12 +161,7 @@ function nllCore(x: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: 
   if (target.dtype !== "int64") throw new RuntimeError(`expected scalar type Long but found ${SCALAR_TYPE_NAME[target.dtype]}`);
   for (const v of contiguousData(target)) if (v !== ignoreIndex && (v < 0 || v >= c)) throw new IndexError(`Target ${v} is out of bounds.`);
   const p: NllParams = { reduction, weight, ignoreIndex, target: x.dim() === 1 ? target.reshape([1]) : target };
-  return fused(x.dim() === 4 ? NLL2D : NLL, [x], () => {
-    const { w, idx } = nllWeights(batched(x), p);
-    const losses = batched(x).gather(1, idx.unsqueeze(1)).squeeze(1).mul(w).neg();
-    if (reduction === "none") return x.dim() === 1 ? losses.reshape([]).clone() : losses;
-    return reduction === "sum" ? losses.sum() : losses.sum().div(w.sum());
-  }, p);
+  return fused(x.dim() === 4 ? NLL2D : NLL, [x], () => nllValue(x, p), p);
 }
 
 /** PyTorch's nll_loss_nd: shape checks, then [C] / [N, C] / [N, C, H, W] directly, other ranks through a [N, C, 1, -1] view. */
