@@ -22,7 +22,7 @@ export function tangentOrZeros(tangents: Tangents, s: Saved, i: number): Tensor 
 }
 
 /** `s`, but asking the backward formula for input `only`'s gradient alone. */
-function onlyInput(s: Saved, only: number): Saved {
+export function onlyInput(s: Saved, only: number): Saved {
   return { input: (i) => s.input(i), output: (j) => s.output(j), needsGrad: (i) => i === only };
 }
 

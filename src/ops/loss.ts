@@ -12,6 +12,7 @@ import { scatter } from "./gather.ts";
 import { softmaxKernel } from "./softmax.ts";
 import { pairwiseDistance } from "./normalization.ts";
 import { applyReduction, divScalar, fused, readNamed, reductionOf, torchSize, type Reduction } from "./nn-fused.ts";
+import { addTangents, onlyInput, type JvpRule } from "./jvp-rules.ts";
 
 /** The options every loss takes. */
 export interface LossOptions { reduction?: Reduction }
@@ -263,9 +264,24 @@ function scaleGrad(d: Tensor, g: Tensor, p: BceParams): Tensor {
   return w.mul(p.reduction === "mean" ? g.div(p.numel) : g);
 }
 
+/**
+ * Elementwise losses (input and target of one shape) then reduced: Σ_i ∂ℓ/∂x_i ⊙ t_i, the partials being the
+ * gradient formula at a cotangent of ones (weight and 1/numel included), summed unless reduction is "none".
+ */
+const reducedPointwiseJvp: JvpRule<BceParams> = function (tangents, s, p) {
+  const cotangent = zerosLike(s.output(0)).add(1);
+  let sum: Tensor | null = null;
+  for (let i = 0; i < tangents.length; i++) {
+    const t = tangents[i];
+    const partial = t === null ? null : this.backward([cotangent], onlyInput(s, i), p)[i] ?? null;
+    sum = addTangents(sum, partial && t && partial.mul(t));
+  }
+  return [sum !== null && p.reduction !== "none" ? sum.sum() : sum];
+};
+
 const BCE_EPS = 1e-12;
 const BCE: GradSpec<BceParams> = {
-  node: "BinaryCrossEntropyBackward0", saves: { inputs: [0, 1] },
+  node: "BinaryCrossEntropyBackward0", saves: { inputs: [0, 1] }, jvp: reducedPointwiseJvp,
   backward: ([g], s, p) => {
     const x = s.input(0), t = s.input(1);
     // d/dx = (x - t) / max(x (1 - x), eps); d/dt = log(1 - x) - log(x) = -logit(x)
@@ -302,7 +318,7 @@ interface BceLogitsParams extends BceParams { readonly posWeight: Tensor | null 
 const softplusNeg = (x: Tensor): Tensor => relu(x.neg()).add(log1p(x.abs().neg().exp()));
 
 const BCE_LOGITS: GradSpec<BceLogitsParams> = {
-  node: "BinaryCrossEntropyWithLogitsBackward0", saves: { inputs: [0, 1] },
+  node: "BinaryCrossEntropyWithLogitsBackward0", saves: { inputs: [0, 1] }, jvp: reducedPointwiseJvp,
   backward: ([g], s, p) => {
     const x = s.input(0), t = s.input(1), pw = p.posWeight;
     // loss = (1 - t) x + (1 + (pw - 1) t) softplus(-x)
