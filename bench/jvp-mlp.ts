@@ -1,5 +1,5 @@
 // Forward-mode AD through a small MLP (matmul, tanh, softmax, sum): JVP rules vs the generic linearity trick, same process, interleaved rounds.
-// Run: node --conditions=source --import tsx bench/jvp-mlp.ts [--rounds 15] [--reps 20] [--batch 64]
+// Run: node --conditions=source --import tsx bench/jvp-mlp.ts [--rounds 15] [--reps 20] [--batch 64] [--clock cpu]
 import { performance } from "node:perf_hooks";
 import * as torch from "tensorgrad";
 import { setJvpRulesEnabled } from "../src/autograd/forward-ad.ts";
@@ -22,13 +22,21 @@ const mlp = (input: torch.Tensor) => torch.nn.functional.softmax(input.matmul(w1
 /** One forward-AD pass: the directional derivative of the MLP's loss along v. */
 const pass = (): number => dualLevel(() => unpackDual(mlp(makeDual(x, v))).tangent!.item());
 
+/** Milliseconds per call of `fn`: wall clock, or this process's CPU time with --clock cpu (robust on a busy machine). */
+function perCall(fn: () => void): number {
+  const cpu = process.argv.includes("cpu");
+  const [w0, c0] = [performance.now(), process.cpuUsage()];
+  for (let i = 0; i < reps; i++) fn();
+  const c = process.cpuUsage(c0);
+  return (cpu ? (c.user + c.system) / 1000 : performance.now() - w0) / reps;
+}
+
 function timeReps(rules: boolean): { ms: number; value: number } {
   const prev = setJvpRulesEnabled(rules);
   try {
     let value = 0;
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) value = pass();
-    return { ms: (performance.now() - t0) / reps, value };
+    const ms = perCall(() => { value = pass(); });
+    return { ms, value };
   } finally {
     setJvpRulesEnabled(prev);
   }
@@ -36,11 +44,7 @@ function timeReps(rules: boolean): { ms: number; value: number } {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** The same MLP without forward AD, for scale. */
-function plainMs(): number {
-  const t0 = performance.now();
-  for (let i = 0; i < reps; i++) mlp(x).item();
-  return (performance.now() - t0) / reps;
-}
+const plainMs = (): number => perCall(() => mlp(x).item());
 timeReps(true);
 timeReps(false); // warm-up
 const withRules: number[] = [], generic: number[] = [], plain: number[] = [];
@@ -56,7 +60,7 @@ for (let k = 0; k < rounds; k++) {
   plain.push(plainMs());
 }
 const [mr, mg] = [median(withRules), median(generic)];
-console.log(`MLP ${batch}x${nIn} -> ${nHidden} (tanh) -> ${nOut} (softmax) -> sum, forward AD, ${rounds} rounds x ${reps} passes`);
+console.log(`MLP ${batch}x${nIn} -> ${nHidden} (tanh) -> ${nOut} (softmax) -> sum, forward AD, ${rounds} rounds x ${reps} passes, ${process.argv.includes("cpu") ? "CPU" : "wall"} time`);
 console.log(`JVP rules:        median ${mr.toFixed(3)} ms/pass (tangent ${values[0]})`);
 console.log(`generic (linear): median ${mg.toFixed(3)} ms/pass (tangent ${values[1]})`);
 console.log(`no forward AD:    median ${median(plain).toFixed(3)} ms/pass`);
