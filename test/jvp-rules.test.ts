@@ -151,3 +151,21 @@ test("composites whose ops all have rules match PyTorch's forward_ad (fixtures),
     got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) <= 1e-10 * (1 + Math.abs(want[i])), `${name}[${i}]: ${v} vs PyTorch ${want[i]}`));
   }
 });
+
+test("an in-place op recorded for autograd pushes the old self's tangent (not a stale one)", () => {
+  const { dualLevel, makeDual, unpackDual } = torch.autograd.forwardAd;
+  const w = torch.tensor([1, 2], { dtype: "float64", requiresGrad: true });
+  for (const rules of [true, false]) {
+    const prev = setJvpRulesEnabled(rules);
+    try {
+      const t = dualLevel(() => {
+        const y = makeDual(torch.tensor([3, 4], { dtype: "float64" }), torch.tensor([1, 1], { dtype: "float64" })).mul(1);
+        y.mul_(w); // recorded (w requires grad): the op reads a snapshot of y
+        return unpackDual(y).tangent!.tolist();
+      });
+      assert.deepEqual(t, [1, 2], `rules ${rules}`);
+    } finally {
+      setJvpRulesEnabled(prev);
+    }
+  }
+});

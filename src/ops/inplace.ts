@@ -58,6 +58,7 @@ function snapshot(self: Tensor): Tensor {
   s._gradFn = self._gradFn;
   s._outputNr = self._outputNr;
   s._requiresGrad = self._requiresGrad;
+  s._tangent = self._tangent; // forward AD: the op reads old self's tangent too
   return s;
 }
 
