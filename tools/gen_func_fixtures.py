@@ -61,10 +61,57 @@ def f_mixed(x):
     return torch.where(b > 0, b.exp(), b ** 2).cumsum(0) / (1 + x.abs().sum())
 
 
+W = torch.tensor([[0.5, -1.0], [1.5, 0.25], [-0.75, 2.0]])
+B = torch.tensor([0.1, -0.2])
+
+
+# composites whose ops all have JVP rules (test/jvp-rules.test.ts)
+def f_mlp(x):
+    h = torch.tanh(x.reshape(1, 3) @ W + B)
+    return torch.nn.functional.softmax(h @ W.t(), dim=1) * torch.tensor([1.0, 2.0, 3.0])
+
+
+def f_reductions(x):
+    a = M * x
+    return torch.stack([x.prod(), x.var(), x.std(), x.norm(), x.norm(3), x.amax(), x.logsumexp(0), a.max(1).values.sum(),
+                        a.sum(1).mean(), a.var(0, correction=0).sum(), torch.nn.functional.log_softmax(a, dim=1)[1, 2]])
+
+
+def f_binary(x):
+    return (torch.atan2(x, Y) + torch.pow(x.abs() + 1, x) + torch.maximum(x, x.flip(0)) + torch.where(x > 0, x * x, -x)
+            + torch.clamp(x, -1, 1) + torch.lerp(x, x.exp(), 0.3) + torch.addcmul(x, x, x, value=0.5) + x / (2 + x.sin()))
+
+
+def f_movement(x):
+    a = (M * x).t()
+    return torch.cat([a.flip(0).reshape(-1), a.permute(1, 0).narrow(0, 1, 1).reshape(-1), a.select(1, 0),
+                      torch.stack([x, x.sin()]).sum(0), torch.addmm(x[:2], M, x.unsqueeze(1).expand(3, 2)).reshape(-1),
+                      torch.dot(x, x.cos()) * (x[:2] @ M), (M @ x) * x[1:], torch.bmm(a.unsqueeze(0), M.unsqueeze(0)).reshape(-1)])
+
+
+def f_embedding(x):
+    # padding_idx rows get no gradient, yet PyTorch's JVP (auto_linear) reads them like any row
+    weight = M.t() * x.unsqueeze(1)
+    return torch.nn.functional.embedding(torch.tensor([[0, 2], [1, 1]]), weight, padding_idx=1)
+
+
+def f_linalg(x):
+    a = torch.outer(x[:2], x[1:]) + torch.diag(x[:2]) + 2 * torch.eye(2)
+    sign, logabsdet = torch.linalg.slogdet(a)
+    return torch.cat([torch.linalg.det(a).reshape(1), logabsdet.reshape(1), sign.reshape(1), torch.linalg.inv(a).reshape(-1),
+                      torch.linalg.solve(a, x[:2]), torch.linalg.solve(a, a * x[0]).reshape(-1)])
+
+
 out["forward_ad"] = {
     "vec": forward_ad(f_vec, X, Y),
     "net": forward_ad(softmax_net, X, Y),
     "mixed": forward_ad(f_mixed, X, Y),
+    "mlp": forward_ad(f_mlp, X, Y),
+    "reductions": forward_ad(f_reductions, X, Y),
+    "binary": forward_ad(f_binary, X, Y),
+    "movement": forward_ad(f_movement, X, Y),
+    "embedding": forward_ad(f_embedding, X, Y),
+    "linalg": forward_ad(f_linalg, X, Y),
 }
 json.dump(out, open(sys.argv[1] if len(sys.argv) > 1 else "test/fixtures/func.json", "w"), indent=1)
 print(f"{len(out)} entries")

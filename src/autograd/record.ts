@@ -30,6 +30,16 @@ export interface GradSpec<P = void> {
   readonly keepNullGrads?: boolean;
   /** gradients of the inputs (null: none), given those of the outputs */
   backward(grads: Tensor[], saved: Saved, params: P): (Tensor | null)[];
+  // ---- [jvp-rules] begin ----
+  /**
+   * Forward mode (Note [forward AD]): the outputs' tangents given the inputs' (null: a zero tangent; the
+   * rule may return null for a zero one, and a tangent that broadcasts to its output's shape). Written in
+   * Tensor ops, so tangents are differentiable; `saved` gives the primal inputs and outputs, and
+   * `needsGrad(i)` says whether input i has a tangent; `this` is the entry (shared rules read its
+   * `backward`). Absent: derived from `backward` by the linearity trick (slower).
+   */
+  jvp?(this: GradSpec<P>, tangents: readonly (Tensor | null)[], saved: Saved, params: P): readonly (Tensor | null)[];
+  // ---- [jvp-rules] end ----
 }
 
 /** The edge a gradient for `t` flows along: its gradFn, its leaf accumulator, or none. */
@@ -69,7 +79,18 @@ function anyFloating(outputs: readonly Tensor[]): boolean {
  * Integer and bool outputs are not differentiable and get no gradFn. Returns `outputs`.
  */
 export function record<P>(spec: GradSpec<P>, inputs: readonly (Tensor | null | undefined)[], outputs: Tensor[], params: P): Tensor[] {
-  if (isForwardAdEnabled()) pushTangents(spec, inputs, outputs, params);
+  // ---- [jvp-rules] begin ----
+  // tangents are pushed once the graph is recorded, so a JVP rule reading an output differentiates through it
+  if (isForwardAdEnabled()) {
+    recordGraph(spec, inputs, outputs, params);
+    pushTangents(spec, inputs, outputs, params);
+    return outputs;
+  }
+  return recordGraph(spec, inputs, outputs, params);
+}
+
+function recordGraph<P>(spec: GradSpec<P>, inputs: readonly (Tensor | null | undefined)[], outputs: Tensor[], params: P): Tensor[] {
+  // ---- [jvp-rules] end ----
   if (!needsGrad(inputs) || !anyFloating(outputs)) {
     if (!isGradEnabled() && inputs.some((t) => t?.requiresGrad)) for (const o of outputs) o._provenance = "noGrad";
     return outputs;

@@ -3,6 +3,7 @@ import { RuntimeError } from "../errors.ts";
 import type { Tensor } from "../tensor.ts";
 import { checkTensorArg } from "./core.ts";
 import { T, type OpInfo, type OpSample, type ValueGen } from "./opinfo.ts";
+import { elementwiseJvp, withJvp } from "./jvp-rules.ts";
 import {
   boolRefused, entryInfo, EXTREMES, inplaceOf, notImplemented, readArgs, relu as reluOp, select, sigmoid, tanh, erf, exp, abs,
   UNARY, unaryOp, type UnaryEntry, type UnaryParams,
@@ -17,8 +18,8 @@ const GELU_C = 0.044715;
 const SELU_ALPHA = 1.6732632423543772848170429916717;
 const SELU_SCALE = 1.0507009873554804934193349852946;
 
-/** Every activation with a kernel: the derivative is in the comment beside each gradient. */
-export const ACTIVATION = {
+/** Every activation with a kernel: the derivative is in the comment beside each gradient. JVP: the gradient formula on the tangent. */
+export const ACTIVATION = withJvp({
   // [min, max]: d = 1 strictly inside (min, max), else 0
   hardtanh: { kernel: "hardtanh", dtype: "same", domain: "odd16", refuse: boolRefused("Bool inputs not supported for hardtanh"), node: "HardtanhBackward0", saves: SAVE_IN,
     backward: ([g], s, [lo, hi]) => { const x = s.input(0); return [g.mul(x.gt(lo).logicalAnd(x.lt(hi)))]; } },
@@ -54,7 +55,7 @@ export const ACTIVATION = {
   // d log sigmoid(x) = sigmoid(-x)
   logSigmoid: { kernel: "logSigmoid", dtype: "same", refuse: notImplemented("log_sigmoid_cpu", "nonFloat"), extremes: true, node: "LogSigmoidBackward0", saves: SAVE_IN,
     backward: ([g], s) => [g.mul(sigmoid(s.input(0).neg()))] },
-} satisfies Record<string, UnaryEntry>;
+} satisfies Record<string, UnaryEntry>, elementwiseJvp);
 
 /** ELU's slope: scale where x > 0, else scale alpha inputScale e^(x inputScale) (exp of 0 on the positive side: no overflow). */
 function eluSlope(x: Tensor, [alpha = 1, scale = 1, inputScale = 1]: UnaryParams): Tensor {

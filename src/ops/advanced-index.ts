@@ -7,6 +7,7 @@ import { broadcastShapes, shapeText, type Shape } from "../shape.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
 import type { Tensor } from "../tensor.ts";
 import { broadcastView, contiguousData, emptyTensor, kview, scalarTensor } from "./core.ts";
+import { linearJvp } from "./jvp-rules.ts";
 
 /** One entry per indexed dim: an index tensor (int64/int32, or a bool mask spanning mask.dim() dims) or null (the whole dim). */
 export type IndexList = readonly (Tensor | null)[];
@@ -123,10 +124,11 @@ interface IndexParams {
 
 const SPECS = {
   // d x[I] / dx: zeros with g added at the positions read (index_put with accumulate, so repeats add up)
-  index: { node: "IndexBackward0", backward: ([g], _s, p) => [indexPutTensors(emptyTensor(p.shape, g.dtype), p.indices, g, true)] },
+  index: { node: "IndexBackward0", backward: ([g], _s, p) => [indexPutTensors(emptyTensor(p.shape, g.dtype), p.indices, g, true)], jvp: linearJvp(([t], p) => indexTensors(t, p.indices)) },
   // d index_put(x, I, v) / dx = g with the written positions zeroed (or g itself when accumulating); / dv = g[I]
   indexPut: {
     node: "IndexPutBackward0",
+    jvp: linearJvp(([tx, tv], p) => indexPutTensors(tx, p.indices, tv, p.accumulate)),
     backward: ([g], s, p) => [
       s.needsGrad(0) ? (p.accumulate ? g : indexPutTensors(g, p.indices, scalarTensor(0, g.dtype), false)) : null,
       s.needsGrad(1) ? indexTensors(g, p.indices) : null,

@@ -6,6 +6,7 @@ import { normalizeDim, type Shape } from "../shape.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
 import type { Tensor } from "../tensor.ts";
 import { emptyTensor, isOptions, kview, rawReshape } from "./core.ts";
+import { linearJvp, type JvpRule } from "./jvp-rules.ts";
 
 interface AlongParams {
   readonly dim: number;
@@ -15,9 +16,9 @@ interface AlongParams {
 
 const SPECS = {
   // d gather(x, idx) = scatter-add of g into zeros at idx
-  gather: { node: "GatherBackward0", backward: ([g], _s, p) => [placeAlong(g, p.dim, p.index, p.shape)] },
+  gather: { node: "GatherBackward0", backward: ([g], _s, p) => [placeAlong(g, p.dim, p.index, p.shape)], jvp: linearJvp(([t], p) => gatherAlong(t, p.dim, p.index)) },
   // d scatter-add(zeros, idx, src) / d src = gather of g at idx
-  place: { node: "ScatterAddBackward0", backward: ([g], _s, p) => [gatherAlong(g, p.dim, p.index)] },
+  place: { node: "ScatterAddBackward0", backward: ([g], _s, p) => [gatherAlong(g, p.dim, p.index)], jvp: linearJvp(([t], p, s) => placeAlong(t, p.dim, p.index, s.output(0).shape)) },
 } satisfies Record<string, GradSpec<AlongParams>>;
 
 /**
@@ -59,11 +60,19 @@ export function selectionBackward(g: Tensor, indices: Tensor, p: SelectParams): 
   return placeAlong(keepDim(g, p.dim, r, p.keepdim), p.dim, keepDim(indices, p.dim, r, p.keepdim), p.inShape);
 }
 
-/** A GradSpec for a (values, indices) selection: gradient to the returned indices. */
+/** The values' tangent of a selection: the tangent's elements at the returned indices (a 0-d input's is itself). */
+const selectionJvp: JvpRule<SelectParams> = ([t], s, p) => {
+  if (t === null || p.inShape.length === 0) return [t];
+  const values = s.output(0);
+  return [gatherAlong(t, p.dim, keepDim(s.output(1), p.dim, p.inShape.length, p.keepdim)).reshape([...values.shape])];
+};
+
+/** A GradSpec for a (values, indices) selection: gradient to the returned indices; JVP: the tangent at them. */
 export const selectionSpec = (node: string): GradSpec<SelectParams> => ({
   node,
   saves: { outputs: [1] },
   backward: ([g], s, p) => [selectionBackward(g, s.output(1), p)],
+  jvp: selectionJvp,
 });
 
 /**

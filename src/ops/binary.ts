@@ -12,6 +12,7 @@ import { snake, T, type OpInfo, type OpSample, type SampleArg, type TensorSpec, 
 // ---- [vmap] begin ----
 import * as VM from "../func/batch-rules/index.ts";
 // ---- [vmap] end ----
+import { elementwiseJvp, withJvp } from "./jvp-rules.ts";
 
 /** "promote": result_type; "float": result_type, then integers to the default float; "bool": comparisons. */
 type BinaryDType = "promote" | "float" | "bool";
@@ -44,7 +45,8 @@ function winnerShare(a: Tensor, b: Tensor, wins: (a: Tensor, b: Tensor) => Tenso
   return wins(a, b).to(a.dtype).add(a.eq(b).to(a.dtype).mul(0.5));
 }
 
-export const BINARY = {
+/** Every binary op (JVP: each operand's gradient formula on its tangent, summed). */
+export const BINARY = withJvp({
   // d(a + alpha b) = (1, alpha)
   add: { kernel: "add", dtype: "promote", node: "AddBackward0", backward: ([g], _s, p) => [g, p.alpha === 1 ? g : g.mul(p.alpha)] },
   // d(a - alpha b) = (1, -alpha)
@@ -138,7 +140,7 @@ export const BINARY = {
   logicalAnd: comparison("logicalAnd", "LogicalAndBackward0"),
   logicalOr: comparison("logicalOr", "LogicalOrBackward0"),
   logicalXor: comparison("logicalXor", "LogicalXorBackward0"),
-} satisfies Record<string, BinaryEntry>;
+} satisfies Record<string, BinaryEntry>, elementwiseJvp);
 
 export type BinaryName = keyof typeof BINARY;
 
@@ -303,7 +305,7 @@ export function logical(name: "logicalAnd" | "logicalOr" | "logicalXor", a: Tens
 }
 
 /** pow with a JS-number exponent (PowBackward0) or a JS-number base (PowBackward2), as PyTorch names them. */
-const POW_SCALAR = {
+const POW_SCALAR = withJvp({
   // d x^e = e x^(e-1); 0 when e == 0
   exponent: {
     kernel: "pow", dtype: "promote", node: "PowBackward0", saves: { inputs: [0, 1] },
@@ -321,7 +323,7 @@ const POW_SCALAR = {
       return [null, c === 0 ? grad.mul(s.input(1).lt(0)) : grad];
     },
   },
-} satisfies Record<string, BinaryEntry>;
+} satisfies Record<string, BinaryEntry>, elementwiseJvp);
 
 /**
  * a ** b with PyTorch's three node names: PowBackward0 (number exponent), PowBackward1 (two tensors),

@@ -67,22 +67,25 @@ export function checkFloating(fn: string, x: Tensor): void {
 
 interface LinearParams {
   readonly adjoint: (g: Tensor) => Tensor;
+  /** the map's linear part (forward itself unless it is affine): what the tangent goes through */
+  readonly linear: (x: Tensor) => Tensor;
 }
 const LINEAR_SPECS = new Map<string, GradSpec<LinearParams>>();
 
 /**
  * Records `forward(x)` (a linear map, computed without grad) as one node named `node`, whose gradient
  * is `adjoint(g)`. `adjoint` must itself be differentiable (Tensor ops, or another linearOp whose adjoint
- * is this op), so double backward works.
+ * is this op), so double backward works. An affine `forward` (constant padding) passes its `linear` part for the JVP.
  */
-export function linearOp(node: string, x: Tensor, forward: (x: Tensor) => Tensor, adjoint: (g: Tensor) => Tensor): Tensor {
+export function linearOp(node: string, x: Tensor, forward: (x: Tensor) => Tensor, adjoint: (g: Tensor) => Tensor, linear = forward): Tensor {
   const out = fresh(x, noGrad(() => forward(x)));
   let spec = LINEAR_SPECS.get(node);
   if (spec === undefined) {
-    spec = { node, backward: ([g], _s, p) => [p.adjoint(g)] };
+    // JVP: the same linear op on the tangent (recorded as this node again, so the tangent stays differentiable)
+    spec = { node, backward: ([g], _s, p) => [p.adjoint(g)], jvp: ([t], _s, p) => [t && linearOp(node, t, p.linear, p.adjoint)] };
     LINEAR_SPECS.set(node, spec);
   }
-  return record(spec, [x], [out], { adjoint })[0];
+  return record(spec, [x], [out], { adjoint, linear })[0];
 }
 
 /**

@@ -9,6 +9,9 @@ import type { Tensor } from "../tensor.ts";
 import { checkTensorArg, emptyTensor, kview } from "./core.ts";
 import { expandInts, fresh, intArg, linearOp, listText, mergeArgs, prod, type IntOrTuple } from "./conv-util.ts";
 import { constantPad } from "./pad.ts";
+// ---- [jvp-rules] begin ----
+import { addTangents } from "./jvp-rules.ts";
+// ---- [jvp-rules] end ----
 
 // ---- im2col / col2im as differentiable ops ---------------------------------------------------------
 
@@ -77,6 +80,13 @@ function convForward(x: Tensor, w: Tensor, b: Tensor | null, p: ConvParams): Ten
 const CONV_SPEC: GradSpec<ConvParams> = {
   node: "ConvolutionBackward0",
   saves: { inputs: [0, 1] },
+  // ---- [jvp-rules] begin ----
+  // bilinear in (x, w), plus the bias: conv(tx, w) + conv(x, tw) + tb
+  jvp: ([tx, tw, tb], s, p) => {
+    const y = addTangents(tx && convolution(tx, s.input(1), null, p), tw && convolution(s.input(0), tw, null, p));
+    return [addTangents(y, tb && tb.reshape(-1, ...s.output(0).shape.slice(2).map(() => 1)))];
+  },
+  // ---- [jvp-rules] end ----
   backward: ([gy], s, p) => {
     const x = s.input(0), w = s.input(1);
     const N = x.shape[0], G = p.groups, kernel = w.shape.slice(2), K = prod(kernel);

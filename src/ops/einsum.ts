@@ -5,6 +5,7 @@ import { Tensor } from "../tensor.ts";
 import { backendCopy, emptyTensor } from "./core.ts";
 import { makeView } from "./movement.ts";
 import { T, type OpInfo, type TensorSpec } from "./opinfo.ts";
+import { linearJvp } from "./jvp-rules.ts";
 
 /** Label codes: 'A'-'Z' are 0-25, 'a'-'z' 26-51 (PyTorch's order for implicit outputs); -1 is "...". */
 const ELLIPSIS = -1;
@@ -27,6 +28,7 @@ function rawDiagonal(x: Tensor, d1: number, d2: number): Tensor {
 const DIAGONAL: GradSpec<DiagParams> = {
   // the gradient is g written onto the diagonal of zeros (itself differentiable: DiagonalBackwardBackward0)
   node: "DiagonalBackward0",
+  jvp: linearJvp(([t], p) => diagonal(t, p.d1, p.d2)),
   backward: ([g], _s, p) => {
     const z = emptyTensor(p.inShape, g.dtype);
     backendCopy(g, rawDiagonal(z, p.d1, p.d2));

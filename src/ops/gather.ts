@@ -13,6 +13,7 @@ import { rawCopy } from "./raw-view.ts";
 // ---- [vmap] begin ----
 import * as VM from "../func/batch-rules/index.ts";
 // ---- [vmap] end ----
+import { linearJvp } from "./jvp-rules.ts";
 
 /** scatter_reduce's reductions. */
 export type ScatterReduce = "sum" | "prod" | "mean" | "amax" | "amin";
@@ -97,25 +98,41 @@ function checkLong(fn: string, index: Tensor): void {
 
 // ---- gather / scatter -----------------------------------------------------------------------------------
 
+// JVPs: all but scatterReduce are linear in their tensor inputs: the same op on the tangents
 const SPECS = {
   // d gather: scatter-add g back to the gathered positions
-  gather: { node: "GatherBackward0", backward: ([g], _s, p) => [scatterAdd(emptyTensor(p.shape, g.dtype), p.dim, p.index!, g), null] },
+  gather: { node: "GatherBackward0", backward: ([g], _s, p) => [scatterAdd(emptyTensor(p.shape, g.dtype), p.dim, p.index!, g), null], jvp: linearJvp(([t], p) => gather(t, p.dim, p.index!)) },
   // d scatter: self loses the overwritten positions, src gets the gathered gradient
-  scatter: { node: "ScatterBackward0", backward: ([g], _s, p) => [scatter(g, p.dim, p.index!, 0), padTo(gather(g, p.dim, p.index!), p.shape)] },
-  scatterValue: { node: "ScatterBackward1", backward: ([g], _s, p) => [scatter(g, p.dim, p.index!, 0)] },
-  scatterAdd: { node: "ScatterAddBackward0", backward: ([g], _s, p) => [g, padTo(gather(g, p.dim, p.index!), p.shape)] },
+  scatter: { node: "ScatterBackward0", backward: ([g], _s, p) => [scatter(g, p.dim, p.index!, 0), padTo(gather(g, p.dim, p.index!), p.shape)], jvp: linearJvp(([t, ts], p) => scatter(t, p.dim, p.index!, ts)) },
+  scatterValue: { node: "ScatterBackward1", backward: ([g], _s, p) => [scatter(g, p.dim, p.index!, 0)], jvp: linearJvp(([t], p) => scatter(t, p.dim, p.index!, 0)) },
+  scatterAdd: { node: "ScatterAddBackward0", backward: ([g], _s, p) => [g, padTo(gather(g, p.dim, p.index!), p.shape)], jvp: linearJvp(([t, ts], p) => scatterAdd(t, p.dim, p.index!, ts)) },
   scatterReduce: { node: "ScatterReduceBackward0", saves: { inputs: [0, 1], outputs: [0] }, backward: ([g], s, p) => scatterReduceBackward(g, s.input(0), s.input(1), s.output(0), p) },
   // d index_select: index_add g back
-  indexSelect: { node: "IndexSelectBackward0", backward: ([g], _s, p) => [indexAdd(emptyTensor(p.shape, g.dtype), p.dim, p.index!, g)] },
-  indexAdd: { node: "IndexAddBackward0", backward: ([g], _s, p) => [g, indexSelect(g, p.dim, p.index!).mul(p.alpha)] },
-  indexCopy: { node: "IndexCopyBackward0", backward: ([g], _s, p) => [indexFill(g, p.dim, p.index!, 0), indexSelect(g, p.dim, p.index!)] },
-  indexFill: { node: "IndexFillBackward0", backward: ([g], _s, p) => [indexFill(g, p.dim, p.index!, 0)] },
+  indexSelect: {
+    node: "IndexSelectBackward0", backward: ([g], _s, p) => [indexAdd(emptyTensor(p.shape, g.dtype), p.dim, p.index!, g)],
+    jvp: linearJvp(([t], p) => indexSelect(t, p.dim, p.index!)),
+  },
+  indexAdd: {
+    node: "IndexAddBackward0", backward: ([g], _s, p) => [g, indexSelect(g, p.dim, p.index!).mul(p.alpha)],
+    jvp: linearJvp(([t, ts], p) => indexAdd(t, p.dim, p.index!, ts, { alpha: p.alpha })),
+  },
+  indexCopy: {
+    node: "IndexCopyBackward0", backward: ([g], _s, p) => [indexFill(g, p.dim, p.index!, 0), indexSelect(g, p.dim, p.index!)],
+    jvp: linearJvp(([t, ts], p) => indexCopy(t, p.dim, p.index!, ts)),
+  },
+  indexFill: { node: "IndexFillBackward0", backward: ([g], _s, p) => [indexFill(g, p.dim, p.index!, 0)], jvp: linearJvp(([t], p) => indexFill(t, p.dim, p.index!, 0)) },
   // d value = sum of g over the filled positions
-  indexFillTensor: { node: "IndexFillBackward1", backward: ([g], _s, p) => [indexFill(g, p.dim, p.index!, 0), indexSelect(g, p.dim, p.index!).sum()] },
-  maskedFill: { node: "MaskedFillBackward0", backward: ([g], _s, p) => [maskedFill(g, p.mask!, 0)] },
-  maskedFillTensor: { node: "MaskedFillBackward1", backward: ([g], _s, p) => [maskedFill(g, p.mask!, 0), maskedFill(g, p.mask!.logicalNot(), 0).sum()] },
+  indexFillTensor: {
+    node: "IndexFillBackward1", backward: ([g], _s, p) => [indexFill(g, p.dim, p.index!, 0), indexSelect(g, p.dim, p.index!).sum()],
+    jvp: linearJvp(([t, tv], p) => indexFill(t, p.dim, p.index!, tv)),
+  },
+  maskedFill: { node: "MaskedFillBackward0", backward: ([g], _s, p) => [maskedFill(g, p.mask!, 0)], jvp: linearJvp(([t], p) => maskedFill(t, p.mask!, 0)) },
+  maskedFillTensor: {
+    node: "MaskedFillBackward1", backward: ([g], _s, p) => [maskedFill(g, p.mask!, 0), maskedFill(g, p.mask!.logicalNot(), 0).sum()],
+    jvp: linearJvp(([t, tv], p) => maskedFill(t, p.mask!, tv)),
+  },
   // d masked_select: the selected gradient scattered back (the engine sums a broadcast self)
-  maskedSelect: { node: "MaskedSelectBackward0", backward: ([g], _s, p) => [maskedScatter(emptyTensor(p.shape, g.dtype), p.mask!, g)] },
+  maskedSelect: { node: "MaskedSelectBackward0", backward: ([g], _s, p) => [maskedScatter(emptyTensor(p.shape, g.dtype), p.mask!, g)], jvp: linearJvp(([t], p) => maskedSelect(t, p.mask!)) },
   maskedScatter: {
     node: "MaskedScatterBackward0",
     backward: ([g], _s, p) => {
@@ -124,9 +141,13 @@ const SPECS = {
       if (n > sel.numel()) sel = cat([sel, emptyTensor([n - sel.numel()], g.dtype)]);
       return [maskedFill(g, p.mask!, 0), sel.view(p.shape)];
     },
+    jvp: linearJvp(([t, ts], p) => maskedScatter(t, p.mask!, ts)),
   },
   // d take: index_add g into a flat zero tensor
-  take: { node: "TakeBackward0", backward: ([g], _s, p) => [indexAdd(emptyTensor([p.shape.reduce((a, b) => a * b, 1)], g.dtype), 0, p.index!, g.reshape(-1)).view(p.shape)] },
+  take: {
+    node: "TakeBackward0", backward: ([g], _s, p) => [indexAdd(emptyTensor([p.shape.reduce((a, b) => a * b, 1)], g.dtype), 0, p.index!, g.reshape(-1)).view(p.shape)],
+    jvp: linearJvp(([t], p, s) => take(t, p.index!).reshape([...s.output(0).shape])),
+  },
 } satisfies Record<string, GradSpec<GatherParams>>;
 
 /**

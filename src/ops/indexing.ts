@@ -190,7 +190,7 @@ export function indexPut(x: Tensor, items: readonly IndexItem[], values: Tensor 
   return indexPut_(clone(x), items, values, acc);
 }
 
-const ALIAS: GradSpec<void> = { node: "AliasBackward0", backward: ([g]) => [g] };
+const ALIAS: GradSpec<void> = { node: "AliasBackward0", backward: ([g]) => [g], jvp: ([t]) => [t] };
 
 /** `x[...]` / `x[:]` in PyTorch return a new view of x (AliasBackward0). */
 function aliasOf(x: Tensor): Tensor {

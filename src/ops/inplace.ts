@@ -62,6 +62,7 @@ function snapshot(self: Tensor): Tensor {
   s._gradFn = self._gradFn;
   s._outputNr = self._outputNr;
   s._requiresGrad = self._requiresGrad;
+  s._tangent = self._tangent; // forward AD: the op reads old self's tangent too
   return s;
 }
 
@@ -107,13 +108,14 @@ export function unaryInplace<T extends Tensor>(self: T, name: UnaryName): T {
   return applyInplace(self, [], (old) => unary(name, old));
 }
 
+// JVPs: a fill with a number has a zero tangent; otherwise the tangent is the value's (or src's), broadcast
 const FILL_SPECS = {
-  zero: { node: "ZeroBackward0", backward: ([g]) => [g.mul(0), null] },
-  fillScalar: { node: "FillBackward2", backward: ([g]) => [g.mul(0), null] },
+  zero: { node: "ZeroBackward0", backward: ([g]) => [g.mul(0), null], jvp: () => [null] },
+  fillScalar: { node: "FillBackward2", backward: ([g]) => [g.mul(0), null], jvp: () => [null] },
   // d fill(x, v) / dv = sum(g)
-  fillTensor: { node: "FillBackward3", backward: ([g]) => [g.mul(0), g.sum()] },
+  fillTensor: { node: "FillBackward3", backward: ([g]) => [g.mul(0), g.sum()], jvp: ([, tv]) => [tv] },
   // d copy(self, src) = (0, g) — the engine sums g back to src's shape and casts it to src's dtype
-  copy: { node: "CopyBackwards", backward: ([g]) => [g.mul(0), g] },
+  copy: { node: "CopyBackwards", backward: ([g]) => [g.mul(0), g], jvp: ([, ts]) => [ts] },
 } satisfies Record<string, GradSpec<void>>;
 
 /** Writes `value` (a number or a 0-d tensor) everywhere, recorded with `spec` for a number value. */

@@ -11,6 +11,7 @@ import { T, type OpInfo, type OpSample, type TensorSpec } from "./opinfo.ts";
 // ---- [vmap] begin ----
 import * as VM from "../func/batch-rules/index.ts";
 // ---- [vmap] end ----
+import { linearJvp } from "./jvp-rules.ts";
 
 interface JoinParams {
   readonly dim: number;
@@ -27,6 +28,7 @@ const SPECS = {
   // d cat: each input gets its slice of g
   cat: {
     node: "CatBackward0",
+    jvp: linearJvp((ts, p) => cat(ts, p.dim)),
     backward: ([g], _s, p) => {
       let at = 0;
       return p.sizes.map((n, i) => {
@@ -37,12 +39,12 @@ const SPECS = {
     },
   },
   // d stack: input i gets g.select(dim, i)
-  stack: { node: "StackBackward0", backward: ([g], _s, p) => p.sizes.map((_, i) => g.select(p.dim, i)) },
+  stack: { node: "StackBackward0", backward: ([g], _s, p) => p.sizes.map((_, i) => g.select(p.dim, i)), jvp: linearJvp((ts, p) => stack(ts, p.dim)) },
   // d split = cat of the output gradients
-  split: { node: "SplitBackward0", backward: (grads, _s, p) => [cat(grads, p.dim)] },
-  splitWithSizes: { node: "SplitWithSizesBackward0", backward: (grads, _s, p) => [cat(grads, p.dim)] },
+  split: { node: "SplitBackward0", backward: (grads, _s, p) => [cat(grads, p.dim)], jvp: linearJvp(([t], p) => split(t, p.sizes, p.dim)) },
+  splitWithSizes: { node: "SplitWithSizesBackward0", backward: (grads, _s, p) => [cat(grads, p.dim)], jvp: linearJvp(([t], p) => split(t, p.sizes, p.dim)) },
   // d unbind = stack of the output gradients
-  unbind: { node: "UnbindBackward0", backward: (grads, _s, p) => [stack(grads, p.dim)] },
+  unbind: { node: "UnbindBackward0", backward: (grads, _s, p) => [stack(grads, p.dim)], jvp: linearJvp(([t], p) => unbind(t, p.dim)) },
 } satisfies Record<string, GradSpec<JoinParams>>;
 
 /** `(dim?)` or `({ dim })` after a tensor list or a tensor. */

@@ -11,6 +11,7 @@ import { T, type OpInfo, type TensorSpec } from "./opinfo.ts";
 // ---- [vmap] begin ----
 import * as VM from "../func/batch-rules/index.ts";
 // ---- [vmap] end ----
+import { addProductJvp, bilinearJvp } from "./jvp-rules.ts";
 
 /** The keyword-only scalars of addmm, baddbmm and addmv. */
 export interface AddProductOptions {
@@ -29,7 +30,7 @@ const scaled = (t: Tensor, s: number): Tensor => (s === 1 ? t : t.mul(s));
 const ADD_SPECS = {
   // d(βC + α AB) = (β G, α G Bᵀ, α Aᵀ G)
   addmm: {
-    node: "AddmmBackward0", saves: { inputs: [1, 2] },
+    node: "AddmmBackward0", saves: { inputs: [1, 2] }, jvp: addProductJvp((a, b) => a.mm(b)),
     backward: ([g], s, p) => [
       s.needsGrad(0) ? scaled(g, p.beta) : null,
       s.needsGrad(1) ? scaled(mmGradA(g, s.input(1), s.input(2)), p.alpha) : null,
@@ -37,7 +38,7 @@ const ADD_SPECS = {
     ],
   },
   baddbmm: {
-    node: "BaddbmmBackward0", saves: { inputs: [1, 2] },
+    node: "BaddbmmBackward0", saves: { inputs: [1, 2] }, jvp: addProductJvp((a, b) => a.bmm(b)),
     backward: ([g], s, p) => [
       s.needsGrad(0) ? scaled(g, p.beta) : null,
       s.needsGrad(1) ? scaled(g.bmm(s.input(2).transpose(1, 2)), p.alpha) : null,
@@ -46,7 +47,7 @@ const ADD_SPECS = {
   },
   // d(βc + α Av) = (β g, α g vᵀ, α Aᵀ g)
   addmv: {
-    node: "AddmvBackward0", saves: { inputs: [1, 2] },
+    node: "AddmvBackward0", saves: { inputs: [1, 2] }, jvp: addProductJvp((a, b) => a.mv(b)),
     backward: ([g], s, p) => [
       s.needsGrad(0) ? scaled(g, p.beta) : null,
       s.needsGrad(1) ? scaled(outer(g, s.input(2)), p.alpha) : null,
@@ -205,7 +206,7 @@ interface CrossParams { readonly dim: number }
 
 const CROSS_SPEC: GradSpec<CrossParams> = {
   // d(a × b) = (b × g, g × a)
-  node: "LinalgCrossBackward0", saves: { inputs: [0, 1] },
+  node: "LinalgCrossBackward0", saves: { inputs: [0, 1] }, jvp: bilinearJvp((a, b, p) => linalgCross(a, b, p.dim)),
   backward: ([g], s, p) => [
     s.needsGrad(0) ? linalgCross(s.input(1), g, p.dim) : null,
     s.needsGrad(1) ? linalgCross(g, s.input(0), p.dim) : null,

@@ -8,6 +8,7 @@ import { noGrad } from "../autograd/grad-mode.ts";
 import type { Tensor } from "../tensor.ts";
 import { isOptions } from "./core.ts";
 import { T, type OpInfo, type TensorSpec } from "./opinfo.ts";
+import { sliceReductionJvp } from "./jvp-rules.ts";
 
 /** A norm's dims: one, several, or null (all). */
 export type NormDim = number | readonly number[] | null;
@@ -45,7 +46,7 @@ function unreduce(t: Tensor, p: NormParams): Tensor {
 const safe = (y: Tensor): Tensor => y.add(y.eq(0).to(y.dtype));
 
 const VECTOR_NORM: GradSpec<NormParams> = {
-  node: "LinalgVectorNormBackward0", saves: { inputs: [0], outputs: [0] },
+  node: "LinalgVectorNormBackward0", saves: { inputs: [0], outputs: [0] }, jvp: sliceReductionJvp((p) => p),
   backward: ([gOut], s, p) => {
     const x = s.input(0), g = unreduce(gOut, p), y = unreduce(s.output(0), p), ord = p.ord;
     if (ord === 0) return [null]; // piecewise constant: PyTorch leaves the gradient undefined (None)

@@ -10,6 +10,10 @@ import { broadcastView, emptyTensor, isOptions, kview } from "./core.ts";
 import { eye, ones, tensor } from "./creation.ts";
 import { stack } from "./join.ts";
 import { namedTuple } from "./named-tuple.ts";
+import { addTangents, sliceReductionJvp, type Reduced } from "./jvp-rules.ts";
+
+/** det reduces each matrix (the last two dims). */
+const EACH_MATRIX: Reduced = { dims: [-2, -1], keepdim: false };
 
 /**
  * PyTorch's `torch.linalg.LinAlgError` (`torch._C._LinAlgError`, a RuntimeError): a singular input.
@@ -112,6 +116,8 @@ function cofactors(a: Tensor): Tensor {
 const DET_SPEC: GradSpec<void> = {
   // d det(A) = det(A) tr(A⁻¹ dA): gA = g·det·A⁻ᵀ, the cofactor matrix (computed from minors where det = 0)
   node: "LinalgDetBackward0", saves: { inputs: [0], outputs: [0] },
+  // tangent: Σ (∂det/∂A) ⊙ tA over each matrix (the gradient formula's partials, cofactors included)
+  jvp: sliceReductionJvp(() => EACH_MATRIX),
   backward: ([g], s) => {
     const a = s.input(0), d = s.output(0);
     const singular = noGrad(() => d.eq(0).any().item());
@@ -135,6 +141,8 @@ export function det(a: Tensor): Tensor {
 const SLOGDET_SPEC: GradSpec<void> = {
   // d log|det A| = tr(A⁻¹ dA): gA = g·A⁻ᵀ; the sign is piecewise constant (no gradient: None when only it is used)
   node: "LinalgSlogdetBackward0", saves: { inputs: [0] },
+  // tangents: the sign's is 0; logabsdet's is tr(A⁻¹ tA)
+  jvp: ([t], s) => [null, t && inv(s.input(0)).mT.mul(t).sum([-2, -1])],
   backward: (grads, s) => {
     const g = (grads as (Tensor | null)[])[1];
     return [g === null ? null : perMatrix(g).mul(inv(s.input(0)).mT)];
@@ -161,6 +169,8 @@ export function slogdet(a: Tensor): SignLogAbsDet {
 const INV_SPEC: GradSpec<void> = {
   // d(A⁻¹) = -A⁻¹ dA A⁻¹: gA = -A⁻ᵀ g A⁻ᵀ (from the saved inverse)
   node: "LinalgInvExBackward0", saves: { outputs: [0] },
+  // tangent: -A⁻¹ tA A⁻¹
+  jvp: ([t], s) => [t && s.output(0).matmul(t).matmul(s.output(0)).neg()],
   backward: ([g], s) => {
     const invT = s.output(0).mT;
     return [invT.matmul(g).matmul(invT).neg()];
@@ -190,6 +200,13 @@ interface SolveParams { readonly left: boolean; readonly vector: boolean }
 const SOLVE_SPEC: GradSpec<SolveParams> = {
   // AX = B: gB = A⁻ᵀ g, gA = -gB Xᵀ.  XA = B: gB = g A⁻ᵀ, gA = -Xᵀ gB (vectors as one-column matrices)
   node: "LinalgSolveExBackward0", saves: { inputs: [0], outputs: [0] },
+  // AX = B: tX = A⁻¹ (tB - tA X); XA = B: tX = (tB - X tA) A⁻¹
+  jvp: ([ta, tb], s, p) => {
+    const x = p.vector ? s.output(0).unsqueeze(-1) : s.output(0);
+    const rhs = addTangents(tb === null ? null : p.vector ? tb.unsqueeze(-1) : tb, ta === null ? null : (p.left ? ta.matmul(x) : x.matmul(ta)).neg());
+    const tx = solve(s.input(0), rhs!, { left: p.left });
+    return [p.vector ? tx.squeeze(-1) : tx];
+  },
   backward: ([g], s, p) => {
     const a = s.input(0);
     const gm = p.vector ? g.unsqueeze(-1) : g, xm = p.vector ? s.output(0).unsqueeze(-1) : s.output(0);

@@ -13,6 +13,7 @@ import { T, type OpInfo, type TensorSpec } from "./opinfo.ts";
 // ---- [vmap] begin ----
 import * as VM from "../func/batch-rules/index.ts";
 // ---- [vmap] end ----
+import { bilinearJvp } from "./jvp-rules.ts";
 
 // The sub-families in their own files, re-exported so Tensor's methods reach them through this module.
 export { addmm, baddbmm, addmv, outer, ger, inner, tensordot, kron, cross, linalgCross } from "./linalg-ext.ts";
@@ -21,21 +22,21 @@ export type { AddProductOptions, TensordotDims } from "./linalg-ext.ts";
 const SPECS = {
   // d(a·b) = (g b, g a)
   dot: {
-    node: "DotBackward0", saves: { inputs: [0, 1] },
+    node: "DotBackward0", saves: { inputs: [0, 1] }, jvp: bilinearJvp((a, b) => a.dot(b)),
     backward: ([g], s) => [s.needsGrad(0) ? s.input(1).mul(g) : null, s.needsGrad(1) ? s.input(0).mul(g) : null],
   },
   // d(AB) = (G Bᵀ, Aᵀ G)
   mm: {
-    node: "MmBackward0", saves: { inputs: [0, 1] },
+    node: "MmBackward0", saves: { inputs: [0, 1] }, jvp: bilinearJvp((a, b) => a.mm(b)),
     backward: ([g], s) => [s.needsGrad(0) ? mmGradA(g, s.input(0), s.input(1)) : null, s.needsGrad(1) ? mmGradB(g, s.input(0), s.input(1)) : null],
   },
   bmm: {
-    node: "BmmBackward0", saves: { inputs: [0, 1] },
+    node: "BmmBackward0", saves: { inputs: [0, 1] }, jvp: bilinearJvp((a, b) => a.bmm(b)),
     backward: ([g], s) => [s.needsGrad(0) ? g.bmm(s.input(1).transpose(1, 2)) : null, s.needsGrad(1) ? s.input(0).transpose(1, 2).bmm(g) : null],
   },
   // d(Av) = (g vᵀ, Aᵀ g)
   mv: {
-    node: "MvBackward0", saves: { inputs: [0, 1] },
+    node: "MvBackward0", saves: { inputs: [0, 1] }, jvp: bilinearJvp((a, b) => a.mv(b)),
     backward: ([g], s) => [s.needsGrad(0) ? g.unsqueeze(1).mul(s.input(1).unsqueeze(0)) : null, s.needsGrad(1) ? s.input(0).t().mv(g) : null],
   },
 } satisfies Record<string, GradSpec<void>>;

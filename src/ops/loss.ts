@@ -15,6 +15,7 @@ import { applyReduction, divScalar, fused, readNamed, reductionOf, torchSize, ty
 // ---- [vmap] begin ----
 import * as VM from "../func/batch-rules/index.ts";
 // ---- [vmap] end ----
+import { addTangents, onlyInput, type JvpRule } from "./jvp-rules.ts";
 
 /** The options every loss takes. */
 export interface LossOptions { reduction?: Reduction }
@@ -35,6 +36,8 @@ const POINTWISE = (node: string): GradSpec<PointwiseParams> => ({
     const d = p.dx(s.input(0), s.input(1)).mul(p.reduction === "mean" ? g.div(p.numel) : g);
     return [s.needsGrad(0) ? d : null, s.needsGrad(1) ? d.neg() : null];
   },
+  // tangent: the reduced derivative times t_input - t_target
+  jvp: ([ti, tt], s, p) => [applyReduction(p.dx(s.input(0), s.input(1)).mul(ti === null ? tt!.neg() : tt === null ? ti : ti.sub(tt)), p.reduction)],
 });
 const SPECS = {
   mse: POINTWISE("MseLossBackward0"), smoothL1: POINTWISE("SmoothL1LossBackward0"), huber: POINTWISE("HuberLossBackward0"),
@@ -143,8 +146,16 @@ function nllBackward(g: Tensor, x0: Tensor, p: NllParams): Tensor {
   return onehot.mul(w.mul(scale.reshape(p.reduction === "none" ? [...w.shape] : [])).neg().unsqueeze(1)).reshape([...x0.shape]);
 }
 
+/** The loss itself: -w x[target], reduced. Linear in x, so also its JVP (the loss of the tangent). */
+function nllValue(x: Tensor, p: NllParams): Tensor {
+  const { w, idx } = nllWeights(batched(x), p);
+  const losses = batched(x).gather(1, idx.unsqueeze(1)).squeeze(1).mul(w).neg();
+  if (p.reduction === "none") return x.dim() === 1 ? losses.reshape([]).clone() : losses;
+  return p.reduction === "sum" ? losses.sum() : losses.sum().div(w.sum());
+}
+
 const nllSpec = (node: string): GradSpec<NllParams> => ({
-  node, saves: { inputs: [0] }, backward: ([g], s, p) => [nllBackward(g, s.input(0), p)],
+  node, saves: { inputs: [0] }, backward: ([g], s, p) => [nllBackward(g, s.input(0), p)], jvp: ([t], _s, p) => [t && nllValue(t, p)],
 });
 const NLL = nllSpec("NllLossBackward0"), NLL2D = nllSpec("NllLoss2DBackward0");
 
@@ -160,12 +171,7 @@ function nllCore(x: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: 
   // ---- [vmap] end ----
   for (const v of contiguousData(target)) if (v !== ignoreIndex && (v < 0 || v >= c)) throw new IndexError(`Target ${v} is out of bounds.`);
   const p: NllParams = { reduction, weight, ignoreIndex, target: x.dim() === 1 ? target.reshape([1]) : target };
-  return fused(x.dim() === 4 ? NLL2D : NLL, [x], () => {
-    const { w, idx } = nllWeights(batched(x), p);
-    const losses = batched(x).gather(1, idx.unsqueeze(1)).squeeze(1).mul(w).neg();
-    if (reduction === "none") return x.dim() === 1 ? losses.reshape([]).clone() : losses;
-    return reduction === "sum" ? losses.sum() : losses.sum().div(w.sum());
-  }, p);
+  return fused(x.dim() === 4 ? NLL2D : NLL, [x], () => nllValue(x, p), p);
 }
 
 /** PyTorch's nll_loss_nd: shape checks, then [C] / [N, C] / [N, C, H, W] directly, other ranks through a [N, C, 1, -1] view. */
@@ -267,9 +273,24 @@ function scaleGrad(d: Tensor, g: Tensor, p: BceParams): Tensor {
   return w.mul(p.reduction === "mean" ? g.div(p.numel) : g);
 }
 
+/**
+ * Elementwise losses (input and target of one shape) then reduced: Σ_i ∂ℓ/∂x_i ⊙ t_i, the partials being the
+ * gradient formula at a cotangent of ones (weight and 1/numel included), summed unless reduction is "none".
+ */
+const reducedPointwiseJvp: JvpRule<BceParams> = function (tangents, s, p) {
+  const cotangent = zerosLike(s.output(0)).add(1);
+  let sum: Tensor | null = null;
+  for (let i = 0; i < tangents.length; i++) {
+    const t = tangents[i];
+    const partial = t === null ? null : this.backward([cotangent], onlyInput(s, i), p)[i] ?? null;
+    sum = addTangents(sum, partial && t && partial.mul(t));
+  }
+  return [sum !== null && p.reduction !== "none" ? sum.sum() : sum];
+};
+
 const BCE_EPS = 1e-12;
 const BCE: GradSpec<BceParams> = {
-  node: "BinaryCrossEntropyBackward0", saves: { inputs: [0, 1] },
+  node: "BinaryCrossEntropyBackward0", saves: { inputs: [0, 1] }, jvp: reducedPointwiseJvp,
   backward: ([g], s, p) => {
     const x = s.input(0), t = s.input(1);
     // d/dx = (x - t) / max(x (1 - x), eps); d/dt = log(1 - x) - log(x) = -logit(x)
@@ -306,7 +327,7 @@ interface BceLogitsParams extends BceParams { readonly posWeight: Tensor | null 
 const softplusNeg = (x: Tensor): Tensor => relu(x.neg()).add(log1p(x.abs().neg().exp()));
 
 const BCE_LOGITS: GradSpec<BceLogitsParams> = {
-  node: "BinaryCrossEntropyWithLogitsBackward0", saves: { inputs: [0, 1] },
+  node: "BinaryCrossEntropyWithLogitsBackward0", saves: { inputs: [0, 1] }, jvp: reducedPointwiseJvp,
   backward: ([g], s, p) => {
     const x = s.input(0), t = s.input(1), pw = p.posWeight;
     // loss = (1 - t) x + (1 + (pw - 1) t) softplus(-x)

@@ -12,6 +12,7 @@ import { T, type OpInfo, type OpSample, type TensorSpec } from "./opinfo.ts";
 // ---- [vmap] begin ----
 import * as VM from "../func/batch-rules/index.ts";
 // ---- [vmap] end ----
+import { linearJvp } from "./jvp-rules.ts";
 
 /** A tensor sharing `x`'s storage with new geometry; its `_base` is the storage's first owner. */
 export function makeView(x: Tensor, shape: Shape, strides: readonly number[], offset: number): Tensor {
@@ -41,28 +42,33 @@ function embed(g: Tensor, inShape: Shape, region: (t: Tensor) => Tensor, node: s
 }
 
 const reshapeBack = ([g]: Tensor[], p: ViewParams) => [g.reshape(p.inShape)];
+// JVPs: these ops are linear, so the tangent goes through the same view (or copy)
+const reshapeJvp = linearJvp<ViewParams>(([t], _p, s) => t.reshape([...s.output(0).shape]));
+const sameJvp = linearJvp<ViewParams>(([t]) => t);
 
 const SPECS = {
-  view: { node: "ViewBackward0", backward: ([g], _s, p) => reshapeBack([g], p) },
-  unsafeView: { node: "UnsafeViewBackward0", backward: ([g], _s, p) => reshapeBack([g], p) },
-  squeezeInplace: { node: "SqueezeBackward3", backward: ([g], _s, p) => reshapeBack([g], p) },
-  transpose: { node: "TransposeBackward0", backward: ([g], _s, p) => [g.transpose(p.dims[0], p.dims[1])] },
-  t: { node: "TBackward0", backward: ([g]) => [g.t()] },
-  permute: { node: "PermuteBackward0", backward: ([g], _s, p) => [g.permute(inversePermutation(p.dims))] },
-  expand: { node: "ExpandBackward0", backward: ([g], _s, p) => [sumTo(g, p.inShape)] },
-  squeezeAll: { node: "SqueezeBackward0", backward: ([g], _s, p) => reshapeBack([g], p) },
-  squeezeDim: { node: "SqueezeBackward1", backward: ([g], _s, p) => reshapeBack([g], p) },
-  unsqueeze: { node: "UnsqueezeBackward0", backward: ([g], _s, p) => [g.squeeze(p.dims[0])] },
+  view: { node: "ViewBackward0", backward: ([g], _s, p) => reshapeBack([g], p), jvp: reshapeJvp },
+  unsafeView: { node: "UnsafeViewBackward0", backward: ([g], _s, p) => reshapeBack([g], p), jvp: reshapeJvp },
+  squeezeInplace: { node: "SqueezeBackward3", backward: ([g], _s, p) => reshapeBack([g], p), jvp: reshapeJvp },
+  transpose: { node: "TransposeBackward0", backward: ([g], _s, p) => [g.transpose(p.dims[0], p.dims[1])], jvp: linearJvp(([t], p) => t.transpose(p.dims[0], p.dims[1])) },
+  t: { node: "TBackward0", backward: ([g]) => [g.t()], jvp: linearJvp(([t]) => t.t()) },
+  permute: { node: "PermuteBackward0", backward: ([g], _s, p) => [g.permute(inversePermutation(p.dims))], jvp: linearJvp(([t], p) => t.permute([...p.dims])) },
+  expand: { node: "ExpandBackward0", backward: ([g], _s, p) => [sumTo(g, p.inShape)], jvp: linearJvp(([t], _p, s) => t.expand([...s.output(0).shape])) },
+  squeezeAll: { node: "SqueezeBackward0", backward: ([g], _s, p) => reshapeBack([g], p), jvp: reshapeJvp },
+  squeezeDim: { node: "SqueezeBackward1", backward: ([g], _s, p) => reshapeBack([g], p), jvp: reshapeJvp },
+  unsqueeze: { node: "UnsqueezeBackward0", backward: ([g], _s, p) => [g.squeeze(p.dims[0])], jvp: linearJvp(([t], p) => t.unsqueeze(p.dims[0])) },
   select: {
     node: "SelectBackward0",
     backward: ([g], _s, p) => [embed(g, p.inShape, (t) => t.select(p.dims[0], p.index), "SelectBackwardBackward0")],
+    jvp: linearJvp(([t], p) => t.select(p.dims[0], p.index)),
   },
   slice: {
     node: "SliceBackward0",
     backward: ([g], _s, p) => [embed(g, p.inShape, (t) => sliceDim(t, p.dims[0], p.start, p.end, p.step), "SliceBackwardBackward0")],
+    jvp: linearJvp(([t], p) => sliceDim(t, p.dims[0], p.start, p.end, p.step)),
   },
-  clone: { node: "CloneBackward0", backward: ([g]) => [g] },
-  toCopy: { node: "ToCopyBackward0", backward: ([g]) => [g] },
+  clone: { node: "CloneBackward0", backward: ([g]) => [g], jvp: sameJvp },
+  toCopy: { node: "ToCopyBackward0", backward: ([g]) => [g], jvp: sameJvp },
 } satisfies Record<string, GradSpec<ViewParams>>;
 
 const NO_PARAMS: ViewParams = { inShape: [], dims: [], index: 0, start: 0, end: 0, step: 1 };

@@ -66,6 +66,8 @@ const EMBEDDING: GradSpec<EmbeddingParams> = {
     const rows = g.reshape([-1, d]).mul(idx.ne(p.paddingIdx).unsqueeze(1));
     return [zeros([p.rows, d], { dtype: g.dtype }).indexAdd(0, idx, rows)];
   },
+  // linear in the weight: the tangent's rows read at the same indices
+  jvp: ([t], s, p) => [t && t.indexSelect(0, p.indices.reshape([-1])).reshape([...s.output(0).shape])],
 };
 
 const TENSOR_TYPE: Record<string, string> = { float32: "FloatTensor", float64: "DoubleTensor", bool: "BoolTensor", int32: "IntTensor", int64: "LongTensor" };

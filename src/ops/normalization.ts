@@ -6,6 +6,7 @@ import { normalizeDim, shapeText } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import { checkTensorArg } from "./core.ts";
 import { fused, readNamed, torchSize } from "./nn-fused.ts";
+import { addTangents } from "./jvp-rules.ts";
 
 const range = (a: number, b: number): number[] => Array.from({ length: Math.max(0, b - a) }, (_, i) => a + i);
 
@@ -65,6 +66,21 @@ const affineNormSpec = (node: string, hasW: boolean, hasB: boolean): GradSpec<Af
     const dw = w && s.needsGrad(1) ? sumTo(g.mul(normalized(x, p).xhat), p.affineDims, w.shape) : null;
     const db = hasB && s.needsGrad(2) ? sumTo(g, p.affineDims, s.input(2).shape) : null;
     return [dx, dw, db];
+  },
+  // tangent: x̂'s Jacobian is symmetric (standardizeBackward applied to t), then w; plus x̂ t_w + t_b
+  jvp: ([tx, tw, tb], s, p) => {
+    const x = s.input(0);
+    let dxhat: Tensor | null = null;
+    if (tx !== null) {
+      if (p.fixed) dxhat = tx.mul(p.fixed.rstd);
+      else {
+        const st = standardize(p.view(x), p.dims, p.eps);
+        dxhat = standardizeBackward(p.view(tx), st.xhat, st.rstd, p.dims).reshape([...x.shape]);
+      }
+      if (hasW) dxhat = dxhat.mul(p.affineView(s.input(1)));
+    }
+    const fromW = tw === null ? null : normalized(x, p).xhat.mul(p.affineView(tw));
+    return [addTangents(addTangents(dxhat, fromW), tb === null ? null : p.affineView(tb))];
   },
 });
 

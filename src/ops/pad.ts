@@ -37,9 +37,10 @@ export function constantPad(x: Tensor, pad: readonly number[], value: number): T
       size += cut;
     }
   }
-  return linearOp("ConstantPadNdBackward0", x, (t) => {
+  // padding with a value is affine: its tangent (the linear part) pads with 0
+  const padWith = (v: number) => (t: Tensor) => {
     const out = emptyTensor(shape, t.dtype);
-    if (value !== 0) out.fill_(value);
+    if (v !== 0) out.fill_(v);
     let dst = out, src = t;
     pairs(pad).forEach(([l, r], i) => {
       const d = rank - 1 - i;
@@ -50,7 +51,8 @@ export function constantPad(x: Tensor, pad: readonly number[], value: number): T
     });
     if (shape.every((s) => s > 0) && pairs(pad).every(([l, r], i) => t.shape[rank - 1 - i] + Math.min(l, 0) + Math.min(r, 0) > 0)) dst.copy_(src);
     return out;
-  }, (g) => constantPad(g, pad.map((p) => -p), 0));
+  };
+  return linearOp("ConstantPadNdBackward0", x, padWith(value), (g) => constantPad(g, pad.map((p) => -p), 0), padWith(0));
 }
 
 /** Index maps of reflect / replicate padding for the padded dims. */

@@ -68,6 +68,12 @@ function maxSpec(node: string): GradSpec<MaxParams> {
         const flat = emptyTensor([P, prod(x.shape.slice(split))], g.dtype);
         return [scatterAdd(flat, 1, p.indices.reshape(P, -1), g.reshape(P, -1)).reshape(x.shape)];
       },
+      // tangent: the input's tangent at each window's argmax
+      jvp: ([t], s, p) => {
+        if (t === null) return [null];
+        const P = prod(t.shape.slice(0, t.dim() - p.rank));
+        return [t.reshape(P, -1).gather(1, p.indices.reshape(P, -1)).reshape([...s.output(0).shape])];
+      },
     };
     MAX_SPECS.set(node, spec);
   }

@@ -6,7 +6,7 @@ import { noGrad } from "../autograd/grad-mode.ts";
 import type { Tensor } from "../tensor.ts";
 import { eye } from "./creation.ts";
 import { dtypeOption, isOptions, rawReshape } from "./core.ts";
-import { countOf, dimsOf, extremeGrad, reduceKernel, unreduce, type DimArg, type ReduceParams } from "./reduce.ts";
+import { countOf, dimsOf, extremeGrad, reducedBy, reduceKernel, unreduce, type DimArg, type ReduceParams } from "./reduce.ts";
 import { oneDim, parseArgs } from "./along.ts";
 import { minMax, type MinMax } from "./named-tuple.ts";
 import { NAN_ROW } from "./select.ts";
@@ -15,6 +15,7 @@ import { T, type OpInfo, type OpSample } from "./opinfo.ts";
 // ---- [vmap] begin ----
 import * as VM from "../func/batch-rules/index.ts";
 // ---- [vmap] end ----
+import { sliceReductionJvp, withJvp } from "./jvp-rules.ts";
 
 /** Options of var / std / varMean / stdMean. `unbiased` is PyTorch's legacy spelling of correction 1 (true) or 0. */
 export interface VarOptions {
@@ -98,34 +99,37 @@ function normBackward(g: Tensor, x: Tensor, norm: Tensor, p: NormParams): Tensor
   return scaled.mul(gu.div(oneWhere(nu, normZero).pow(p.p - 1)).mul(normZero.logicalNot().to(x.dtype)));
 }
 
-const SPECS = {
+// JVPs: slice-wise reductions (jvp-rules.ts); aminmax, varMean and stdMean have two outputs
+const SPECS = withJvp({
   prodAll: { node: "ProdBackward0", saves: { inputs: [0], outputs: [0] }, backward: ([g], s, p) => [prodBackward(g, s.input(0), s.output(0), p)] },
   prodDim: { node: "ProdBackward1", saves: { inputs: [0], outputs: [0] }, backward: ([g], s, p) => [prodBackward(g, s.input(0), s.output(0), p)] },
   // aminmax: each of min and max splits its gradient evenly among the elements equal to it
   aminmax: {
-    node: "AminmaxBackward0", saves: { inputs: [0], outputs: [0, 1] },
+    node: "AminmaxBackward0", saves: { inputs: [0], outputs: [0, 1] }, jvp: sliceReductionJvp(reducedBy, 2),
     backward: ([gmin, gmax], s, p) => [extremeGrad(gmin, s.input(0), s.output(0), p).add(extremeGrad(gmax, s.input(0), s.output(1), p))],
   },
   // d logsumexp = g exp(x - result)
   logsumexp: { node: "LogsumexpBackward0", saves: { inputs: [0], outputs: [0] }, backward: ([g], s, p) => [unreduce(g, p).mul(s.input(0).sub(unreduce(s.output(0), p)).exp())] },
-} satisfies Record<string, GradSpec<ReduceParams>>;
+} satisfies Record<string, GradSpec<ReduceParams>>, sliceReductionJvp(reducedBy));
 
-const VAR_SPECS = {
+const VAR_SPECS = withJvp({
   var: { node: "VarBackward0", saves: { inputs: [0] }, backward: ([g], s, p) => [varBackward(g, s.input(0), p)] },
   // d std = d var / (2 std)
   std: { node: "StdBackward0", saves: { inputs: [0], outputs: [0] }, backward: ([g], s, p) => [varBackward(g.div(s.output(0).mul(2)), s.input(0), p)] },
   // var and mean of one pass: both gradients (mean's: g / N broadcast back)
   varMean: {
-    node: "VarMeanBackward0", saves: { inputs: [0] },
+    node: "VarMeanBackward0", saves: { inputs: [0] }, jvp: sliceReductionJvp(reducedBy, 2),
     backward: ([gv, gm], s, p) => [varBackward(gv, s.input(0), p).add(unreduce(gm, p).expand(p.inShape).div(countOf(p)))],
   },
   stdMean: {
-    node: "StdMeanBackward0", saves: { inputs: [0], outputs: [0] },
+    node: "StdMeanBackward0", saves: { inputs: [0], outputs: [0] }, jvp: sliceReductionJvp(reducedBy, 2),
     backward: ([gs, gm], s, p) => [varBackward(gs.div(s.output(0).mul(2)), s.input(0), p).add(unreduce(gm, p).expand(p.inShape).div(countOf(p)))],
   },
-} satisfies Record<string, GradSpec<VarParams>>;
+} satisfies Record<string, GradSpec<VarParams>>, sliceReductionJvp(reducedBy));
 
-const normSpec = (node: string): GradSpec<NormParams> => ({ node, saves: { inputs: [0], outputs: [0] }, backward: ([g], s, p) => [normBackward(g, s.input(0), s.output(0), p)] });
+const normSpec = (node: string): GradSpec<NormParams> => ({
+  node, saves: { inputs: [0], outputs: [0] }, backward: ([g], s, p) => [normBackward(g, s.input(0), s.output(0), p)], jvp: sliceReductionJvp(reducedBy),
+});
 /** norm's overloads: without dtype (NormBackward1) and with it (NormBackward3). */
 const NORM_SPECS = { plain: normSpec("NormBackward1"), dtype: normSpec("NormBackward3") };
 

@@ -11,6 +11,7 @@ import { T, type OpInfo, type OpSample } from "./opinfo.ts";
 // ---- [vmap] begin ----
 import * as VM from "../func/batch-rules/index.ts";
 // ---- [vmap] end ----
+import { linearJvp, sliceReductionJvp } from "./jvp-rules.ts";
 
 /** `dim` as PyTorch takes it: one dim, several, or none (= all). */
 export type DimArg = number | readonly number[] | null | undefined;
@@ -36,16 +37,22 @@ export function unreduce(g: Tensor, p: ReduceParams): Tensor {
 
 export const countOf = (p: ReduceParams) => p.dims.reduce((n, d) => n * p.inShape[d], 1);
 
+// JVPs: sum and mean are linear (the same reduction of the tangent); the others reduce slice-wise
+const sumJvp = linearJvp<ReduceParams>(([t], p) => t.sum({ dim: [...p.dims], keepdim: p.keepdim }));
+const meanJvp = linearJvp<ReduceParams>(([t], p) => t.mean({ dim: [...p.dims], keepdim: p.keepdim }));
+/** A reduction's own params say where it reduced (sliceReductionJvp). */
+export const reducedBy = (p: ReduceParams): ReduceParams => p;
+
 const SPECS = {
   // d sum = 1 broadcast back
-  sumAll: { node: "SumBackward0", backward: ([g], _s, p) => [unreduce(g, p).expand(p.inShape)] },
-  sumDim: { node: "SumBackward1", backward: ([g], _s, p) => [unreduce(g, p).expand(p.inShape)] },
+  sumAll: { node: "SumBackward0", backward: ([g], _s, p) => [unreduce(g, p).expand(p.inShape)], jvp: sumJvp },
+  sumDim: { node: "SumBackward1", backward: ([g], _s, p) => [unreduce(g, p).expand(p.inShape)], jvp: sumJvp },
   // d mean = 1/n broadcast back
-  meanAll: { node: "MeanBackward0", backward: ([g], _s, p) => [unreduce(g, p).expand(p.inShape).div(countOf(p))] },
-  meanDim: { node: "MeanBackward1", backward: ([g], _s, p) => [unreduce(g, p).expand(p.inShape).div(countOf(p))] },
+  meanAll: { node: "MeanBackward0", backward: ([g], _s, p) => [unreduce(g, p).expand(p.inShape).div(countOf(p))], jvp: meanJvp },
+  meanDim: { node: "MeanBackward1", backward: ([g], _s, p) => [unreduce(g, p).expand(p.inShape).div(countOf(p))], jvp: meanJvp },
   // amax/amin: split evenly among the elements equal to the extreme
-  amax: { node: "AmaxBackward0", saves: { inputs: [0], outputs: [0] }, backward: ([g], s, p) => [extremeGrad(g, s.input(0), s.output(0), p)] },
-  amin: { node: "AminBackward0", saves: { inputs: [0], outputs: [0] }, backward: ([g], s, p) => [extremeGrad(g, s.input(0), s.output(0), p)] },
+  amax: { node: "AmaxBackward0", saves: { inputs: [0], outputs: [0] }, backward: ([g], s, p) => [extremeGrad(g, s.input(0), s.output(0), p)], jvp: sliceReductionJvp(reducedBy) },
+  amin: { node: "AminBackward0", saves: { inputs: [0], outputs: [0] }, backward: ([g], s, p) => [extremeGrad(g, s.input(0), s.output(0), p)], jvp: sliceReductionJvp(reducedBy) },
 } satisfies Record<string, GradSpec<ReduceParams>>;
 
 export function extremeGrad(g: Tensor, x: Tensor, y: Tensor, p: ReduceParams): Tensor {

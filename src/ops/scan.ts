@@ -10,6 +10,7 @@ import { gatherAlong, oneDim, parseArgs, placeAlong } from "./along.ts";
 import { valuesIndices, type ValuesIndices } from "./named-tuple.ts";
 import { NAN_ROW } from "./select.ts";
 import { T, type OpInfo } from "./opinfo.ts";
+import { linearJvp, type JvpRule } from "./jvp-rules.ts";
 
 /** Options of cumsum / cumprod. */
 export interface CumOptions {
@@ -50,13 +51,16 @@ function cumprodBackward(g: Tensor, x: Tensor, y: Tensor, dim: number): Tensor {
   return c.mul(upper).mul(gt.unsqueeze(-2)).sum(-1).transpose(dim, -1);
 }
 
+/** cummax/cummin's tangent: the tangent at the running extreme's index. */
+const runningExtremeJvp: JvpRule<ScanParams> = ([t], s, p) => [t === null || t.dim() === 0 ? t : gatherAlong(t, p.dim, s.output(1))];
+
 const SPECS = {
-  // d cumsum = suffix sums of g
-  cumsum: { node: "CumsumBackward0", backward: ([g], _s, p) => [reverseCumsum(g, p.dim)] },
+  // d cumsum = suffix sums of g; linear: the tangent's cumsum
+  cumsum: { node: "CumsumBackward0", backward: ([g], _s, p) => [reverseCumsum(g, p.dim)], jvp: linearJvp(([t], p) => cumsum(t, p.dim)) },
   cumprod: { node: "CumprodBackward0", saves: { inputs: [0], outputs: [0] }, backward: ([g], s, p) => [cumprodBackward(g, s.input(0), s.output(0), p.dim)] },
   // cummax/cummin: each g_j goes to the element its running extreme came from (scatter-add)
-  cummax: { node: "CummaxBackward0", saves: { outputs: [1] }, backward: ([g], s, p) => [placeAlong(g, p.dim, s.output(1), g.shape)] },
-  cummin: { node: "CumminBackward0", saves: { outputs: [1] }, backward: ([g], s, p) => [placeAlong(g, p.dim, s.output(1), g.shape)] },
+  cummax: { node: "CummaxBackward0", saves: { outputs: [1] }, backward: ([g], s, p) => [placeAlong(g, p.dim, s.output(1), g.shape)], jvp: runningExtremeJvp },
+  cummin: { node: "CumminBackward0", saves: { outputs: [1] }, backward: ([g], s, p) => [placeAlong(g, p.dim, s.output(1), g.shape)], jvp: runningExtremeJvp },
 } satisfies Record<ScanCode, GradSpec<ScanParams>>;
 
 function cumulative(code: "cumsum" | "cumprod", x: Tensor, args: unknown[]): Tensor {

@@ -11,6 +11,7 @@ import { T, type OpInfo, type OpSample } from "./opinfo.ts";
 // ---- [vmap] begin ----
 import * as VM from "../func/batch-rules/index.ts";
 // ---- [vmap] end ----
+import { reducedAll, sliceReductionJvp, withJvp } from "./jvp-rules.ts";
 
 /** Options of the selections along one dim. */
 export interface DimKeepdim {
@@ -26,12 +27,12 @@ const SPECS = {
   mode: selectionSpec("ModeBackward0"),
 } satisfies Record<string, GradSpec<SelectParams>>;
 
-const ALL_SPECS = {
+const ALL_SPECS = withJvp({
   // max()/min()/median() over everything: g split evenly among the elements equal to the result
   maxAll: { node: "MaxBackward1", saves: { inputs: [0], outputs: [0] }, backward: ([g], s) => [evenlyDistribute(g, s.input(0), s.output(0))] },
   minAll: { node: "MinBackward1", saves: { inputs: [0], outputs: [0] }, backward: ([g], s) => [evenlyDistribute(g, s.input(0), s.output(0))] },
   medianAll: { node: "MedianBackward0", saves: { inputs: [0], outputs: [0] }, backward: ([g], s) => [evenlyDistribute(g, s.input(0), s.output(0))] },
-} satisfies Record<string, GradSpec<void>>;
+} satisfies Record<string, GradSpec<void>>, sliceReductionJvp(reducedAll));
 
 /** A selection along `dim` recorded with its gradient to the returned indices. */
 function selectAlong(spec: GradSpec<SelectParams>, code: "max" | "min" | "kthvalue" | "median" | "mode", name: string, x: Tensor, dim: number, keepdim: boolean, k = 0): ValuesIndices {

@@ -10,6 +10,7 @@ import { contiguousData, emptyTensor, isTensor, kview } from "./core.ts";
 import { expand, makeView, permute, transpose } from "./movement.ts";
 import { indexSelect } from "./gather.ts";
 import { rawCopy, rawDiagonal, rawNarrow, rawSelect, rawView } from "./raw-view.ts";
+import { linearJvp } from "./jvp-rules.ts";
 
 interface ShapeParams {
   readonly inShape: Shape;
@@ -42,22 +43,27 @@ function diagonalBackward(g: Tensor, inShape: Shape, offset: number, d1: number,
 /** The interleaved [r0, s0, r1, s1, ...] shape of repeat. */
 const interleaved = (p: ShapeParams) => p.reps.flatMap((r, i) => [r, p.dims[i]]);
 
+// JVPs: every op here is linear, so the tangent goes through the same op
 const SPECS = {
   // d repeat: sum the copies
-  repeat: { node: "RepeatBackward0", backward: ([g], _s, p) => [g.reshape(interleaved(p)).sum(p.reps.map((_, i) => 2 * i)).reshape(p.inShape)] },
-  flip: { node: "FlipBackward0", backward: ([g], _s, p) => [flip(g, p.dims)] },
-  roll: { node: "RollBackward0", backward: ([g], _s, p) => [roll(g, p.shifts.map((s) => -s), p.dims)] },
-  rot90: { node: "Rot90Backward0", backward: ([g], _s, p) => [rot90(g, -p.k, p.dims)] },
-  tril: { node: "TrilBackward0", backward: ([g], _s, p) => [tril(g, p.k)] },
-  triu: { node: "TriuBackward0", backward: ([g], _s, p) => [triu(g, p.k)] },
-  diagonal: { node: "DiagonalBackward0", backward: ([g], _s, p) => [diagonalBackward(g, p.inShape, p.k, p.dims[0], p.dims[1])] },
-  diagEmbed: { node: "DiagEmbedBackward0", backward: ([g], _s, p) => [diagonal(g, p.k, p.dims[0], p.dims[1])] },
+  repeat: { node: "RepeatBackward0", backward: ([g], _s, p) => [g.reshape(interleaved(p)).sum(p.reps.map((_, i) => 2 * i)).reshape(p.inShape)], jvp: linearJvp(([t], p) => repeat(t, p.reps)) },
+  flip: { node: "FlipBackward0", backward: ([g], _s, p) => [flip(g, p.dims)], jvp: linearJvp(([t], p) => flip(t, p.dims)) },
+  roll: { node: "RollBackward0", backward: ([g], _s, p) => [roll(g, p.shifts.map((s) => -s), p.dims)], jvp: linearJvp(([t], p) => roll(t, p.shifts, p.dims)) },
+  rot90: { node: "Rot90Backward0", backward: ([g], _s, p) => [rot90(g, -p.k, p.dims)], jvp: linearJvp(([t], p) => rot90(t, p.k, p.dims)) },
+  tril: { node: "TrilBackward0", backward: ([g], _s, p) => [tril(g, p.k)], jvp: linearJvp(([t], p) => tril(t, p.k)) },
+  triu: { node: "TriuBackward0", backward: ([g], _s, p) => [triu(g, p.k)], jvp: linearJvp(([t], p) => triu(t, p.k)) },
+  diagonal: {
+    node: "DiagonalBackward0", backward: ([g], _s, p) => [diagonalBackward(g, p.inShape, p.k, p.dims[0], p.dims[1])],
+    jvp: linearJvp(([t], p) => diagonal(t, p.k, p.dims[0], p.dims[1])),
+  },
+  diagEmbed: { node: "DiagEmbedBackward0", backward: ([g], _s, p) => [diagonal(g, p.k, p.dims[0], p.dims[1])], jvp: linearJvp(([t], p) => diagEmbed(t, p.k, p.dims[0], p.dims[1])) },
   diag: {
     node: "DiagBackward0",
     backward: ([g], _s, p) => [p.inShape.length === 1 ? diagonal(g, p.k, 0, 1) : diagonalBackward(g, p.inShape, p.k, 0, 1)],
+    jvp: linearJvp(([t], p) => diag(t, p.k)),
   },
   // d trace: g on the diagonal
-  trace: { node: "TraceBackward0", backward: ([g], _s, p) => [diagonalBackward(g.expand(p.reps[0]), p.inShape, 0, 0, 1)] },
+  trace: { node: "TraceBackward0", backward: ([g], _s, p) => [diagonalBackward(g.expand(p.reps[0]), p.inShape, 0, 0, 1)], jvp: linearJvp(([t]) => trace(t)) },
 } satisfies Record<string, GradSpec<ShapeParams>>;
 
 /**

@@ -22,15 +22,18 @@ interface SoftmaxParams { readonly dim: number }
 interface BackwardDataParams { readonly dim: number; readonly log: boolean }
 
 const SPECS = {
-  // d softmax: dx = y (g - sum(g y)), one kernel (PyTorch's _softmax_backward_data)
+  // d softmax: dx = y (g - sum(g y)), one kernel (PyTorch's _softmax_backward_data); the Jacobian
+  // diag(y) - y yᵀ is symmetric, so the tangent is the same map of t
   softmax: {
     node: "SoftmaxBackward0", saves: { outputs: [0] },
     backward: ([g], s, { dim }) => [softmaxBackwardData(g, s.output(0), dim, false)],
+    jvp: ([t], s, { dim }) => [t && softmaxBackwardData(t, s.output(0), dim, false)],
   },
-  // d log-softmax: dx = g - e^y sum(g)
+  // d log-softmax: dx = g - e^y sum(g); tangent: t - sum(e^y t)
   logSoftmax: {
     node: "LogSoftmaxBackward0", saves: { outputs: [0] },
     backward: ([g], s, { dim }) => [softmaxBackwardData(g, s.output(0), dim, true)],
+    jvp: ([t], s, { dim }) => [t && t.sub(s.output(0).exp().mul(t).sum(dim, true))],
   },
 } satisfies Record<string, GradSpec<SoftmaxParams>>;
 

@@ -11,6 +11,7 @@ import { T, type OpInfo, type OpSample, type TensorSpec } from "./opinfo.ts";
 // ---- [vmap] begin ----
 import * as VM from "../func/batch-rules/index.ts";
 // ---- [vmap] end ----
+import { elementwiseJvp, withJvp } from "./jvp-rules.ts";
 
 const operand = (x: TensorLike): PromotionOperand => (isTensor(x) ? { dtype: x.dtype, dim: x.dim() } : x);
 
@@ -41,6 +42,7 @@ interface WhereParams { readonly cond: Tensor }
 // d where(c, x, y) = (c, !c): the unselected branch gets an exact 0, never NaN
 const WHERE: GradSpec<WhereParams> = {
   node: "WhereBackward0",
+  jvp: elementwiseJvp,
   backward: ([g], s, p) => [null, s.needsGrad(1) ? g.where(p.cond, 0) : null, s.needsGrad(2) ? g.where(p.cond.logicalNot(), 0) : null],
 };
 
@@ -91,7 +93,7 @@ const CPP_NAME: Record<DType, string> = { float32: "float", float64: "double", i
 interface LerpParams { readonly weight: number }
 
 // d lerp(a, b, w) = (1 - w, w, b - a)
-const LERP = {
+const LERP = withJvp({
   scalar: {
     node: "LerpBackward0",
     backward: ([g], s, p) => [s.needsGrad(0) ? g.mul(1 - p.weight) : null, s.needsGrad(1) ? g.mul(p.weight) : null],
@@ -103,7 +105,7 @@ const LERP = {
       return [s.needsGrad(0) ? g.mul(w.neg().add(1)) : null, s.needsGrad(1) ? g.mul(w) : null, s.needsGrad(2) ? g.mul(b.sub(a)) : null];
     },
   } satisfies GradSpec<LerpParams>,
-};
+}, elementwiseJvp);
 
 /**
  * start + weight (end - start), computed as PyTorch does (from `end` when weight >= 0.5, so weight 1 gives end exactly).
@@ -140,7 +142,7 @@ export interface AddcOptions {
 
 interface AddcParams { readonly value: number }
 
-const ADDC = {
+const ADDC = withJvp({
   // d (x + v t1 t2) = (1, v t2, v t1)
   addcmul: {
     node: "AddcmulBackward0", saves: { inputs: [1, 2] },
@@ -154,7 +156,7 @@ const ADDC = {
       return [g, s.needsGrad(1) ? g.mul(p.value).div(t2) : null, s.needsGrad(2) ? g.mul(p.value).mul(t1).div(t2.mul(t2)).neg() : null];
     },
   },
-} satisfies Record<string, GradSpec<AddcParams>>;
+} satisfies Record<string, GradSpec<AddcParams>>, elementwiseJvp);
 
 const ADDCDIV_INTEGER =
   "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a true division of tensor1 and tensor2. " +
@@ -203,11 +205,11 @@ const keepWhere = (g: Tensor, keep: Tensor): Tensor => g.where(keep, 0);
 const and = (a: Tensor | null, b: Tensor | null): Tensor => (a && b ? a.logicalAnd(b) : (a ?? b)!);
 
 // d clamp(x, lo, hi) / dx = [lo <= x <= hi]
-const CLAMP_SCALAR = {
+const CLAMP_SCALAR = withJvp({
   clamp: { node: "ClampBackward1", saves: { inputs: [0] }, backward: ([g], s, p) => [keepWhere(g, inRange(s.input(0), p))] },
   clampMin: { node: "ClampMinBackward0", saves: { inputs: [0] }, backward: ([g], s, p) => [keepWhere(g, inRange(s.input(0), p))] },
   clampMax: { node: "ClampMaxBackward0", saves: { inputs: [0] }, backward: ([g], s, p) => [keepWhere(g, inRange(s.input(0), p))] },
-} satisfies Record<string, GradSpec<ClampParams>>;
+} satisfies Record<string, GradSpec<ClampParams>>, elementwiseJvp);
 
 function inRange(x: Tensor, p: ClampParams): Tensor {
   return and(p.min === null ? null : x.ge(p.min), p.max === null ? null : x.le(p.max));
@@ -229,13 +231,13 @@ function clampTensorGrads(g: Tensor, s: Saved, lo: number | null, hi: number | n
   return grads;
 }
 
-const CLAMP_TENSOR = {
+const CLAMP_TENSOR = withJvp({
   clamp: { node: "ClampBackward0", saves: { inputs: [0, 1, 2] }, backward: ([g], s) => clampTensorGrads(g, s, 1, 2) },
   clampMinOnly: { node: "ClampBackward0", saves: { inputs: [0, 1] }, backward: ([g], s) => clampTensorGrads(g, s, 1, null) },
   clampMaxOnly: { node: "ClampBackward0", saves: { inputs: [0, 1] }, backward: ([g], s) => clampTensorGrads(g, s, null, 1) },
   clampMin: { node: "ClampMinBackward1", saves: { inputs: [0, 1] }, backward: ([g], s) => clampTensorGrads(g, s, 1, null) },
   clampMax: { node: "ClampMaxBackward1", saves: { inputs: [0, 1] }, backward: ([g], s) => clampTensorGrads(g, s, null, 1) },
-} satisfies Record<string, GradSpec<void>>;
+} satisfies Record<string, GradSpec<void>>, elementwiseJvp);
 
 type ClampName = "clamp" | "clampMin" | "clampMax";
 

@@ -11,6 +11,7 @@ import { snake, T, type OpInfo, type OpSample, type ValueGen } from "./opinfo.ts
 // ---- [vmap] begin ----
 import * as VM from "../func/batch-rules/index.ts";
 // ---- [vmap] end ----
+import { elementwiseJvp, withJvp } from "./jvp-rules.ts";
 
 /** An op's numeric parameters, as the kernel and the gradient read them. */
 export type UnaryParams = readonly number[];
@@ -56,8 +57,8 @@ const TWO_OVER_SQRT_PI = 1.1283791670955126;
 // gradients of piecewise-constant ops are 0 everywhere (PyTorch: zeros_like(grad))
 const zeroGrad = { saves: NO_SAVES, backward: ([g]: Tensor[]) => [g.mul(0)] };
 
-/** Every unary math op: the derivative is in the comment beside each gradient. */
-export const UNARY = {
+/** Every unary math op: the derivative is in the comment beside each gradient. JVP: the gradient formula on the tangent. */
+export const UNARY = withJvp({
   // d(-x) = -1
   neg: { kernel: "neg", dtype: "same", node: "NegBackward0", saves: NO_SAVES, backward: ([g]) => [g.neg()],
     refuse: boolRefused("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.") },
@@ -140,7 +141,7 @@ export const UNARY = {
   logicalNot: { kernel: "logicalNot", dtype: "bool", node: "LogicalNotBackward0", saves: NO_SAVES, backward: () => [null] },
   // d relu x = [x > 0]
   relu: { kernel: "relu", dtype: "same", refuse: boolRefused("Boolean inputs not supported for relu"), node: "ReluBackward0", saves: SAVE_OUT, backward: ([g], s) => [g.mul(s.output(0).gt(0))] },
-} satisfies Record<string, UnaryEntry>;
+} satisfies Record<string, UnaryEntry>, elementwiseJvp);
 
 export type UnaryName = keyof typeof UNARY;
 
