@@ -3,9 +3,20 @@
 import { jsBackend } from "./js/index.ts";
 import { withWasmMatmul } from "./wasm/index.ts";
 import type { Backend } from "./types.ts";
+// ---- [conv-fast-imports] begin ----
+import { jsConvPrims } from "./js/index.ts";
+import { convKernels } from "./conv-gemm.ts";
+// ---- [conv-fast-imports] end ----
 
-/** The default: wasm matmul where it applies (float32, large enough, SIMD available), js kernels elsewhere. */
-export const defaultBackend: Backend = withWasmMatmul(jsBackend);
+// ---- [conv-fast] begin ----
+const jsWithWasmMatmul = withWasmMatmul(jsBackend);
+/**
+ * The default: wasm matmul where it applies (float32, large enough, SIMD available), js kernels elsewhere;
+ * the GEMM convolutions run their GEMMs on that matmul too (stride-1 adjoints as flipped convolutions: float32
+ * differs from ref by summation order anyway).
+ */
+export const defaultBackend: Backend = { ...jsWithWasmMatmul, ...convKernels(jsConvPrims(jsWithWasmMatmul.matmul), { float32AdjointAsConv: true }) };
+// ---- [conv-fast] end ----
 
 let active: Backend = defaultBackend;
 

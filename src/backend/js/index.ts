@@ -8,6 +8,26 @@ import { reduce } from "./reduce.ts";
 import { copy, fill } from "./copy.ts";
 import { matmul } from "./matmul.ts";
 import { softmax } from "./softmax.ts";
+// ---- [conv-fast-imports] begin ----
+import { col2im, im2col } from "./conv.ts";
+import { convKernels, type GemmPrims } from "../conv-gemm.ts";
+import type { View } from "../types.ts";
+import type { ConvGeometry } from "../conv-types.ts";
+// ---- [conv-fast-imports] end ----
+
+// ---- [conv-fast] begin ----
+/** The js backend's conv primitives, with `mm` as the GEMM (the default backend passes the wasm matmul). */
+export function jsConvPrims(mm: (a: View, b: View, out: View) => void): GemmPrims {
+  return {
+    im2col: (x: View, cols: View, g: ConvGeometry) => im2col(x, cols, g, refBackend.im2col),
+    col2im: (cols: View, x: View, g: ConvGeometry) => col2im(cols, x, g, refBackend.col2im),
+    matmul: mm,
+    copy,
+    fill,
+  };
+}
+const convPrims = jsConvPrims((a, b, out) => matmul(a, b, out, refBackend.matmul));
+// ---- [conv-fast] end ----
 
 export const jsBackend: Backend = {
   ...refBackend,
@@ -19,4 +39,9 @@ export const jsBackend: Backend = {
   reduce,
   matmul: (a, b, out) => matmul(a, b, out, refBackend.matmul),
   softmax: (x, dim, log, out) => softmax(x, dim, log, out, refBackend.softmax),
+  // ---- [conv-fast] begin ----
+  im2col: convPrims.im2col,
+  col2im: convPrims.col2im,
+  ...convKernels(convPrims),
+  // ---- [conv-fast] end ----
 };

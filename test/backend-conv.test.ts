@@ -1,0 +1,138 @@
+// The GEMM convolution kernels and the js im2col/col2im against ref's: the js backend bit-identical (Object.is
+// over whole storages), the default backend (wasm matmul for float32) within PyTorch's float32 tolerances
+// scaled by the sum length. Odd sizes, non-square, stride, padding 0/1/2, dilation, groups, batch 1, one
+// channel, 1-d and 3-d, offsets, channel-strided and transposed inputs, non-contiguous outputs.
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { defaultBackend, jsBackend, refBackend } from "../src/backends.ts";
+import type { Backend, View } from "../src/backend/types.ts";
+import type { ConvGeometry } from "../src/backend/conv-types.ts";
+import { contiguousStrides, numelOf } from "../src/shape.ts";
+import { rng } from "./helpers/samples.ts";
+
+const rand = rng(4242);
+type FDT = "float32" | "float64";
+type Arr = Float32Array | Float64Array;
+const alloc = (dt: FDT, n: number): Arr => (dt === "float32" ? new Float32Array(n) : new Float64Array(n));
+
+/** A view of `shape` over fresh random data; `layout` "T" swaps the last two dims (a transposed view), "pad" leaves gaps between elements. */
+function randomView(dt: FDT, shape: readonly number[], layout: "C" | "T" | "pad" = "C", offset = 3): View {
+  const n = numelOf(shape);
+  const data = alloc(dt, 2 * n + offset + 8);
+  for (let i = 0; i < data.length; i++) data[i] = rand() * 2 - 1;
+  if (layout === "pad") return { data, shape, strides: contiguousStrides(shape).map((s) => 2 * s), offset };
+  if (layout === "T" && shape.length >= 2) {
+    const r = shape.length, swapped = [...shape.slice(0, r - 2), shape[r - 1], shape[r - 2]];
+    const st = contiguousStrides(swapped);
+    return { data, shape, strides: [...st.slice(0, r - 2), st[r - 1], st[r - 2]], offset };
+  }
+  return { data, shape, strides: contiguousStrides(shape), offset };
+}
+
+/** Two output views of `shape` over identical sentinel-filled storages (gapped when `gapped`). */
+function outPair(dt: FDT, shape: readonly number[], gapped: boolean): [View, View] {
+  const n = numelOf(shape), strides = contiguousStrides(shape).map((s) => (gapped ? 2 * s : s));
+  const mk = (): View => ({ data: alloc(dt, 2 * n + 5).fill(-7.5), shape, strides, offset: 5 });
+  return [mk(), mk()];
+}
+
+/** Whole storages equal (Object.is), or within tol(b) when given. */
+function assertStorage(got: Arr, want: Arr, what: string, tol?: (b: number) => number): void {
+  assert.equal(got.length, want.length);
+  for (let i = 0; i < want.length; i++) {
+    const a = got[i], b = want[i];
+    if (Object.is(a, b)) continue;
+    assert.ok(tol !== undefined && Math.abs(a - b) <= tol(b), `${what}: element ${i}: got ${a}, ref ${b}`);
+  }
+}
+
+/** PyTorch's float32 assert_close tolerances (rtol 1.3e-6, atol 1e-5), scaled by the length of the sums. */
+const f32Tol = (len: number) => (b: number) => (1e-5 + 1.3e-6 * Math.abs(b)) * Math.max(1, len / 8);
+
+interface Case {
+  readonly N: number; readonly C: number; readonly S: number; readonly G: number;
+  readonly inSize: readonly number[]; readonly kernel: readonly number[];
+  readonly stride: readonly number[]; readonly padding: readonly number[]; readonly dilation: readonly number[];
+}
+
+function geometry(c: Case): ConvGeometry {
+  const outSize = c.inSize.map((n, d) => Math.floor((n + 2 * c.padding[d] - c.dilation[d] * (c.kernel[d] - 1) - 1) / c.stride[d]) + 1);
+  return { kernel: c.kernel, stride: c.stride, padding: c.padding, dilation: c.dilation, outSize };
+}
+
+const CASES: Case[] = [
+  { N: 2, C: 3, S: 4, G: 1, inSize: [5, 7], kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1] },
+  { N: 1, C: 1, S: 2, G: 1, inSize: [6, 5], kernel: [2, 3], stride: [2, 1], padding: [0, 2], dilation: [1, 1] },
+  { N: 3, C: 4, S: 6, G: 2, inSize: [7, 6], kernel: [3, 2], stride: [2, 3], padding: [2, 1], dilation: [2, 1] },
+  { N: 2, C: 2, S: 3, G: 1, inSize: [9, 8], kernel: [3, 3], stride: [1, 1], padding: [2, 2], dilation: [2, 2] },
+  { N: 1, C: 3, S: 3, G: 3, inSize: [4, 4], kernel: [1, 1], stride: [1, 1], padding: [0, 0], dilation: [1, 1] },
+  { N: 2, C: 5, S: 7, G: 1, inSize: [11, 13], kernel: [5, 3], stride: [1, 1], padding: [2, 1], dilation: [1, 1] },
+  { N: 2, C: 3, S: 4, G: 1, inSize: [12, 10], kernel: [3, 3], stride: [1, 1], padding: [0, 1], dilation: [1, 1] },
+  { N: 2, C: 2, S: 4, G: 2, inSize: [9], kernel: [3], stride: [2], padding: [1], dilation: [2] },
+  { N: 1, C: 3, S: 2, G: 1, inSize: [70], kernel: [5], stride: [1], padding: [2], dilation: [1] },
+  { N: 2, C: 2, S: 2, G: 1, inSize: [4, 5, 3], kernel: [2, 3, 2], stride: [1, 2, 1], padding: [1, 1, 0], dilation: [1, 1, 2] },
+];
+
+const label = (c: Case) => `N${c.N} C${c.C} S${c.S} G${c.G} in ${c.inSize} k ${c.kernel} s ${c.stride} p ${c.padding} d ${c.dilation}`;
+
+/** Runs one kernel on `be` and on ref from the same inputs and compares the outputs. */
+function compare(be: Backend, dt: FDT, c: Case, kernel: "conv" | "convAdjoint" | "convWeight", layout: "C" | "T" | "pad", gapped: boolean): void {
+  const g = geometry(c);
+  const big = randomView(dt, [c.N, c.C, ...c.inSize], layout), small = randomView(dt, [c.N, c.S, ...g.outSize], layout);
+  const w = randomView(dt, [c.S, c.C / c.G, ...c.kernel], layout);
+  const what = `${be.name} ${kernel} ${dt} ${layout}${gapped ? " gapped" : ""} ${label(c)}`;
+  const K = numelOf(c.kernel);
+  let len: number;
+  if (kernel === "conv") {
+    const [a, b] = outPair(dt, small.shape, gapped);
+    be.conv(big, w, a, g, c.G); refBackend.conv(big, w, b, g, c.G);
+    assertStorage(a.data as Arr, b.data as Arr, what, dt === "float32" && be !== jsBackend ? f32Tol((c.C / c.G) * K) : undefined);
+    return;
+  }
+  if (kernel === "convAdjoint") {
+    const [a, b] = outPair(dt, big.shape, gapped);
+    be.convAdjoint(small, w, a, g, c.G); refBackend.convAdjoint(small, w, b, g, c.G);
+    len = (c.S / c.G) * K;
+    assertStorage(a.data as Arr, b.data as Arr, what, dt === "float32" && be !== jsBackend ? f32Tol(len) : undefined);
+    return;
+  }
+  const [a, b] = outPair(dt, w.shape, gapped);
+  be.convWeight(big, small, a, g, c.G); refBackend.convWeight(big, small, b, g, c.G);
+  len = c.N * numelOf(g.outSize);
+  assertStorage(a.data as Arr, b.data as Arr, what, dt === "float32" && be !== jsBackend ? f32Tol(len) : undefined);
+}
+
+describe("GEMM convolution kernels match ref", () => {
+  for (const be of [jsBackend, defaultBackend]) {
+    for (const dt of ["float32", "float64"] as FDT[]) {
+      for (const kernel of ["conv", "convAdjoint", "convWeight"] as const) {
+        test(`${be.name} ${kernel} ${dt}`, () => {
+          for (const c of CASES) {
+            for (const layout of ["C", "T", "pad"] as const) compare(be, dt, c, kernel, layout, layout === "pad");
+          }
+        });
+      }
+    }
+  }
+});
+
+describe("js im2col/col2im are ref's, bit for bit", () => {
+  for (const dt of ["float32", "float64"] as FDT[]) {
+    test(`im2col and col2im ${dt}`, () => {
+      for (const c of CASES) {
+        const g = geometry(c), K = numelOf(c.kernel), L = numelOf(g.outSize);
+        for (const layout of ["C", "T", "pad"] as const) {
+          const what = `${dt} ${layout} ${label(c)}`;
+          const x = randomView(dt, [c.N, c.C, ...c.inSize], layout);
+          const [a, b] = outPair(dt, [c.N, c.C * K, L], layout === "pad");
+          jsBackend.im2col(x, a, g); refBackend.im2col(x, b, g);
+          assertStorage(a.data as Arr, b.data as Arr, `im2col ${what}`);
+          const cols = randomView(dt, [c.N, c.C * K, L], layout);
+          const [p, q] = outPair(dt, x.shape, layout === "pad");
+          jsBackend.col2im(cols, p, g); refBackend.col2im(cols, q, g);
+          assertStorage(p.data as Arr, q.data as Arr, `col2im ${what}`);
+        }
+      }
+    });
+  }
+});
