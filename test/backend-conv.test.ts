@@ -9,6 +9,7 @@ import type { Backend, View } from "../src/backend/types.ts";
 import type { ConvGeometry } from "../src/backend/conv-types.ts";
 import { contiguousStrides, numelOf } from "../src/shape.ts";
 import { rng } from "./helpers/samples.ts";
+import * as torch from "tensorgrad";
 
 const rand = rng(4242);
 type FDT = "float32" | "float64";
@@ -131,6 +132,52 @@ describe("js im2col/col2im are ref's, bit for bit", () => {
           const [p, q] = outPair(dt, x.shape, layout === "pad");
           jsBackend.col2im(cols, p, g); refBackend.col2im(cols, q, g);
           assertStorage(p.data as Arr, q.data as Arr, `col2im ${what}`);
+        }
+      }
+    });
+  }
+});
+
+describe("F.conv*d forward and backward on each backend match ref's", () => {
+  interface OpCase { readonly name: string; readonly x: number[]; readonly w: number[]; readonly bias: boolean; readonly run: (x: torch.Tensor, w: torch.Tensor, b: torch.Tensor | null) => torch.Tensor }
+  const F = torch.nn.functional;
+  const OP_CASES: OpCase[] = [
+    { name: "conv2d 3x3 pad 1 (W5's shape, smaller)", x: [3, 4, 9, 10], w: [5, 4, 3, 3], bias: true, run: (x, w, b) => F.conv2d(x, w, b, { padding: 1 }) },
+    { name: "conv2d stride 2, groups 2, dilation", x: [2, 4, 9, 8], w: [6, 2, 3, 2], bias: false, run: (x, w, b) => F.conv2d(x, w, b, { stride: 2, padding: [2, 1], dilation: [1, 2], groups: 2 }) },
+    { name: "conv1d same", x: [2, 3, 17], w: [4, 3, 4], bias: true, run: (x, w, b) => F.conv1d(x, w, b, { padding: "same" }) },
+    { name: "conv3d", x: [1, 2, 5, 4, 6], w: [3, 2, 2, 3, 2], bias: false, run: (x, w, b) => F.conv3d(x, w, b, { padding: 1, stride: [1, 2, 1] }) },
+    { name: "convTranspose2d stride 2, output padding", x: [2, 4, 5, 4], w: [4, 3, 3, 3], bias: true, run: (x, w, b) => F.convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }) },
+    { name: "convTranspose1d stride 1, output padding 1 under dilation 2", x: [2, 3, 6], w: [3, 2, 3], bias: false, run: (x, w, b) => F.convTranspose1d(x, w, b, { outputPadding: 1, dilation: 2 }) },
+  ];
+
+  /** Output, input, weight and bias gradients of one case on `be` (float data from a fixed seed). */
+  function grads(be: Backend, c: OpCase, dt: FDT): torch.Tensor[] {
+    const prev = torch.backends.setBackend(be);
+    try {
+      torch.manualSeed(11);
+      const x = torch.randn(c.x, { dtype: dt, requiresGrad: true }), w = torch.randn(c.w, { dtype: dt, requiresGrad: true });
+      const b = c.bias ? torch.randn([c.name.startsWith("convTranspose") ? c.w[1] : c.w[0]], { dtype: dt, requiresGrad: true }) : null;
+      const y = c.run(x, w, b);
+      const g = torch.randn(y.shape, { dtype: dt });
+      y.mul(g).sum().backward();
+      return [y.detach(), x.grad!, w.grad!, ...(b ? [b.grad!] : [])];
+    } finally {
+      torch.backends.setBackend(prev);
+    }
+  }
+
+  for (const dt of ["float32", "float64"] as FDT[]) {
+    test(`js exactly, default within float32 tolerances (${dt})`, () => {
+      for (const c of OP_CASES) {
+        const want = grads(refBackend, c, dt);
+        for (const be of [jsBackend, defaultBackend]) {
+          const got = grads(be, c, dt);
+          got.forEach((t, i) => {
+            assert.deepEqual(t.shape, want[i].shape);
+            const exact = be === jsBackend || dt === "float64";
+            const a = new Float64Array(t.reshape(-1).tolist() as number[]), r = new Float64Array(want[i].reshape(-1).tolist() as number[]);
+            assertStorage(a, r, `${be.name} ${c.name} ${dt} output ${i}`, exact ? undefined : f32Tol(64));
+          });
         }
       }
     });
