@@ -16,23 +16,24 @@ type FDT = "float32" | "float64";
 type Arr = Float32Array | Float64Array;
 const alloc = (dt: FDT, n: number): Arr => (dt === "float32" ? new Float32Array(n) : new Float64Array(n));
 
-/** A view of `shape` over fresh random data; `layout` "T" swaps the last two dims (a transposed view), "pad" leaves gaps between elements. */
-function randomView(dt: FDT, shape: readonly number[], layout: "C" | "T" | "pad" = "C", offset = 3): View {
-  const n = numelOf(shape);
-  const data = alloc(dt, 2 * n + offset + 8);
-  for (let i = 0; i < data.length; i++) data[i] = rand() * 2 - 1;
-  if (layout === "pad") return { data, shape, strides: contiguousStrides(shape).map((s) => 2 * s), offset };
-  if (layout === "T" && shape.length >= 2) {
-    const r = shape.length, swapped = [...shape.slice(0, r - 2), shape[r - 1], shape[r - 2]];
-    const st = contiguousStrides(swapped);
-    return { data, shape, strides: [...st.slice(0, r - 2), st[r - 1], st[r - 2]], offset };
-  }
-  return { data, shape, strides: contiguousStrides(shape), offset };
+/** Strides of `shape` in a layout of randomView's. */
+function layoutStrides(shape: readonly number[], layout: "C" | "T" | "pad"): number[] {
+  if (layout === "pad") return contiguousStrides(shape).map((s) => 2 * s);
+  if (layout === "C" || shape.length < 2) return contiguousStrides(shape);
+  const r = shape.length, st = contiguousStrides([...shape.slice(0, r - 2), shape[r - 1], shape[r - 2]]);
+  return [...st.slice(0, r - 2), st[r - 1], st[r - 2]];
 }
 
-/** Two output views of `shape` over identical sentinel-filled storages (gapped when `gapped`). */
-function outPair(dt: FDT, shape: readonly number[], gapped: boolean): [View, View] {
-  const n = numelOf(shape), strides = contiguousStrides(shape).map((s) => (gapped ? 2 * s : s));
+/** A view of `shape` over fresh random data in `layout` ("T": last two dims transposed, "pad": gaps between elements). */
+function randomView(dt: FDT, shape: readonly number[], layout: "C" | "T" | "pad" = "C", offset = 3): View {
+  const data = alloc(dt, 2 * numelOf(shape) + offset + 8);
+  for (let i = 0; i < data.length; i++) data[i] = rand() * 2 - 1;
+  return { data, shape, strides: layoutStrides(shape, layout), offset };
+}
+
+/** Two output views of `shape` in `layout` over identical sentinel-filled storages. */
+function outPair(dt: FDT, shape: readonly number[], layout: "C" | "T" | "pad"): [View, View] {
+  const n = numelOf(shape), strides = layoutStrides(shape, layout);
   const mk = (): View => ({ data: alloc(dt, 2 * n + 5).fill(-7.5), shape, strides, offset: 5 });
   return [mk(), mk()];
 }
@@ -77,27 +78,31 @@ const CASES: Case[] = [
 const label = (c: Case) => `N${c.N} C${c.C} S${c.S} G${c.G} in ${c.inSize} k ${c.kernel} s ${c.stride} p ${c.padding} d ${c.dilation}`;
 
 /** Runs one kernel on `be` and on ref from the same inputs and compares the outputs. */
-function compare(be: Backend, dt: FDT, c: Case, kernel: "conv" | "convAdjoint" | "convWeight", layout: "C" | "T" | "pad", gapped: boolean): void {
+function compare(be: Backend, dt: FDT, c: Case, kernel: "conv" | "convAdjoint" | "convWeight", layout: "C" | "T" | "pad", outLayout: "C" | "T" | "pad"): void {
   const g = geometry(c);
   const big = randomView(dt, [c.N, c.C, ...c.inSize], layout), small = randomView(dt, [c.N, c.S, ...g.outSize], layout);
   const w = randomView(dt, [c.S, c.C / c.G, ...c.kernel], layout);
-  const what = `${be.name} ${kernel} ${dt} ${layout}${gapped ? " gapped" : ""} ${label(c)}`;
+  const what = `${be.name} ${kernel} ${dt} ${layout} out ${outLayout} ${label(c)}`;
   const K = numelOf(c.kernel);
+  // no bias on the dense layout, a gapped bias view on the others
+  const bias = (n: number): View | null => (layout === "C" ? null : randomView(dt, [n], "pad"));
   let len: number;
   if (kernel === "conv") {
-    const [a, b] = outPair(dt, small.shape, gapped);
-    be.conv(big, w, a, g, c.G); refBackend.conv(big, w, b, g, c.G);
+    const [a, b] = outPair(dt, small.shape, outLayout);
+    const bs = bias(c.S);
+    be.conv(big, w, bs, a, g, c.G); refBackend.conv(big, w, bs, b, g, c.G);
     assertStorage(a.data as Arr, b.data as Arr, what, dt === "float32" && be !== jsBackend ? f32Tol((c.C / c.G) * K) : undefined);
     return;
   }
   if (kernel === "convAdjoint") {
-    const [a, b] = outPair(dt, big.shape, gapped);
-    be.convAdjoint(small, w, a, g, c.G); refBackend.convAdjoint(small, w, b, g, c.G);
+    const [a, b] = outPair(dt, big.shape, outLayout);
+    const bs = bias(c.C);
+    be.convAdjoint(small, w, bs, a, g, c.G); refBackend.convAdjoint(small, w, bs, b, g, c.G);
     len = (c.S / c.G) * K;
     assertStorage(a.data as Arr, b.data as Arr, what, dt === "float32" && be !== jsBackend ? f32Tol(len) : undefined);
     return;
   }
-  const [a, b] = outPair(dt, w.shape, gapped);
+  const [a, b] = outPair(dt, w.shape, outLayout);
   be.convWeight(big, small, a, g, c.G); refBackend.convWeight(big, small, b, g, c.G);
   len = c.N * numelOf(g.outSize);
   assertStorage(a.data as Arr, b.data as Arr, what, dt === "float32" && be !== jsBackend ? f32Tol(len) : undefined);
@@ -109,7 +114,7 @@ describe("GEMM convolution kernels match ref", () => {
       for (const kernel of ["conv", "convAdjoint", "convWeight"] as const) {
         test(`${be.name} ${kernel} ${dt}`, () => {
           for (const c of CASES) {
-            for (const layout of ["C", "T", "pad"] as const) compare(be, dt, c, kernel, layout, layout === "pad");
+            for (const layout of ["C", "T", "pad"] as const) for (const out of ["C", "T", "pad"] as const) compare(be, dt, c, kernel, layout, out);
           }
         });
       }
@@ -125,11 +130,11 @@ describe("js im2col/col2im are ref's, bit for bit", () => {
         for (const layout of ["C", "T", "pad"] as const) {
           const what = `${dt} ${layout} ${label(c)}`;
           const x = randomView(dt, [c.N, c.C, ...c.inSize], layout);
-          const [a, b] = outPair(dt, [c.N, c.C * K, L], layout === "pad");
+          const [a, b] = outPair(dt, [c.N, c.C * K, L], layout);
           jsBackend.im2col(x, a, g); refBackend.im2col(x, b, g);
           assertStorage(a.data as Arr, b.data as Arr, `im2col ${what}`);
           const cols = randomView(dt, [c.N, c.C * K, L], layout);
-          const [p, q] = outPair(dt, x.shape, layout === "pad");
+          const [p, q] = outPair(dt, x.shape, layout);
           jsBackend.col2im(cols, p, g); refBackend.col2im(cols, q, g);
           assertStorage(p.data as Arr, q.data as Arr, `col2im ${what}`);
         }

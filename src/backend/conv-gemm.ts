@@ -10,8 +10,8 @@ import type { View } from "./types.ts";
 // W [Cs, Cb / G, ...kernel]; both conv's weight [O, C/G, ...] and conv_transpose's [C, O/G, ...] have this
 // layout. With cols(B[n]) = im2col of one batch item, [G, R, L] where R = (Cb/G) * numel(kernel) and
 // L = numel(smallSize), and Wm = W seen as [G, Cs/G, R]:
-//   conv:          S[n] = Wm @ cols(B[n])                    (forward of a convolution)
-//   convAdjoint:   B[n] = col2im(Wmᵀ @ S[n])                 (forward of a transposed convolution; d input)
+//   conv:          S[n] = Wm @ cols(B[n]) (+ bias)           (forward of a convolution)
+//   convAdjoint:   B[n] = col2im(Wmᵀ @ S[n]) (+ bias)        (forward of a transposed convolution; d input)
 //   convWeight:    W = Σ_n (cols(B[n]) @ S[n]ᵀ)ᵀ             (d weight of both, summed over n in order)
 // One batch item's columns live in a scratch buffer reused across items and calls (never the whole
 // batch's), so no kernel allocates per call beyond its first use of a size. A backend passes its own
@@ -29,10 +29,10 @@ export interface GemmPrims {
 
 /** The three GEMM convolution kernels (see Note [conv as GEMM]); `groups` divides both channel counts. */
 export interface ConvKernels {
-  /** S = conv(B, W): writes every element of `small` [N, Cs, ...outSize]. */
-  conv(big: View, w: View, small: View, g: ConvGeometry, groups: number): void;
-  /** The adjoint of conv in B (a transposed convolution): writes col2im(Wᵀ S) into every element of `big`. */
-  convAdjoint(small: View, w: View, big: View, g: ConvGeometry, groups: number): void;
+  /** S = conv(B, W) (+ bias [Cs] per channel): writes every element of `small` [N, Cs, ...outSize]. */
+  conv(big: View, w: View, bias: View | null, small: View, g: ConvGeometry, groups: number): void;
+  /** The adjoint of conv in B (a transposed convolution; + bias [Cb] per channel): writes col2im(Wᵀ S) into every element of `big`. */
+  convAdjoint(small: View, w: View, bias: View | null, big: View, g: ConvGeometry, groups: number): void;
   /** The gradient of conv in W: writes Σ_n S[n] cols(B[n])ᵀ into `w` [Cs, Cb / G, ...kernel]. */
   convWeight(big: View, small: View, w: View, g: ConvGeometry, groups: number): void;
 }
@@ -40,14 +40,22 @@ export interface ConvKernels {
 type ArrayCtor = new (n: number) => StorageArray;
 const F64 = new Float64Array(0);
 
-/** Scratch arrays reused across calls (kernels are synchronous and never re-entered), one per slot and array type. */
+/** Scratch arrays up to this many elements are kept for the next call; larger ones are the GC's after the call. */
+const KEEP_MAX = 1 << 21;
+
+/**
+ * A scratch array of at least `n` elements of `like`'s type for `slot`, reused across calls (kernels are
+ * synchronous and never re-entered): a fresh large typed array costs a page fault per 4 KiB on first touch,
+ * more than the work for W5-sized convolutions. Kept arrays are bounded by KEEP_MAX per slot and type.
+ */
 const scratch = new Map<string, StorageArray>();
 function scratchArray(slot: string, like: StorageArray, n: number): StorageArray {
   const Ctor = like.constructor as ArrayCtor;
+  if (n > KEEP_MAX) return new Ctor(n);
   const key = `${slot}:${Ctor.name}`;
   let a = scratch.get(key);
   if (a === undefined || a.length < n) {
-    a = new Ctor(Math.max(n, Math.floor((a?.length ?? 0) * 1.5)));
+    a = new Ctor(Math.min(KEEP_MAX, Math.max(n, Math.floor((a?.length ?? 0) * 1.5))));
     scratch.set(key, a);
   }
   return a;
@@ -100,6 +108,11 @@ function item(v: View, n: number): View {
   return { data: v.data, shape: [1, ...v.shape.slice(1)], strides: v.strides, offset: v.offset + n * v.strides[0] };
 }
 
+/** Channel `c` of batch item `n` of `v`: its spatial dims. */
+function plane(v: View, n: number, c: number): View {
+  return { data: v.data, shape: v.shape.slice(2), strides: v.strides.slice(2), offset: v.offset + n * v.strides[0] + c * v.strides[1] };
+}
+
 /** The scratch columns of one batch item: the view im2col/col2im see ([1, Cb * K, L]) and the GEMM's ([G, R, L]). */
 function columns(big: View, g: ConvGeometry, G: number): { flat: View; grouped: View } {
   const K = numelOf(g.kernel), L = numelOf(g.outSize), rows = big.shape[1] * K;
@@ -108,6 +121,19 @@ function columns(big: View, g: ConvGeometry, G: number): { flat: View; grouped: 
     flat: { data, shape: [1, rows, L], strides: [rows * L, L, 1], offset: 0 },
     grouped: { data, shape: [G, rows / G, L], strides: [(rows / G) * L, L, 1], offset: 0 },
   };
+}
+
+/** out [G, C/G, L] += bias [C] along its channels (a float add per element, as the broadcast add it replaces). */
+function addBias(out: View, bias: View | null): void {
+  if (bias === null) return;
+  const [G, Cg, L] = out.shape, od = out.data, bd = bias.data, [s0, s1, s2] = out.strides;
+  for (let gi = 0; gi < G; gi++) {
+    for (let c = 0; c < Cg; c++) {
+      const v = bd[bias.offset + (gi * Cg + c) * bias.strides[0]];
+      let q = out.offset + gi * s0 + c * s1;
+      for (let l = 0; l < L; l++, q += s2) od[q] += v;
+    }
+  }
 }
 
 /** Swaps the last two dims of a 3-d view. */
@@ -153,26 +179,26 @@ export interface ConvKernelOptions { readonly float32AdjointAsConv?: boolean }
  * The GEMM convolution kernels over `p`'s primitives (see Note [conv as GEMM]).
  * @example
  * const k = convKernels({ im2col, col2im, matmul, copy, fill }); // e.g. ref's kernels
- * k.conv(x, w, y, { kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1], outSize: [8, 8] }, 1);
+ * k.conv(x, w, null, y, { kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1], outSize: [8, 8] }, 1);
  */
 export function convKernels(p: GemmPrims, opts: ConvKernelOptions = {}): ConvKernels {
   return {
-    conv(big, w, small, g, G) {
+    conv(big, w, bias, small, g, G) {
       const wm = readGroups(p, w, null, G, "w");
       const cols = columns(big, g, G);
       for (let n = 0; n < big.shape[0]; n++) {
         p.im2col(item(big, n), cols.flat, g);
-        writeGroups(p, small, n, G, (out) => p.matmul(wm, cols.grouped, out));
+        writeGroups(p, small, n, G, (out) => { p.matmul(wm, cols.grouped, out); addBias(out, bias); });
       }
     },
-    convAdjoint(small, w, big, g, G) {
+    convAdjoint(small, w, bias, big, g, G) {
       const flip = opts.float32AdjointAsConv && big.data instanceof Float32Array ? adjointAsConv(g, big.shape.slice(2)) : null;
       if (flip !== null) {
         const wf = flippedWeight(p, w, G);
         const cols = columns(small, flip, G);
         for (let n = 0; n < big.shape[0]; n++) {
           p.im2col(item(small, n), cols.flat, flip);
-          writeGroups(p, big, n, G, (out) => p.matmul(wf, cols.grouped, out));
+          writeGroups(p, big, n, G, (out) => { p.matmul(wf, cols.grouped, out); addBias(out, bias); });
         }
         return;
       }
@@ -180,7 +206,9 @@ export function convKernels(p: GemmPrims, opts: ConvKernelOptions = {}): ConvKer
       const cols = columns(big, g, G);
       for (let n = 0; n < big.shape[0]; n++) {
         p.matmul(wt, readGroups(p, small, n, G, "in"), cols.grouped);
-        p.fill(item(big, n), 0);
+        // col2im adds into big[n]: start it at zero, or at each channel's bias
+        if (bias === null) p.fill(item(big, n), 0);
+        else for (let c = 0; c < big.shape[1]; c++) p.fill(plane(big, n, c), bias.data[bias.offset + c * bias.strides[0]]);
         p.col2im(cols.flat, item(big, n), g);
       }
     },

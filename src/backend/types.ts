@@ -104,10 +104,10 @@ export interface Backend {
   // ---- [conv-fast] begin ----
   // Convolutions as GEMMs (Note [conv as GEMM] in conv-gemm.ts): big [N, Cb, ...in], small [N, Cs, ...outSize],
   // weight [Cs, Cb / groups, ...kernel].
-  /** small = conv(big, w): a convolution's forward (writes every element of `small`). */
-  conv(big: View, w: View, small: View, geometry: import("./conv-types.ts").ConvGeometry, groups: number): void;
-  /** The adjoint of conv in big (a transposed convolution's forward; a convolution's input gradient): writes every element of `big`. */
-  convAdjoint(small: View, w: View, big: View, geometry: import("./conv-types.ts").ConvGeometry, groups: number): void;
+  /** small = conv(big, w) (+ bias [Cs], or null): a convolution's forward (writes every element of `small`). */
+  conv(big: View, w: View, bias: View | null, small: View, geometry: import("./conv-types.ts").ConvGeometry, groups: number): void;
+  /** The adjoint of conv in big (+ bias [Cb], or null): a transposed convolution's forward, a convolution's input gradient (writes every element of `big`). */
+  convAdjoint(small: View, w: View, bias: View | null, big: View, geometry: import("./conv-types.ts").ConvGeometry, groups: number): void;
   /** The gradient of conv in its weight, Σ over the batch: writes every element of `w`. */
   convWeight(big: View, small: View, w: View, geometry: import("./conv-types.ts").ConvGeometry, groups: number): void;
   // ---- [conv-fast] end ----

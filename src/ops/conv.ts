@@ -59,15 +59,15 @@ function geometryOf(kernel: readonly number[], p: ConvParams, small: readonly nu
 /** Forward of a batched (transposed) convolution, without grad: one GEMM convolution kernel (Note [conv as GEMM] in backend/conv-gemm.ts). */
 function convForward(x: Tensor, w: Tensor, b: Tensor | null, p: ConvParams): Tensor {
   const kernel = w.shape.slice(2), inSize = x.shape.slice(2), outSize = convOutSize(inSize, kernel, p);
-  let y: Tensor;
+  const bias = b === null ? null : kview(b);
   if (!p.transposed) {
-    y = emptyTensor([x.shape[0], w.shape[0], ...outSize], x.dtype);
-    backend().conv(kview(x), kview(w), kview(y), geometryOf(kernel, p, outSize), p.groups);
-  } else {
-    y = emptyTensor([x.shape[0], w.shape[1] * p.groups, ...outSize], x.dtype);
-    backend().convAdjoint(kview(x), kview(w), kview(y), geometryOf(kernel, p, inSize), p.groups);
+    const y = emptyTensor([x.shape[0], w.shape[0], ...outSize], x.dtype);
+    backend().conv(kview(x), kview(w), bias, kview(y), geometryOf(kernel, p, outSize), p.groups);
+    return y;
   }
-  return b === null ? y : y.add(b.reshape(-1, ...outSize.map(() => 1)));
+  const y = emptyTensor([x.shape[0], w.shape[1] * p.groups, ...outSize], x.dtype);
+  backend().convAdjoint(kview(x), kview(w), bias, kview(y), geometryOf(kernel, p, inSize), p.groups);
+  return y;
 }
 
 // The two directions between a convolution's big side (its input) and small side (its output), with

@@ -10,6 +10,8 @@ import { matmul } from "./matmul.ts";
 import { softmax } from "./softmax.ts";
 // ---- [conv-fast-imports] begin ----
 import { col2im, im2col } from "./conv.ts";
+import { poolAvg, poolAvgBackward, poolMax } from "./pool.ts";
+import { scatter } from "./scatter.ts";
 import { convKernels, type GemmPrims } from "../conv-gemm.ts";
 import type { View } from "../types.ts";
 import type { ConvGeometry } from "../conv-types.ts";
@@ -43,5 +45,9 @@ export const jsBackend: Backend = {
   im2col: convPrims.im2col,
   col2im: convPrims.col2im,
   ...convKernels(convPrims),
+  poolMax: (x, out, indices, dims) => poolMax(x, out, indices, dims, refBackend.poolMax),
+  poolAvg: (x, out, dims, divisor) => poolAvg(x, out, dims, divisor, refBackend.poolAvg),
+  poolAvgBackward: (g, gx, dims, divisor) => poolAvgBackward(g, gx, dims, divisor, refBackend.poolAvgBackward),
+  scatter: (op, dst, dim, index, src, opts) => scatter(op, dst, dim, index, src, opts, refBackend.scatter),
   // ---- [conv-fast] end ----
 };
