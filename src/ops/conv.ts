@@ -1,4 +1,4 @@
-// Convolutions (conv1d/2d/3d, conv_transpose1d/2d/3d) and im2col/col2im (F.unfold/F.fold): im2col + batched matmul, gradients as convolutions.
+// Convolutions (conv1d/2d/3d, conv_transpose1d/2d/3d) on the backend's GEMM convolution kernels, gradients as convolutions; im2col/col2im (F.unfold/F.fold).
 import { backend } from "../backend/index.ts";
 import type { ConvGeometry } from "../backend/conv-types.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
