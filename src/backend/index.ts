@@ -6,9 +6,20 @@ import { withWasmMatmul } from "./wasm/index.ts";
 import "./wasm/threads.ts";
 import { withWasmElementwise } from "./wasm/with-elementwise.ts";
 import type { Backend } from "./types.ts";
+// ---- [conv-fast-imports] begin ----
+import { jsConvPrims } from "./js/index.ts";
+import { convKernels } from "./conv-gemm.ts";
+// ---- [conv-fast-imports] end ----
 
-/** The default: wasm matmul and large float32 elementwise/softmax where they apply (SIMD available), js kernels elsewhere. */
-export const defaultBackend: Backend = withWasmMatmul(withWasmElementwise(jsBackend));
+// ---- [conv-fast] begin ----
+const jsWithWasm = withWasmMatmul(withWasmElementwise(jsBackend));
+/**
+ * The default: wasm matmul and large float32 elementwise/softmax where they apply (SIMD available), js
+ * kernels elsewhere; the GEMM convolutions run their GEMMs on that matmul too (stride-1 adjoints as
+ * flipped convolutions: float32 differs from ref by summation order anyway).
+ */
+export const defaultBackend: Backend = { ...jsWithWasm, ...convKernels(jsConvPrims(jsWithWasm.matmul), { float32AdjointAsConv: true }) };
+// ---- [conv-fast] end ----
 
 let active: Backend = defaultBackend;
 

@@ -108,4 +108,14 @@ export interface Backend {
   /** The adjoint of poolAvg: ADDS g [P, ...out] / divisor into each tap of gx [P, ...in]. */
   poolAvgBackward(g: View, gx: View, dims: readonly import("./conv-types.ts").PoolDim[], divisorOverride: number): void;
   // ---- [conv-ext] end ----
+  // ---- [conv-fast] begin ----
+  // Convolutions as GEMMs (Note [conv as GEMM] in conv-gemm.ts): big [N, Cb, ...in], small [N, Cs, ...outSize],
+  // weight [Cs, Cb / groups, ...kernel].
+  /** small = conv(big, w) (+ bias [Cs], or null): a convolution's forward (writes every element of `small`). */
+  conv(big: View, w: View, bias: View | null, small: View, geometry: import("./conv-types.ts").ConvGeometry, groups: number): void;
+  /** The adjoint of conv in big (+ bias [Cb], or null): a transposed convolution's forward, a convolution's input gradient (writes every element of `big`). */
+  convAdjoint(small: View, w: View, bias: View | null, big: View, geometry: import("./conv-types.ts").ConvGeometry, groups: number): void;
+  /** The gradient of conv in its weight, Σ over the batch: writes every element of `w`. */
+  convWeight(big: View, small: View, w: View, geometry: import("./conv-types.ts").ConvGeometry, groups: number): void;
+  // ---- [conv-fast] end ----
 }

@@ -1,4 +1,4 @@
-// Convolutions (conv1d/2d/3d, conv_transpose1d/2d/3d) and im2col/col2im (F.unfold/F.fold): im2col + batched matmul, gradients as convolutions.
+// Convolutions (conv1d/2d/3d, conv_transpose1d/2d/3d) on the backend's GEMM convolution kernels, gradients as convolutions; im2col/col2im (F.unfold/F.fold).
 import { backend } from "../backend/index.ts";
 import type { ConvGeometry } from "../backend/conv-types.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
@@ -59,22 +59,58 @@ function geometryOf(kernel: readonly number[], p: ConvParams, small: readonly nu
   return { kernel, stride: p.stride, padding: p.padding, dilation: p.dilation, outSize: small };
 }
 
-/** Forward of a batched (transposed) convolution, without grad: im2col/col2im around one batched matmul. */
+/** Forward of a batched (transposed) convolution, without grad: one GEMM convolution kernel (Note [conv as GEMM] in backend/conv-gemm.ts). */
 function convForward(x: Tensor, w: Tensor, b: Tensor | null, p: ConvParams): Tensor {
-  const N = x.shape[0], G = p.groups, kernel = w.shape.slice(2), K = prod(kernel);
-  const inSize = x.shape.slice(2), outSize = convOutSize(inSize, kernel, p);
-  let y: Tensor;
+  const kernel = w.shape.slice(2), inSize = x.shape.slice(2), outSize = convOutSize(inSize, kernel, p);
+  const bias = b === null ? null : kview(b);
   if (!p.transposed) {
-    const [O, Cg] = w.shape;
-    const cols = im2colOp(x, geometryOf(kernel, p, outSize)).reshape(N, G, Cg * K, prod(outSize));
-    y = w.reshape(G, O / G, Cg * K).matmul(cols).reshape(N, O, ...outSize);
-  } else {
-    const [C, Og] = w.shape;
-    const wt = w.reshape(G, C / G, Og * K).transpose(-1, -2);
-    const cols = wt.matmul(x.reshape(N, G, C / G, prod(inSize))).reshape(N, G * Og * K, prod(inSize));
-    y = col2imOp(cols, outSize, geometryOf(kernel, p, inSize));
+    const y = emptyTensor([x.shape[0], w.shape[0], ...outSize], x.dtype);
+    backend().conv(kview(x), kview(w), bias, kview(y), geometryOf(kernel, p, outSize), p.groups);
+    return y;
   }
-  return b === null ? y : y.add(b.reshape(-1, ...outSize.map(() => 1)));
+  const y = emptyTensor([x.shape[0], w.shape[1] * p.groups, ...outSize], x.dtype);
+  backend().convAdjoint(kview(x), kview(w), bias, kview(y), geometryOf(kernel, p, inSize), p.groups);
+  return y;
+}
+
+// The two directions between a convolution's big side (its input) and small side (its output), with
+// weight w [small channels, big channels / groups, ...kernel], as differentiable ops.
+
+/** big -> small: the convolution, cut to `smallSize` (a transposed convolution's input gradient can come out longer). */
+function toSmall(big: Tensor, w: Tensor, p: ConvParams, smallSize: readonly number[]): Tensor {
+  let y = convolution(big, w, null, { ...p, transposed: false, outputPadding: p.padding.map(() => 0) });
+  smallSize.forEach((n, d) => { if (y.shape[d + 2] !== n) y = y.narrow(d + 2, 0, n); });
+  return y;
+}
+
+/** small -> big: the transposed convolution, its output padding chosen to give `bigSize`. */
+function toBig(small: Tensor, w: Tensor, p: ConvParams, bigSize: readonly number[]): Tensor {
+  const kernel = w.shape.slice(2), smallSize = small.shape.slice(2);
+  const outputPadding = bigSize.map((n, d) => n - ((smallSize[d] - 1) * p.stride[d] - 2 * p.padding[d] + p.dilation[d] * (kernel[d] - 1) + 1));
+  return convolution(small, w, null, { ...p, transposed: true, outputPadding });
+}
+
+interface ConvWeightParams { readonly p: ConvParams; readonly kernel: readonly number[] }
+
+// d w of a convolution, Σ_n small[n] im2col(big[n])ᵀ: bilinear in (big, small), so its gradients are the two
+// directions above with the incoming gradient as weight: d big = toBig(small, g), d small = toSmall(big, g)
+const CONV_WEIGHT_SPEC: GradSpec<ConvWeightParams> = {
+  node: "ConvolutionBackwardBackward0",
+  saves: { inputs: [0, 1] },
+  backward: ([g], s, { p }) => {
+    const big = s.input(0), small = s.input(1);
+    return [
+      s.needsGrad(0) ? toBig(small, g, p, big.shape.slice(2)) : null,
+      s.needsGrad(1) ? toSmall(big, g, p, small.shape.slice(2)) : null,
+    ];
+  },
+};
+
+/** The weight gradient of a convolution between `big` and `small` (one GEMM kernel, differentiable again). */
+function convWeight(big: Tensor, small: Tensor, p: ConvParams, kernel: readonly number[]): Tensor {
+  const gw = emptyTensor([small.shape[1], big.shape[1] / p.groups, ...kernel], big.dtype);
+  backend().convWeight(kview(big), kview(small), kview(gw), geometryOf(kernel, p, small.shape.slice(2)), p.groups);
+  return record(CONV_WEIGHT_SPEC, [big, small], [fresh([big, small], gw)], { p, kernel })[0];
 }
 
 const CONV_SPEC: GradSpec<ConvParams> = {
@@ -89,33 +125,11 @@ const CONV_SPEC: GradSpec<ConvParams> = {
   // ---- [jvp-rules] end ----
   backward: ([gy], s, p) => {
     const x = s.input(0), w = s.input(1);
-    const N = x.shape[0], G = p.groups, kernel = w.shape.slice(2), K = prod(kernel);
-    const inSize = x.shape.slice(2), outSize = gy.shape.slice(2);
-    let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
-    if (!p.transposed) {
-      // d x: the transposed convolution of g (output padding restores x's size); d w: x's columns against g
-      if (s.needsGrad(0)) {
-        const outputPadding = inSize.map((n, d) => n - ((outSize[d] - 1) * p.stride[d] - 2 * p.padding[d] + p.dilation[d] * (kernel[d] - 1) + 1));
-        gx = convolution(gy, w, null, { ...p, transposed: true, outputPadding });
-      }
-      if (s.needsGrad(1)) {
-        const [O, Cg] = w.shape;
-        const cols = im2colOp(x, geometryOf(kernel, p, outSize)).reshape(N, G, Cg * K, prod(outSize));
-        gw = gy.reshape(N, G, O / G, prod(outSize)).matmul(cols.transpose(-1, -2)).sum(0).reshape(w.shape);
-      }
-    } else {
-      // d x: the convolution of g (cut to x's size); d w: x against g's columns
-      if (s.needsGrad(0)) {
-        gx = convolution(gy, w, null, { ...p, transposed: false, outputPadding: p.padding.map(() => 0) });
-        inSize.forEach((n, d) => { if (gx!.shape[d + 2] !== n) gx = gx!.narrow(d + 2, 0, n); });
-      }
-      if (s.needsGrad(1)) {
-        const [C, Og] = w.shape;
-        const cols = im2colOp(gy, geometryOf(kernel, p, inSize)).reshape(N, G, Og * K, prod(inSize));
-        gw = x.reshape(N, G, C / G, prod(inSize)).matmul(cols.transpose(-1, -2)).sum(0).reshape(w.shape);
-      }
-    }
-    if (s.needsGrad(2)) gb = gy.sum([0, ...outSize.map((_, d) => d + 2)]);
+    const kernel = w.shape.slice(2), inSize = x.shape.slice(2), outSize = gy.shape.slice(2);
+    // a convolution maps x (big) to y (small); a transposed one y (big) to x (small)
+    const gx = !s.needsGrad(0) ? null : p.transposed ? toSmall(gy, w, p, inSize) : toBig(gy, w, p, inSize);
+    const gw = !s.needsGrad(1) ? null : p.transposed ? convWeight(gy, x, p, kernel) : convWeight(x, gy, p, kernel);
+    const gb = s.needsGrad(2) ? gy.sum([0, ...outSize.map((_, d) => d + 2)]) : null;
     return [gx, gw, gb];
   },
 };

@@ -13,6 +13,9 @@ import { softmaxBackward } from "./softmax.ts";
 // ---- [conv-ext-imports] begin ----
 import { col2im, im2col, poolAvg, poolAvgBackward, poolMax } from "./conv.ts";
 // ---- [conv-ext-imports] end ----
+// ---- [conv-fast-imports] begin ----
+import { convKernels } from "../conv-gemm.ts";
+// ---- [conv-fast-imports] end ----
 // ---- [linalg-ext-imports] begin ----
 import { luFactor, luSolve } from "./lu.ts";
 import { svd } from "./svd.ts";
@@ -137,4 +140,7 @@ export const refBackend: Backend = {
   // ---- [conv-ext] begin ----
   im2col, col2im, poolMax, poolAvg, poolAvgBackward,
   // ---- [conv-ext] end ----
+  // ---- [conv-fast] begin ----
+  ...convKernels({ im2col, col2im, matmul, copy, fill }),
+  // ---- [conv-fast] end ----
 };
