@@ -1,4 +1,4 @@
-// float32 add/sub/mul/div, unary exp/log/tanh/sigmoid/relu/neg/abs/sqrt and softmax / log-softmax (forward,
+// float32 add/sub/mul/div/thresholdBackward, unary exp/log/tanh/sigmoid/relu/neg/abs/sqrt and softmax / log-softmax (forward,
 // backward) on WebAssembly SIMD, through a small reused arena.
 //
 // Note [wasm elementwise arena]
@@ -12,11 +12,11 @@
 //
 // Arithmetic: add/sub/mul/div of two float32 values in f32x4 give exactly ref's results (computing in
 // float64 and rounding once to float32 is innocuous for these ops), so binary results are bit-identical,
-// as are relu/neg/abs/sqrt. exp/log/tanh/sigmoid and the softmax family compute in float32 with the
+// as are thresholdBackward and relu/neg/abs/sqrt. exp/log/tanh/sigmoid and the softmax family compute in float32 with the
 // cores of simd-math.ts (sums in float64 lanes): within a few float32 rounding steps of ref, inside
 // PyTorch's float32 tolerance (see softmax-kernels.ts, unary-kernels.ts).
 import type { View } from "../types.ts";
-import { BINARY_OPCODES, emitElementwiseModule, type WasmBinaryCode } from "./elementwise-kernels.ts";
+import { BINARY_EMITTERS, emitElementwiseModule, type WasmBinaryCode } from "./elementwise-kernels.ts";
 import { WASM_UNARY, type WasmUnaryCode } from "./unary-kernels.ts";
 
 interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
@@ -51,7 +51,7 @@ class Kernels {
   constructor(wasm: WasmNamespace) {
     this.#memory = new wasm.Memory({ initial: (3 * CHUNK * 4) / PAGE + 1, maximum: MAX_PAGES });
     const { exports } = new wasm.Instance(new wasm.Module(emitElementwiseModule(MAX_PAGES)), { env: { memory: this.#memory } });
-    this.#binary = { add: exports.add as BinaryFn, sub: exports.sub as BinaryFn, mul: exports.mul as BinaryFn, div: exports.div as BinaryFn };
+    this.#binary = Object.fromEntries(Object.keys(BINARY_EMITTERS).map((op) => [op, exports[op] as BinaryFn])) as Record<WasmBinaryCode, BinaryFn>;
     this.#unary = Object.fromEntries(WASM_UNARY.map((op) => [op, exports[op] as UnaryFn])) as Record<WasmUnaryCode, UnaryFn>;
     this.#exports = exports;
     this.#f32 = new Float32Array(this.#memory.buffer);
@@ -152,7 +152,7 @@ export function setWasmElementwiseThreshold(n: number): number {
   return prev;
 }
 
-const isWasmBinary = (op: string): op is WasmBinaryCode => op in BINARY_OPCODES;
+const isWasmBinary = (op: string): op is WasmBinaryCode => op in BINARY_EMITTERS;
 
 /**
  * out = a op b for float32 views already collapsed to one dim (`n` elements from the offsets, strides
