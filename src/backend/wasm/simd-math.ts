@@ -3,7 +3,8 @@
 // exp: t = k ln2 + r with k = round(t log2e) (1.5 * 2^23 added and subtracted: round to nearest),
 // r = t - k C1 - k C2 (C1 has few bits, so k C1 is exact), e^r = 1 + r + r^2 P(r) with Cephes' expf
 // coefficients (~1 ulp on |r| <= ln2/2), 2^k put into the exponent bits by integer shift of the rounded
-// value's low bits. t < -87.3365 (incl. -inf) gives 0 (results below the normal range flush to zero);
+// value's low bits. t < -87.3365 (incl. -inf) gives 0 (results below the normal range flush to zero;
+// the t <= 0 variant gets there by clamping t at -88, where 2^k itself is 0);
 // NaN passes through (f32x4.max/min propagate it). The full-range variant also takes t up to 88.8
 // (overflow to inf) by scaling with two halves of k.
 // log: x = 2^e m with m in [sqrt(1/2), sqrt(2)), log(m) by Cephes' logf polynomial in m - 1, plus e ln2
@@ -59,10 +60,12 @@ const MAGIC = 12582912; // 1.5 * 2^23: adding it rounds a float32 below 2^22 in 
 const LOG2E = 1.44269504088896341, C1 = 0.693359375, C2 = -2.12194440e-4;
 const EXP_P = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
 const EXP_LO = -87.33654, EXP_HI = 88.8;
+// the t <= 0 variant clamps lower: t <= -87.68 rounds k to -127, whose exponent field 0 makes 2^k, and e^t, exactly +0
+const EXP_LO_FLUSH = -88;
 
 /** The exp core's constants in locals (call before the loops). */
 export function expConsts(p: ConstPool, full: boolean): void {
-  for (const v of [EXP_LO, LOG2E, MAGIC, C1, C2, 1, ...EXP_P]) p.f32(v);
+  for (const v of [full ? EXP_LO : EXP_LO_FLUSH, LOG2E, MAGIC, C1, C2, 1, ...EXP_P]) p.f32(v);
   p.i32(f32Bits(MAGIC) - 127);
   if (full) { p.f32(EXP_HI); p.i32(127); }
 }
@@ -73,7 +76,7 @@ export function expConsts(p: ConstPool, full: boolean): void {
  */
 export function emitExp(p: ConstPool, t: number, w: readonly number[], full: boolean): void {
   const f = p.f, [c, y, r] = w;
-  f.get(t).get(p.f32(EXP_LO)).simd(SIMD.f32x4Pmax);
+  f.get(t).get(p.f32(full ? EXP_LO : EXP_LO_FLUSH)).simd(SIMD.f32x4Pmax);
   if (full) f.get(p.f32(EXP_HI)).simd(SIMD.f32x4Pmin);
   f.set(c);
   f.get(c).get(p.f32(LOG2E)).simd(SIMD.f32x4Mul).get(p.f32(MAGIC)).simd(SIMD.f32x4Add).tee(y);
@@ -92,11 +95,11 @@ export function emitExp(p: ConstPool, t: number, w: readonly number[], full: boo
     f.set(y).get(y).get(p.i32(127)).simd(SIMD.i32x4Sub).i32(1).simd(SIMD.i32x4ShrS).tee(c)
       .get(p.i32(127)).simd(SIMD.i32x4Add).i32(23).simd(SIMD.i32x4Shl).simd(SIMD.f32x4Mul);
     f.get(y).get(c).simd(SIMD.i32x4Sub).i32(23).simd(SIMD.i32x4Shl).simd(SIMD.f32x4Mul);
+    // t below the range (or -inf): 0
+    f.get(t).get(p.f32(EXP_LO)).simd(SIMD.f32x4Lt).simd(SIMD.andnot);
   } else {
     f.i32(23).simd(SIMD.i32x4Shl).simd(SIMD.f32x4Mul);
   }
-  // t below the range (or -inf): 0
-  f.get(t).get(p.f32(EXP_LO)).simd(SIMD.f32x4Lt).simd(SIMD.andnot);
 }
 
 const SQRTHF = 0.707106781186547524, MIN_NORMAL = 1.17549435e-38, TWO23 = 8388608;
