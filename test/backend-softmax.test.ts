@@ -2,14 +2,12 @@
 // whole output storage), float32 within float32 rounding (its softmax computes e^t with its own exp,
 // ~1e-15 relative of Math.exp, so a stored value may differ from ref's by one ulp at a near-tie); NaN
 // and ±inf exactly. Odd sizes, every dim, offsets, transposed and strided views, NaN/±inf lines.
-import { test, describe, before, after } from "node:test";
+import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { jsBackend, refBackend } from "../src/backends.ts";
 import type { View } from "../src/backend/types.ts";
 import { rng } from "./helpers/samples.ts";
 import { contiguousStrides } from "../src/shape.ts";
-import { withWasmElementwise } from "../src/backend/wasm/with-elementwise.ts";
-import { setWasmElementwiseThreshold } from "../src/backend/wasm/elementwise.ts";
 
 const rand = rng(777);
 
@@ -145,62 +143,4 @@ describe("js softmaxBackward matches ref bit for bit", () => {
       for (const log of [false, true]) checkBackward(dt, s, t, 0, log, "0-d");
     });
   }
-});
-
-describe("wasm float32 softmax and its backward (dense last-dim rows) match ref", () => {
-  const wasm = withWasmElementwise(jsBackend);
-  let prev = 0;
-  before(() => { prev = setWasmElementwiseThreshold(0); });
-  after(() => { setWasmElementwiseThreshold(prev); });
-  const shapes = [[1, 1], [3, 3], [2, 4], [5, 5], [7, 33], [3, 4097], [2, 20000], [2, 3, 129]];
-  const dense = (data: Float32Array, shape: number[], offset = 0): View => ({ data, shape, strides: contiguousStrides(shape), offset });
-
-  test("softmax: within float32 rounding of ref (e^t ~1e-14 relative, sums in two lanes), specials exactly", () => {
-    for (const shape of shapes) {
-      const n = shape.reduce((p, q) => p * q, 1);
-      for (const scale of [1, 10, 120]) {
-        const data = randomData("float32", n + 1, scale) as Float32Array;
-        const a = new Float32Array(n + 2).fill(-7.5), b = new Float32Array(n + 2).fill(-7.5);
-        wasm.softmax(dense(data, shape, 1), shape.length - 1, false, dense(a, shape, 2));
-        refBackend.softmax(dense(data, shape, 1), shape.length - 1, false, dense(b, shape, 2));
-        assertClose("float32", a, b, `wasm softmax ${shape} scale ${scale}`);
-      }
-    }
-    const I = Infinity;
-    for (const line of [[-I, -I, -I], [I, 1, 2], [NaN, 1, 2, 3, 4], [-I, 0, 1], [0, -50, -87, -88, -100, -103, -104, -110, -700, -708, -709, -745, -1e30], [3e38, 3e38, -3e38], [0, -0, 0]]) {
-      const data = new Float32Array(line), a = new Float32Array(line.length), b = new Float32Array(line.length);
-      wasm.softmax(dense(data, [1, line.length]), 1, false, dense(a, [1, line.length]));
-      refBackend.softmax(dense(data, [1, line.length]), 1, false, dense(b, [1, line.length]));
-      assertClose("float32", a, b, `wasm softmax line ${line}`);
-    }
-  });
-
-  test("backward: within float32 rounding of ref plus the two-lane sum's reordering", () => {
-    for (const shape of shapes) {
-      const n = shape.reduce((p, q) => p * q, 1), cols = shape[shape.length - 1];
-      const y = randomData("float32", n, 1) as Float32Array, g = randomData("float32", n + 3, 5) as Float32Array;
-      y[0] = NaN;
-      const a = new Float32Array(n).fill(-7.5), b = new Float32Array(n).fill(-7.5);
-      wasm.softmaxBackward(dense(y, shape), dense(g, shape, 3), shape.length - 1, false, dense(a, shape));
-      refBackend.softmaxBackward(dense(y, shape), dense(g, shape, 3), shape.length - 1, false, dense(b, shape));
-      for (let i = 0; i < n; i++) {
-        if (Object.is(a[i], b[i])) continue;
-        const row = i - (i % cols);
-        let mag = 0;
-        for (let j = 0; j < cols; j++) mag += Math.abs(g[3 + row + j] * y[row + j]);
-        const bound = Math.abs(b[i]) * 2 ** -23 + 1e-15 * mag * Math.abs(y[i]);
-        assert.ok(Math.abs(a[i] - b[i]) <= bound, `wasm softmaxBackward ${shape}: element ${i}: wasm ${a[i]}, ref ${b[i]}`);
-      }
-    }
-  });
-
-  test("log-softmax, float64 and non-last dims are declined to the js kernels (bit-identical paths)", () => {
-    const shape = [3, 50], data = randomData("float32", 150, 5) as Float32Array;
-    for (const [dim, log] of [[1, true], [0, false]] as const) {
-      const a = new Float32Array(150), b = new Float32Array(150);
-      wasm.softmax(dense(data, shape), dim, log, dense(a, shape));
-      jsBackend.softmax(dense(data, shape), dim, log, dense(b, shape));
-      assert.deepEqual(a, b);
-    }
-  });
 });

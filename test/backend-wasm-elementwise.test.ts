@@ -1,6 +1,7 @@
-// The wasm elementwise backend (withWasmElementwise over js) against ref: float32 add/sub/mul/div bit for bit
-// (f32x4 arithmetic rounds exactly as ref's float64-then-float32), across chunk boundaries, offsets,
-// one-value (stride-0) operands, specials, and the declined cases (strided, other dtypes) falling back.
+// The wasm elementwise backend (withWasmElementwise over js) against ref: float32 add/sub/mul/div and
+// thresholdBackward bit for bit (f32x4 arithmetic rounds exactly as ref's float64-then-float32; the mask
+// keeps NaN, gives +0), across chunk boundaries, offsets, one-value (stride-0) operands, specials, and
+// the declined cases (strided, other dtypes) falling back.
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { jsBackend, refBackend } from "../src/backends.ts";
@@ -20,7 +21,7 @@ function data(n: number): Float32Array {
 }
 
 /** wasm and ref write `out` views over sentinel-filled storages; the whole storages must agree (Object.is). */
-function check(op: "add" | "sub" | "mul" | "div", a: View, b: View, outShape: number[], outStrides: number[], outOffset: number, size: number, what: string): void {
+function check(op: "add" | "sub" | "mul" | "div" | "thresholdBackward", a: View, b: View, outShape: number[], outStrides: number[], outOffset: number, size: number, what: string): void {
   const got = new Float32Array(size).fill(-7.5), want = new Float32Array(size).fill(-7.5);
   wasm.binary(op, a, b, { data: got, shape: outShape, strides: outStrides, offset: outOffset });
   refBackend.binary(op, a, b, { data: want, shape: outShape, strides: outStrides, offset: outOffset });
@@ -32,7 +33,7 @@ describe("wasm float32 binary matches ref bit for bit", () => {
   before(() => { prev = setWasmElementwiseThreshold(0); });
   after(() => { setWasmElementwiseThreshold(prev); });
 
-  for (const op of ["add", "sub", "mul", "div"] as const) {
+  for (const op of ["add", "sub", "mul", "div", "thresholdBackward"] as const) {
     test(`${op}: dense, one-value operands, offsets, chunk boundaries`, () => {
       for (const n of [1, 3, 4, 5, 17, 4095, 16384, 16385, 40001]) {
         const a = data(n + 3), b = data(n + 2);

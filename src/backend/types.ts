@@ -24,7 +24,9 @@ export type BinaryCode =
   // division with rounding, Python's and C's remainders, NaN-ignoring max/min, and friends
   | "divTrunc" | "divFloor" | "remainder" | "fmod" | "fmax" | "fmin" | "atan2" | "hypot" | "copysign"
   // where's halves: `b` where the mask `a` is set (maskKeep) or clear (maskDrop), else -0 (x + -0 === x)
-  | "maskKeep" | "maskDrop";
+  | "maskKeep" | "maskDrop"
+  // relu's gradient (PyTorch's threshold_backward at 0): `a` (the gradient) where b > 0 or NaN, else +0
+  | "thresholdBackward";
 
 /** Reductions over a set of dims; `out` has the input's rank with reduced dims of size 1. */
 export type ReduceCode = "sum" | "prod" | "max" | "min";

@@ -1,6 +1,7 @@
 // Elementwise unary math ops: one table entry each (kernel, PyTorch node name, saves, gradient), one dispatcher.
 import { backend } from "../backend/index.ts";
 import type { UnaryCode } from "../backend/types.ts";
+import { thresholdBackward } from "./threshold-backward.ts";
 import { isFloating, SCALAR_TYPE_NAME, type DType } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
@@ -140,7 +141,7 @@ export const UNARY = withJvp({
   isfinite: { kernel: "isfinite", dtype: "bool", extremes: true, node: "IsfiniteBackward0", saves: NO_SAVES, backward: () => [null] },
   logicalNot: { kernel: "logicalNot", dtype: "bool", node: "LogicalNotBackward0", saves: NO_SAVES, backward: () => [null] },
   // d relu x = [x > 0]
-  relu: { kernel: "relu", dtype: "same", refuse: boolRefused("Boolean inputs not supported for relu"), node: "ReluBackward0", saves: SAVE_OUT, backward: ([g], s) => [g.mul(s.output(0).gt(0))] },
+  relu: { kernel: "relu", dtype: "same", refuse: boolRefused("Boolean inputs not supported for relu"), node: "ReluBackward0", saves: SAVE_OUT, backward: ([g], s) => [thresholdBackward(g, s.output(0))] },
 } satisfies Record<string, UnaryEntry>, elementwiseJvp);
 
 export type UnaryName = keyof typeof UNARY;

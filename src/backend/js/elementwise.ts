@@ -61,6 +61,7 @@ export function binaryLoop(op: BinaryCode, a: StorageArray, ia: number, sa: numb
     case "copysign": for (let i = 0; i < n; i++, ia += sa, ib += sb, io += so) o[io] = copysign(a[ia], b[ib]); return;
     case "maskKeep": for (let i = 0; i < n; i++, ia += sa, ib += sb, io += so) o[io] = a[ia] !== 0 ? b[ib] : -0; return;
     case "maskDrop": for (let i = 0; i < n; i++, ia += sa, ib += sb, io += so) o[io] = a[ia] === 0 ? b[ib] : -0; return;
+    case "thresholdBackward": for (let i = 0; i < n; i++, ia += sa, ib += sb, io += so) o[io] = b[ib] <= 0 ? 0 : a[ia]; return;
     default: {
       const f = BINARY_FNS[op as BinaryCode];
       for (let i = 0; i < n; i++, ia += sa, ib += sb, io += so) o[io] = f(a[ia], b[ib]);

@@ -102,6 +102,7 @@ export const BINARY_FNS: Record<BinaryCode, (a: number, b: number) => number> = 
   copysign: (a, b) => (b < 0 || Object.is(b, -0) ? -Math.abs(a) : Math.abs(a)),
   maskKeep: (m, v) => (m !== 0 ? v : -0),
   maskDrop: (m, v) => (m === 0 ? v : -0),
+  thresholdBackward: (g, y) => (y <= 0 ? 0 : g),
 };
 
 /**

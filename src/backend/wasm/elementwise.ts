@@ -1,4 +1,5 @@
-// float32 add/sub/mul/div and softmax (forward, backward) on WebAssembly SIMD, through a small reused arena.
+// float32 add/sub/mul/div/thresholdBackward, unary exp/log/tanh/sigmoid/relu/neg/abs/sqrt and softmax / log-softmax (forward,
+// backward) on WebAssembly SIMD, through a small reused arena.
 //
 // Note [wasm elementwise arena]
 // Storage stays GC-owned JavaScript memory: each call copies its operands into one module-wide
@@ -10,12 +11,13 @@
 // chunked wasm kernel runs several times faster than the js loop even after copying in and out.
 //
 // Arithmetic: add/sub/mul/div of two float32 values in f32x4 give exactly ref's results (computing in
-// float64 and rounding once to float32 is innocuous for these ops), so binary results are bit-identical.
-// softmax computes in float64 on f64x2 lanes with its own e^t (~1e-14 relative) and sums in two lanes,
-// so results are within float32 rounding of ref's (as the js kernel's); the backward likewise. The module
-// is ~1.4 KB, small enough for the synchronous compilation a browser's main thread allows.
+// float64 and rounding once to float32 is innocuous for these ops), so binary results are bit-identical,
+// as are thresholdBackward and relu/neg/abs/sqrt. exp/log/tanh/sigmoid and the softmax family compute in float32 with the
+// cores of simd-math.ts (sums in float64 lanes): within a few float32 rounding steps of ref, inside
+// PyTorch's float32 tolerance (see softmax-kernels.ts, unary-kernels.ts).
 import type { View } from "../types.ts";
-import { BINARY_OPCODES, emitElementwiseModule, type WasmBinaryCode } from "./elementwise-kernels.ts";
+import { BINARY_EMITTERS, emitElementwiseModule, type WasmBinaryCode } from "./elementwise-kernels.ts";
+import { WASM_UNARY, type WasmUnaryCode } from "./unary-kernels.ts";
 
 interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
 interface WasmNamespace {
@@ -25,7 +27,12 @@ interface WasmNamespace {
   Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
 }
 type BinaryFn = (pa: number, pb: number, po: number, bytes: number) => void;
-type RowsFn = (p0: number, p1: number, p2: number, pitch: number, rows: number) => void;
+type UnaryFn = (px: number, po: number, bytes: number) => void;
+type ForwardFn = (px: number, po: number, pitch: number, rows: number) => void;
+type BackwardFn = (py: number, pg: number, po: number, pitch: number, rows: number) => void;
+/** The softmax family's kernels: forward (x -> out) and backward (y, g -> out), plain or log. */
+export type RowsKind = "softmax" | "logSoftmax" | "softmaxBackward" | "logSoftmaxBackward";
+const isBackward = (kind: RowsKind): boolean => kind.endsWith("Backward");
 
 const PAGE = 65536;
 const MAX_PAGES = 2048; // 128 MiB: rows longer than fit decline
@@ -37,16 +44,16 @@ let minElements = 4096;
 class Kernels {
   readonly #memory: WasmMemory;
   readonly #binary: Record<WasmBinaryCode, BinaryFn>;
-  readonly #softmax: RowsFn;
-  readonly #softmaxBackward: RowsFn;
+  readonly #unary: Record<WasmUnaryCode, UnaryFn>;
+  readonly #exports: Record<string, unknown>;
   #f32: Float32Array;
 
   constructor(wasm: WasmNamespace) {
     this.#memory = new wasm.Memory({ initial: (3 * CHUNK * 4) / PAGE + 1, maximum: MAX_PAGES });
     const { exports } = new wasm.Instance(new wasm.Module(emitElementwiseModule(MAX_PAGES)), { env: { memory: this.#memory } });
-    this.#binary = { add: exports.add as BinaryFn, sub: exports.sub as BinaryFn, mul: exports.mul as BinaryFn, div: exports.div as BinaryFn };
-    this.#softmax = exports.softmax as RowsFn;
-    this.#softmaxBackward = exports.softmaxBackward as RowsFn;
+    this.#binary = Object.fromEntries(Object.keys(BINARY_EMITTERS).map((op) => [op, exports[op] as BinaryFn])) as Record<WasmBinaryCode, BinaryFn>;
+    this.#unary = Object.fromEntries(WASM_UNARY.map((op) => [op, exports[op] as UnaryFn])) as Record<WasmUnaryCode, UnaryFn>;
+    this.#exports = exports;
     this.#f32 = new Float32Array(this.#memory.buffer);
   }
 
@@ -75,26 +82,40 @@ class Kernels {
     }
   }
 
+  /** o[io..io+n) = op(x[ix..ix+n)). */
+  unary(op: WasmUnaryCode, x: Float32Array, ix: number, o: Float32Array, io: number, n: number): void {
+    const heap = this.#reserve(2 * CHUNK)!;
+    const fn = this.#unary[op];
+    for (let s = 0; s < n; s += CHUNK) {
+      const m = Math.min(CHUNK, n - s);
+      heap.set(x.subarray(ix + s, ix + s + m), 0);
+      fn(0, 4 * CHUNK, 16 * Math.ceil(m / 4));
+      o.set(heap.subarray(CHUNK, CHUNK + m), io + s);
+    }
+  }
+
   /**
-   * Softmax (backward with `g`) over `rows` dense rows of `n`: rows are copied in with a padded pitch
-   * (pad: -inf for x, 0 for y and g), a few at a time. False (nothing written) when a row is too long.
+   * A softmax-family kernel over `rows` dense rows of `n` (x, or y with `g` for the backward ones): rows
+   * are copied in with a pitch padded to a multiple of 8 (pad: -inf for x, 0 for y and g), a few at a
+   * time. False (nothing written) when a row is too long.
    */
-  rows(kind: "softmax" | "backward", x: Float32Array, ix: number, g: Float32Array | null, ig: number,
+  rows(kind: RowsKind, x: Float32Array, ix: number, g: Float32Array | null, ig: number,
     o: Float32Array, io: number, rows: number, n: number): boolean {
-    const pitch = 4 * Math.ceil(n / 4);
+    const pitch = 8 * Math.ceil(n / 8);
     const per = Math.max(1, Math.floor(CHUNK / pitch));
-    // regions: x [per*pitch] f32, g or out [per*pitch] f32, out [per*pitch] f32, e [pitch] f64
+    // regions: x (or y) [per*pitch], g [per*pitch], out [per*pitch]
     const span = per * pitch;
-    const heap = this.#reserve(3 * span + 2 * pitch);
+    const heap = this.#reserve(3 * span);
     if (heap === null) return false;
-    const pad = kind === "softmax" ? -Infinity : 0;
+    const backward = isBackward(kind), pad = backward ? 0 : -Infinity;
     if (pitch !== n) for (let r = 0; r < per; r++) { heap.fill(pad, r * pitch + n, (r + 1) * pitch); heap.fill(0, span + r * pitch + n, span + (r + 1) * pitch); }
+    const fn = this.#exports[kind] as ForwardFn & BackwardFn;
     for (let r0 = 0; r0 < rows; r0 += per) {
       const k = Math.min(per, rows - r0);
       copyRowsIn(heap, 0, pitch, x, ix + r0 * n, n, k);
       if (g !== null) copyRowsIn(heap, span, pitch, g, ig + r0 * n, n, k);
-      if (kind === "softmax") this.#softmax(0, 8 * span, 12 * span, pitch, k);
-      else this.#softmaxBackward(0, 4 * span, 8 * span, pitch, k);
+      if (backward) fn(0, 4 * span, 8 * span, pitch, k);
+      else fn(0, 8 * span, pitch, k);
       const out = 2 * span;
       if (pitch === n) o.set(heap.subarray(out, out + k * n), io + r0 * n);
       else for (let r = 0; r < k; r++) o.set(heap.subarray(out + r * pitch, out + r * pitch + n), io + (r0 + r) * n);
@@ -131,7 +152,7 @@ export function setWasmElementwiseThreshold(n: number): number {
   return prev;
 }
 
-const isWasmBinary = (op: string): op is WasmBinaryCode => op in BINARY_OPCODES;
+const isWasmBinary = (op: string): op is WasmBinaryCode => op in BINARY_EMITTERS;
 
 /**
  * out = a op b for float32 views already collapsed to one dim (`n` elements from the offsets, strides
@@ -148,17 +169,26 @@ export function wasmBinary(op: string, a: View, sa: number, b: View, sb: number,
   return true;
 }
 
-/** Softmax (not log) of `rows` dense float32 rows of `n` from x into out; false when it declines. */
-export function wasmSoftmaxRows(x: Float32Array, ix: number, o: Float32Array, io: number, rows: number, n: number): boolean {
-  if (rows * n < minElements) return false;
+const isWasmUnary = (op: string): op is WasmUnaryCode => (WASM_UNARY as readonly string[]).includes(op);
+
+/** out = op(x) for dense float32 x and out of `n` elements when op has a wasm kernel and n is large enough; else false. */
+export function wasmUnary(op: string, x: View, out: View, n: number): boolean {
+  if (n < minElements || !isWasmUnary(op)) return false;
+  const xd = x.data, od = out.data;
+  if (!(xd instanceof Float32Array && od instanceof Float32Array)) return false;
   const k = instance();
-  return k !== undefined && k.rows("softmax", x, ix, null, 0, o, io, rows, n);
+  if (k === undefined) return false;
+  k.unary(op, xd, x.offset, od, out.offset, n);
+  return true;
 }
 
-/** Softmax's backward (not log) over dense float32 rows: out = y (g - sum(g y)); false when it declines. */
-export function wasmSoftmaxBackwardRows(y: Float32Array, iy: number, g: Float32Array, ig: number, o: Float32Array, io: number,
-  rows: number, n: number): boolean {
+/**
+ * A softmax-family kernel over `rows` dense float32 rows of `n`: forward kinds read x (g null), backward
+ * kinds read y and g; false when it declines.
+ */
+export function wasmSoftmaxRows(kind: RowsKind, x: Float32Array, ix: number, g: Float32Array | null, ig: number,
+  o: Float32Array, io: number, rows: number, n: number): boolean {
   if (rows * n < minElements) return false;
   const k = instance();
-  return k !== undefined && k.rows("backward", y, iy, g, ig, o, io, rows, n);
+  return k !== undefined && k.rows(kind, x, ix, g, ig, o, io, rows, n);
 }

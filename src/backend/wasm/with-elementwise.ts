@@ -1,8 +1,8 @@
-// Wraps a backend so that large float32 add/sub/mul/div and last-dim softmax (forward, backward) run on wasm SIMD.
-import type { Backend, BinaryCode, View } from "../types.ts";
+// Wraps a backend so that large float32 add/sub/mul/div, hot unary ops and last-dim softmax / log-softmax run on wasm SIMD.
+import type { Backend, BinaryCode, UnaryCode, View } from "../types.ts";
 import { isDense } from "../ref/strided.ts";
 import { numelOf } from "../../shape.ts";
-import { wasmBinary, wasmSoftmaxBackwardRows, wasmSoftmaxRows } from "./elementwise.ts";
+import { wasmBinary, wasmSoftmaxRows, wasmUnary } from "./elementwise.ts";
 
 /** 1 when `v` is dense row-major, 0 when every stride is 0 (one value repeated), else -1. */
 function denseOrRepeated(v: View): number {
@@ -21,8 +21,9 @@ function float32Rows(views: readonly View[], dim: number): [number, number] | nu
 }
 
 /**
- * `base` with float32 add/sub/mul/div of dense (or one-value) operands into a dense output, and float32
- * softmax and its backward along a dense last dim, run by wasm/elementwise.ts when large enough (see
+ * `base` with float32 add/sub/mul/div of dense (or one-value) operands into a dense output, float32
+ * exp/log/tanh/sigmoid/relu/neg/abs/sqrt of dense views, and float32 softmax / log-softmax and their
+ * backward along a dense last dim, run by wasm/elementwise.ts when large enough (see
  * Note [wasm elementwise arena]); everything else, and every declined call, is base's. `base` must be a
  * plain-object backend (its kernels are copied, not bound).
  *
@@ -38,16 +39,21 @@ export function withWasmElementwise(base: Backend): Backend {
       const sa = denseOrRepeated(a), sb = denseOrRepeated(b);
       if (sa < 0 || sb < 0 || !isDense(out) || !wasmBinary(op, a, sa, b, sb, out, numelOf(out.shape))) base.binary(op, a, b, out);
     },
+    unary(op: UnaryCode, x: View, out: View, params?: readonly number[]): void {
+      const plain = params === undefined || params.length === 0;
+      if (!plain || !isDense(x) || !isDense(out) || !wasmUnary(op, x, out, numelOf(out.shape))) base.unary(op, x, out, params);
+    },
     softmax(x: View, dim: number, log: boolean, out: View): void {
-      const rows = log ? null : float32Rows([x, out], dim);
-      if (rows === null || !wasmSoftmaxRows(x.data as Float32Array, x.offset, out.data as Float32Array, out.offset, rows[0], rows[1])) {
+      const rows = float32Rows([x, out], dim);
+      if (rows === null || !wasmSoftmaxRows(log ? "logSoftmax" : "softmax", x.data as Float32Array, x.offset, null, 0,
+        out.data as Float32Array, out.offset, rows[0], rows[1])) {
         base.softmax(x, dim, log, out);
       }
     },
     softmaxBackward(y: View, g: View, dim: number, log: boolean, out: View): void {
-      const rows = log ? null : float32Rows([y, g, out], dim);
-      if (rows === null || !wasmSoftmaxBackwardRows(y.data as Float32Array, y.offset, g.data as Float32Array, g.offset,
-        out.data as Float32Array, out.offset, rows[0], rows[1])) {
+      const rows = float32Rows([y, g, out], dim);
+      if (rows === null || !wasmSoftmaxRows(log ? "logSoftmaxBackward" : "softmaxBackward", y.data as Float32Array, y.offset,
+        g.data as Float32Array, g.offset, out.data as Float32Array, out.offset, rows[0], rows[1])) {
         base.softmaxBackward(y, g, dim, log, out);
       }
     },
