@@ -8,6 +8,7 @@ export { defaultBackend } from "./backend/index.ts";
 export { enableWasmThreads, disableWasmThreads } from "./backend/wasm/threads.ts";
 export { isWasmMatmulLoaded } from "./backend/wasm/index.ts";
 import { loadWasmMatmul } from "./backend/wasm/index.ts";
+import { loadWasmElementwise } from "./backend/wasm/elementwise.ts";
 import { getNumThreads, setNumThreads, startThreads } from "./backend/wasm/threads.ts";
 
 /**
@@ -16,11 +17,12 @@ import { getNumThreads, setNumThreads, startThreads } from "./backend/wasm/threa
  * compilation); there a team runs only inside a worker of a cross-origin-isolated page (the main
  * thread stays single-threaded). In Node everything also loads on first use. `numThreads` defaults to
  * `torch.getNumThreads()`.
- * @example await torch.backends.init(); // { wasmMatmul: true, threads: 2 }
+ * @example await torch.backends.init(); // { wasmMatmul: true, wasmElementwise: true, threads: 2 }
  */
-export async function init(options: { numThreads?: number } = {}): Promise<{ wasmMatmul: boolean; threads: number }> {
+export async function init(options: { numThreads?: number } = {}): Promise<{ wasmMatmul: boolean; wasmElementwise: boolean; threads: number }> {
   if (options.numThreads !== undefined) setNumThreads(options.numThreads);
   const wasmMatmul = await loadWasmMatmul();
+  const wasmElementwise = await loadWasmElementwise();
   const threads = wasmMatmul ? await startThreads(options.numThreads ?? getNumThreads()) : 1;
-  return { wasmMatmul, threads };
+  return { wasmMatmul, wasmElementwise, threads };
 }

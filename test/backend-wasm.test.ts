@@ -249,9 +249,9 @@ test("torch.backends.init() loads the wasm matmul asynchronously (the browser pa
     assert.equal(isWasmMatmulLoaded(), false);
     assert.equal(await loadWasmMatmul(), true);
     assert.equal(isWasmMatmulLoaded(), true);
-    assert.deepEqual(await torch.backends.init({ numThreads: 2 }), { wasmMatmul: true, threads: 2 });
+    assert.deepEqual(await torch.backends.init({ numThreads: 2 }), { wasmMatmul: true, wasmElementwise: true, threads: 2 });
     assert.equal(torch.getNumThreads(), 2);
-    assert.deepEqual(await torch.backends.init({ numThreads: 1 }), { wasmMatmul: true, threads: 1 });
+    assert.deepEqual(await torch.backends.init({ numThreads: 1 }), { wasmMatmul: true, wasmElementwise: true, threads: 1 });
     const a = torch.randn(33, 70), b = torch.randn(70, 17);
     const fast = a.matmul(b);
     const prevBackend = torch.backends.setBackend(torch.backends.refBackend);

@@ -41,7 +41,14 @@ try {
   const loaded = await torch.backends.init();
   const m = torch.randn(64, 64).requiresGrad_();
   m.matmul(m).sum().backward();
-  lines.push("BACKEND " + torch.backends.getBackend().name + " wasm matmul " + (loaded.wasmMatmul && torch.backends.isWasmMatmulLoaded()) + " grad " + m.grad.shape.join("x") + " main-thread threads " + loaded.threads);
+  lines.push("BACKEND " + torch.backends.getBackend().name + " wasm matmul " + (loaded.wasmMatmul && torch.backends.isWasmMatmulLoaded()) + " grad " + m.grad.shape.join("x") + " wasm elementwise " + loaded.wasmElementwise + " main-thread threads " + loaded.threads);
+  // a large float32 softmax and product on the main thread after init: the wasm kernels, checked against ref
+  const big = torch.randn(64, 4096);
+  const fastSm = torch.softmax(big, 1).mul(big);
+  const prevBackend = torch.backends.setBackend(torch.backends.refBackend);
+  const refSm = torch.softmax(big, 1).mul(big);
+  torch.backends.setBackend(prevBackend);
+  lines.push("ELEMENTWISE agree " + torch.allclose(fastSm, refSm, { rtol: 1e-5, atol: 1e-6 }));
   // a worker of this cross-origin-isolated page runs large products on a thread team
   const worker = new Worker("/worker.js", { type: "module" });
   lines.push(await new Promise((resolve) => { const seen = []; worker.onmessage = (e) => { seen.push(e.data); if (String(e.data).startsWith("WORKER")) resolve(e.data); }; worker.onerror = (e) => resolve("WORKER ERROR " + e.message); setTimeout(() => resolve("WORKER TIMEOUT after " + seen.join(", ")), 8000); }));
@@ -107,6 +114,6 @@ server.listen(0, "127.0.0.1", () => {
     console.log(text);
     console.log(walk === expected ? "walkthrough: identical to PyTorch's output" : "walkthrough: DIFFERS");
     console.log(rest.trim());
-    process.exitCode = walk === expected && rest.startsWith("BACKEND") && /WORKER threads 2 agree true/.test(rest) ? 0 : 1;
+    process.exitCode = walk === expected && rest.startsWith("BACKEND") && /WORKER threads 2 agree true/.test(rest) && /wasm elementwise true/.test(rest) && /ELEMENTWISE agree true/.test(rest) ? 0 : 1;
   };
 });

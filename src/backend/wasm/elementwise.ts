@@ -25,7 +25,11 @@ interface WasmNamespace {
   Memory: new (d: { initial: number; maximum?: number }) => WasmMemory;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
+  compile(bytes: Uint8Array): Promise<object>;
+  instantiate(m: object, imports: object): Promise<{ exports: Record<string, unknown> }>;
 }
+/** A module instantiated ahead of time (asynchronously: what a browser's main thread requires). */
+interface Prebuilt { readonly memory: WasmMemory; readonly exports: Record<string, unknown> }
 type BinaryFn = (pa: number, pb: number, po: number, bytes: number) => void;
 type UnaryFn = (px: number, po: number, bytes: number) => void;
 type ForwardFn = (px: number, po: number, pitch: number, rows: number) => void;
@@ -48,9 +52,9 @@ class Kernels {
   readonly #exports: Record<string, unknown>;
   #f32: Float32Array;
 
-  constructor(wasm: WasmNamespace) {
-    this.#memory = new wasm.Memory({ initial: (3 * CHUNK * 4) / PAGE + 1, maximum: MAX_PAGES });
-    const { exports } = new wasm.Instance(new wasm.Module(emitElementwiseModule(MAX_PAGES)), { env: { memory: this.#memory } });
+  constructor(wasm: WasmNamespace, prebuilt?: Prebuilt) {
+    this.#memory = prebuilt?.memory ?? arenaMemory(wasm);
+    const exports = prebuilt?.exports ?? new wasm.Instance(new wasm.Module(emitElementwiseModule(MAX_PAGES)), { env: { memory: this.#memory } }).exports;
     this.#binary = Object.fromEntries(Object.keys(BINARY_EMITTERS).map((op) => [op, exports[op] as BinaryFn])) as Record<WasmBinaryCode, BinaryFn>;
     this.#unary = Object.fromEntries(WASM_UNARY.map((op) => [op, exports[op] as UnaryFn])) as Record<WasmUnaryCode, UnaryFn>;
     this.#exports = exports;
@@ -131,6 +135,27 @@ function copyRowsIn(heap: Float32Array, base: number, pitch: number, src: Float3
 }
 
 let kernels: Kernels | undefined | null = null; // null: not tried yet; undefined: unavailable
+
+const arenaMemory = (wasm: WasmNamespace): WasmMemory => new wasm.Memory({ initial: (3 * CHUNK * 4) / PAGE + 1, maximum: MAX_PAGES });
+
+/**
+ * Loads the kernels asynchronously (WebAssembly.compile + instantiate): a browser's main thread refuses
+ * synchronous compilation of modules over 4 KB, which this one is; Node also loads them on first use.
+ * `torch.backends.init()` calls this. Resolves to whether they are available.
+ */
+export async function loadWasmElementwise(): Promise<boolean> {
+  if (kernels) return true;
+  const wasm = (globalThis as { WebAssembly?: WasmNamespace }).WebAssembly;
+  const bytes = emitElementwiseModule(MAX_PAGES);
+  if (!wasm || !wasm.validate(bytes)) {
+    kernels = undefined;
+    return false;
+  }
+  const memory = arenaMemory(wasm);
+  const { exports } = await wasm.instantiate(await wasm.compile(bytes), { env: { memory } });
+  kernels = new Kernels(wasm, { memory, exports });
+  return true;
+}
 
 function instance(): Kernels | undefined {
   if (kernels === null) {
