@@ -28,6 +28,8 @@ async function main(): Promise<void> {
   for (const [id, why] of unavailable) console.log(`note: ${id} skipped (${why})`);
 
   const load = os.loadavg()[0], cores = os.cpus().length;
+  const mallocEnv = ["MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"].filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`);
+  console.log(`glibc malloc tuning: ${mallocEnv.length > 0 ? mallocEnv.join(" ") : "none (the default: freed large blocks go back to the OS)"}`);
   console.log(`clock: ${opts.clock}; load average ${load.toFixed(1)} on ${cores} cores${load > cores ? " (loaded machine: wall times are inflated; try --clock cpu)" : ""}`);
   const t0 = performance.now();
   const results: CaseResult[] = [];

@@ -1,4 +1,5 @@
 // The report: the results table (medians and tensorgrad-vs-peer ratios) on stdout, and the JSON file.
+import * as torch from "tensorgrad";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import os from "node:os";
@@ -94,6 +95,8 @@ export function writeJson(path: string, cases: CaseResult[], systems: string[], 
     node: process.version,
     cpu: os.cpus()[0]?.model ?? "unknown",
     cores: os.cpus().length,
+    threads: torch.getNumThreads(),
+    mallocEnv: { MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? null, MALLOC_TRIM_THRESHOLD_: process.env.MALLOC_TRIM_THRESHOLD_ ?? null },
     options: opts,
     totalSeconds,
     systems,
