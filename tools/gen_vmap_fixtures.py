@@ -26,8 +26,20 @@ M52 = rnd(5, 2)
 W1, B1, W2, B2 = rnd(4, 3), rnd(4), rnd(2, 4), rnd(2)
 XS = rnd(6, 3)
 YS = torch.tensor([0, 1, 1, 0, 1, 0])
+IDX = torch.tensor([[0, 2], [1, 1], [2, 0], [0, 1]])
+MASK = rnd(4, 2, 3) > 0
+XC, WC, WCB, BCB = rnd(3, 2, 4, 5, 5), rnd(6, 4, 3, 3), rnd(3, 6, 2, 3, 3), rnd(3, 6)
+WT, BC, X1, W1D = rnd(3, 4, 3, 2, 2), rnd(6), rnd(3, 2, 4, 7), rnd(5, 4, 3)
+SQ = rnd(4, 3, 3) + 3 * torch.eye(3)
+LW, LB, LWB = rnd(5), rnd(5), rnd(3, 5, 5)
 INPUTS = {"A43": A43, "B43": B43, "V3": V3, "A34": A34, "A423": A423, "M35": M35, "A435": A435, "B452": B452, "M52": M52,
-          "W1": W1, "B1": B1, "W2": W2, "B2": B2, "XS": XS, "YS": YS}
+          "W1": W1, "B1": B1, "W2": W2, "B2": B2, "XS": XS, "YS": YS, "IDX": IDX, "MASK": MASK, "XC": XC, "WC": WC, "WCB": WCB, "BCB": BCB,
+          "WT": WT, "BC": BC, "X1": X1, "W1D": W1D, "SQ": SQ, "LW": LW, "LB": LB, "LWB": LWB}
+
+
+def seeded(f):
+    torch.manual_seed(0)
+    return f()
 
 
 def mlp_loss(w1, b1, w2, b2, x, y):
@@ -64,6 +76,31 @@ CASES = {
     "vmap_jacrev": (lambda a: vmap(jacrev(lambda r: r.tanh() * r.sum()))(a), ["A43"], None, None),
     "vmap_jvp": (lambda a, b: vmap(lambda p, t: jvp(lambda r: r.sin() * r.sum(), (p,), (t,))[1])(a, b), ["A43", "B43"], None, None),
     "vmap_hessian": (lambda a: vmap(hessian(lambda r: (r.tanh() * r).sum()))(a), ["A43"], None, None),
+    # batching rules of the second wave (vmap2)
+    "scans": (lambda a: (a.cumsum(1), a.cumprod(0)) + tuple(a.cummax(-1)) + tuple(a.cummin(0)), ["A423"], 0, 0),
+    "sorts": (lambda a: tuple(a.sort(1, descending=True)) + (a.argsort(0),) + tuple(a.topk(2, -1)) + tuple(a.kthvalue(2, 1)) + tuple(a.median(0)) + (a.median(),) + tuple(a.round().mode(1)), ["A423"], 0, 0),
+    "flip_roll_tri": (lambda a: (a.flip(0, 1), a.roll(1), a.roll((1, -1), (0, 1)), a.tril(), a.triu(1), a.diagonal(0, 0, 1), torch.diag_embed(a, 1, 0, 2)), ["A423"], 1, 0),
+    "repeat_split": (lambda a: (a.repeat(2, 1, 2), a.tile((2,)), a.repeat_interleave(2, 1)) + a.chunk(2, 1) + a.split([1, 2], -1) + a.unbind(0), ["A423"], 0, 0),
+    "index_batched_index": (lambda a, i, m: (a.index_select(1, i), a.scatter(1, i.unsqueeze(0).expand(2, 2), 7.0), a.scatter_add(1, i.unsqueeze(0).expand(2, 2), a[:, :2]),
+                                           a.index_add(1, i, a[:, :2], alpha=2.0), a.index_copy(1, i[:1], a[:, 1:2]), a.index_fill(1, i, -1.0), a.masked_fill(m, 3.0),
+                                           a.masked_scatter(m, a * 10)), ["A423", "IDX", "MASK"], 0, 0),
+    "index_unbatched_index": (lambda a, i, m: (a.index_select(1, i[0]), a.index_add(1, i[0], a[:, :2]), a.index_fill(1, i[0], a.sum()), a.masked_fill(m[0], a.amax())), ["A423", "IDX", "MASK"], (0, None, None), 0),
+    "index_unbatched_self": (lambda a, i, m: (a.index_select(2, i), a.gather(2, i.expand(4, 2, 2)), a.masked_fill(m, 0.5)), ["A423", "IDX", "MASK"], (None, 0, 0), 0),
+    "ternary_grads": (lambda a: vmap(grad(lambda r: (r.lerp(r.exp(), 0.3) + torch.addcmul(r, r, r.sin(), value=0.5) + torch.addcdiv(r, r.cos(), r.exp() + 1)).sum()))(a), ["A43"], None, None),
+    "conv_input": (lambda x, w, b: (F.conv2d(x, w, b, padding=1), F.conv2d(x[0], w, stride=2)), ["XC", "WC", "BC"], (0, None, None), 0),
+    "conv_weight": (lambda x, w, b: (F.conv2d(x[0], w, b, groups=2), F.conv2d(x[1, 0], w, None, stride=2, groups=2)), ["XC", "WCB", "BCB"], (None, 0, 0), 0),
+    "conv_both": (lambda x, w, b: F.conv2d(x, w, b, groups=2, padding=1), ["XC", "WCB", "BCB"], 0, 0),
+    "conv_transpose_1d": (lambda x, w, x1, w1: (F.conv_transpose2d(x, w, stride=2, groups=2), F.conv1d(x1, w1)), ["XC", "WT", "X1", "W1D"], (0, 0, 0, None), 0),
+    "pools": (lambda x: (F.max_pool2d(x, 2), F.avg_pool2d(x, 3, stride=2, padding=1), F.adaptive_avg_pool2d(x, (2, 3)), F.adaptive_max_pool2d(x, 2)) + F.max_pool2d(x[0], 3, stride=2, padding=1, return_indices=True) + (F.max_pool1d(x[0, 0], 2),), ["XC"], 0, 0),
+    "norms": (lambda x, w, b: (F.layer_norm(x, [5], w, b), F.group_norm(x, 2), F.batch_norm(x, None, None, training=True), F.batch_norm(x, torch.full((4,), 0.3), torch.full((4,), 2.0)), F.instance_norm(x)), ["XC", "LW", "LB"], (0, None, None), 0),
+    "norms_batched_affine": (lambda x, w, b: (F.layer_norm(x, [5, 5], w), F.layer_norm(x, [5], None, b)), ["XC", "LWB", "LB"], (0, 0, None), 0),
+    "linalg": (lambda a, v: (torch.linalg.det(a),) + tuple(torch.linalg.slogdet(a)) + (torch.linalg.inv(a), torch.linalg.solve(a, v), torch.linalg.solve(a, v.unsqueeze(-1).expand(3, 2), left=True), torch.linalg.svdvals(a),
+                                torch.linalg.vector_norm(a, 3, -1), torch.linalg.matrix_norm(a, 1), torch.linalg.matrix_norm(a), torch.linalg.norm(a)), ["SQ", "A43"], 0, 0),
+    "solve_unbatched_a": (lambda a, v: (torch.linalg.solve(a[0], v), torch.linalg.solve(a[1], v.unsqueeze(-1))), ["SQ", "A43"], (None, 0), 0),
+    "per_sample_conv_grads": (lambda w, x: vmap(grad(lambda ww, xx: F.conv2d(xx, ww, padding=1).tanh().pow(2).sum()), in_dims=(None, 0))(w, x), ["WC", "XC"], None, None),
+    "random_different": (lambda a: seeded(lambda: vmap(lambda r: (r * 0 + torch.rand(3), r.clone().normal_(), torch.bernoulli(r.sigmoid()), F.dropout(r * 0 + 1, 0.5), torch.rand_like(r), torch.randint(0, 10, (3,))), randomness="different")(a)), ["A43"], None, None),
+    "random_same": (lambda a: seeded(lambda: vmap(lambda r: (r + torch.rand(3), r.clone().uniform_(), torch.randn(2)), randomness="same")(a)), ["A43"], None, None),
+    "norm_grads": (lambda x: vmap(grad(lambda r: (F.layer_norm(r, [5]).pow(3).sum() + F.batch_norm(r, None, None, training=True).pow(3).sum() + torch.linalg.det(r[0, 0, :3, :3]))))(x), ["XC"], None, None),
 }
 
 
@@ -108,6 +145,9 @@ ERRORS = {
     "item": err(lambda: vmap(lambda a: a.sum().item())(x)),
     "backward": err(lambda: vmap(lambda a: a.sum().backward())(x.clone().requires_grad_())),
     "logical_dim_range": err(lambda: vmap(lambda a: a.sum(5))(x)),
+    "random_same_batched_input": err(lambda: vmap(lambda a: torch.bernoulli(a.sigmoid()), randomness="same")(x)),
+    "random_different_unbatched_inplace": err(lambda: vmap(lambda a: a + torch.zeros(3).normal_(), randomness="different")(x)),
+    "batch_norm_running_stats": err(lambda: vmap(lambda a: F.batch_norm(a, torch.zeros(4), torch.ones(4), training=True))(XC)),
 }
 
 json.dump({"inputs": {k: listed(v) for k, v in INPUTS.items()}, "cases": {k: listed(run(k)) for k in CASES}, "errors": ERRORS},

@@ -9,6 +9,9 @@ import type { Tensor } from "../tensor.ts";
 import { checkTensorArg, emptyTensor, kview } from "./core.ts";
 import { expandInts, fresh, intArg, linearOp, listText, mergeArgs, prod, type IntOrTuple } from "./conv-util.ts";
 import { constantPad } from "./pad.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 // ---- im2col / col2im as differentiable ops ---------------------------------------------------------
 
@@ -112,6 +115,9 @@ const CONV_SPEC: GradSpec<ConvParams> = {
 
 /** A batched (transposed) convolution with checked arguments, as one ConvolutionBackward0 node. */
 function convolution(x: Tensor, w: Tensor, b: Tensor | null, p: ConvParams): Tensor {
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([x, w, b]) > 0) return VM.convRule(x, w, b, p, convolution);
+  // ---- [vmap] end ----
   const out = fresh([x, w], noGrad(() => convForward(x, w, b, p)));
   return record(CONV_SPEC, [x, w, b], [out], p)[0];
 }

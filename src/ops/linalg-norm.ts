@@ -8,6 +8,9 @@ import { noGrad } from "../autograd/grad-mode.ts";
 import type { Tensor } from "../tensor.ts";
 import { isOptions } from "./core.ts";
 import { T, type OpInfo, type TensorSpec } from "./opinfo.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 /** A norm's dims: one, several, or null (all). */
 export type NormDim = number | readonly number[] | null;
@@ -83,6 +86,9 @@ export function vectorNorm(x: Tensor, ...args: (number | NormDim | boolean | Vec
   checkFloating("linalg.vector_norm", x);
   const src = o.dtype !== undefined && o.dtype !== x.dtype ? x.to(o.dtype) : x;
   const dims = dimsOf(o.dim, x.dim());
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.reduceDims(src, dims, (p, d) => vectorNorm(p, ord, d, keepdim));
+  // ---- [vmap] end ----
   const out = noGrad(() => {
     const ax = src.abs();
     if (ord === 0) return src.ne(0).to(src.dtype).sum(dims, keepdim);

@@ -9,6 +9,9 @@ import { where } from "./ternary.ts";
 import type { Tensor } from "../tensor.ts";
 import { emptyTensor, kview } from "./core.ts";
 import { T, type OpInfo } from "./opinfo.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 /** PyTorch's full_matrices=False factorisation parts; `Vh` is Vᵀ. */
 export interface SvdParts {
@@ -96,6 +99,9 @@ export function svdParts(a: Tensor): SvdParts {
  * @example torch.linalg.svdvals(torch.tensor([[3, 0], [0, -4]])) // tensor([4., 3.])
  */
 export function svdvals(a: Tensor): Tensor {
+  // ---- [vmap] begin ----
+  if (a._batched !== undefined && a.dim() >= 2) return VM.leadingRule(a, svdvals);
+  // ---- [vmap] end ----
   return svdParts(a).S;
 }
 

@@ -8,6 +8,9 @@ import type { Tensor } from "../tensor.ts";
 import { checkTensorArg, emptyTensor, kview } from "./core.ts";
 import { scatterAdd } from "./gather.ts";
 import { boolArg, expandInts, intArg, linearOp, listText, mergeArgs, prod, type IntOrTuple } from "./conv-util.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 // ---- windows ---------------------------------------------------------------------------------------------------
 
@@ -76,6 +79,9 @@ function maxSpec(node: string): GradSpec<MaxParams> {
 
 /** Max over each window of the last dims.length dims: [values, int64 indices] recorded as `node`. */
 function maxPoolOp(node: string, x: Tensor, dims: readonly PoolDim[]): [Tensor, Tensor] {
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.leadingRule(x, (p) => maxPoolOp(node, p, dims));
+  // ---- [vmap] end ----
   const D = dims.length, lead = x.shape.slice(0, x.dim() - D), inSize = x.shape.slice(x.dim() - D);
   const outSize = dims.map((d) => d.taps.length);
   const values = emptyTensor([...lead, ...outSize], x.dtype);
@@ -91,6 +97,9 @@ function maxPoolOp(node: string, x: Tensor, dims: readonly PoolDim[]): [Tensor, 
 
 /** Average over each window: a linear op whose adjoint (the backward kernel) is again a linear op. */
 function avgPoolOp(node: string, x: Tensor, dims: readonly PoolDim[], divisorOverride: number): Tensor {
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.leadingRule(x, (p) => avgPoolOp(node, p, dims, divisorOverride));
+  // ---- [vmap] end ----
   const D = dims.length, lead = x.shape.slice(0, x.dim() - D), inSize = x.shape.slice(x.dim() - D);
   const outSize = dims.map((d) => d.taps.length);
   const P = prod(lead);

@@ -10,6 +10,9 @@ import { gatherAlong, oneDim, parseArgs, placeAlong } from "./along.ts";
 import { valuesIndices, type ValuesIndices } from "./named-tuple.ts";
 import { NAN_ROW } from "./select.ts";
 import { T, type OpInfo } from "./opinfo.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 /** Options of cumsum / cumprod. */
 export interface CumOptions {
@@ -63,6 +66,9 @@ function cumulative(code: "cumsum" | "cumprod", x: Tensor, args: unknown[]): Ten
   const o = parseArgs<CumOptions>(args, ["dim"]);
   const dim = oneDim(o.dim, x.dim());
   const dtype = dtypeOption(o.dtype, isIntegral(x.dtype, true) ? "int64" : x.dtype);
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, [dim], (p, [d]) => cumulative(code, p, [{ dim: d, dtype }]));
+  // ---- [vmap] end ----
   const src = dtype === x.dtype ? x : x.to(dtype);
   const out = emptyTensor(x.shape, dtype);
   backend().scan(code, kview(src), dim, kview(out), null);
@@ -83,6 +89,9 @@ export const cumprod = (x: Tensor, ...args: (number | CumOptions)[]): Tensor => 
 function cumExtreme(code: "cummax" | "cummin", x: Tensor, args: unknown[]): ValuesIndices {
   const o = parseArgs<{ dim?: number }>(args, ["dim"]);
   const dim = oneDim(o.dim, x.dim());
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, [dim], (p, [d]) => cumExtreme(code, p, [d]));
+  // ---- [vmap] end ----
   const values = emptyTensor(x.shape, x.dtype), indices = emptyTensor(x.shape, "int64");
   backend().scan(code, kview(x), dim, kview(values), kview(indices));
   record(SPECS[code], [x], [values, indices], { dim });

@@ -10,6 +10,9 @@ import { contiguousData, emptyTensor, isTensor, kview } from "./core.ts";
 import { expand, makeView, permute, transpose } from "./movement.ts";
 import { indexSelect } from "./gather.ts";
 import { rawCopy, rawDiagonal, rawNarrow, rawSelect, rawView } from "./raw-view.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 interface ShapeParams {
   readonly inShape: Shape;
@@ -67,6 +70,9 @@ const SPECS = {
 export function repeat(x: Tensor, ...sizes: (number | readonly number[])[]): Tensor {
   const reps = sizeArgs(sizes);
   if (reps.length < x.dim()) throw new RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.repeatRule(x, reps, repeat);
+  // ---- [vmap] end ----
   const padded = [...new Array<number>(reps.length - x.dim()).fill(1), ...x.shape];
   const outShape = padded.map((s, i) => s * reps[i]);
   const neg = outShape.find((s) => s < 0);
@@ -117,6 +123,9 @@ export function repeatInterleave(x: Tensor, repeats: number | Tensor, dim?: numb
 /** The same elements in reversed order along `dims` (a copy). @example torch.tensor([1, 2, 3]).flip(0) // [3, 2, 1] */
 export function flip(x: Tensor, ...dimsArg: (number | readonly number[])[]): Tensor {
   const dims = normalizeDims(sizeArgs(dimsArg), x.dim());
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, dims, (p, d) => flip(p, d));
+  // ---- [vmap] end ----
   let offset = x._offset;
   const strides = [...x._strides];
   for (const d of dims) {
@@ -145,6 +154,9 @@ function rollOnce(t: Tensor, s: number, d: number): Tensor {
 export function roll(x: Tensor, shifts: number | readonly number[], dims: number | readonly number[] = []): Tensor {
   const s = listOf(shifts), ds = listOf(dims);
   if (s.length === 0) throw new RuntimeError("`shifts` required");
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.rollRule(x, s, ds, roll);
+  // ---- [vmap] end ----
   if (ds.length === 0 && s.length === 1) {
     const flat = rawView(dense(x), [x.numel()], [1], 0);
     const rolled = rollOnce(flat, s[0], 0);
@@ -196,11 +208,17 @@ function triangle(x: Tensor, k: number, lower: boolean): Tensor {
 
 /** The lower triangle (j <= i + diagonal) of each matrix in the last two dims. @example torch.ones(3, 3).tril(-1) */
 export function tril(x: Tensor, diagonal = 0): Tensor {
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, [-2], (p) => tril(p, diagonal));
+  // ---- [vmap] end ----
   return record(SPECS.tril, [x], [triangle(x, diagonal, true)], { ...P0, k: diagonal })[0];
 }
 
 /** The upper triangle (j >= i + diagonal) of each matrix in the last two dims. @example torch.ones(3, 3).triu(1) */
 export function triu(x: Tensor, diagonal = 0): Tensor {
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, [-2], (p) => triu(p, diagonal));
+  // ---- [vmap] end ----
   return record(SPECS.triu, [x], [triangle(x, diagonal, false)], { ...P0, k: diagonal })[0];
 }
 
@@ -211,6 +229,9 @@ export function triu(x: Tensor, diagonal = 0): Tensor {
 export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
   const d1 = normalizeDim(dim1, x.dim()), d2 = normalizeDim(dim2, x.dim());
   if (d1 === d2) throw new RuntimeError(`diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, [d1, d2], (p, [a, b]) => diagonal(p, offset, a, b));
+  // ---- [vmap] end ----
   const r = rawDiagonal(x, offset, d1, d2);
   return record(SPECS.diagonal, [x], [makeView(x, r.shape, r._strides, r._offset)], { ...P0, inShape: x.shape, k: offset, dims: [d1, d2] })[0];
 }
@@ -223,6 +244,9 @@ export function diagEmbed(x: Tensor, offset = 0, dim1 = -2, dim2 = -1): Tensor {
   const nd = x.dim() + 1;
   const d1 = normalizeDim(dim1, nd), d2 = normalizeDim(dim2, nd);
   if (d1 === d2) throw new RuntimeError(`diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, [d1, d2], (p, [a, b]) => diagEmbed(p, offset, a, b), 1);
+  // ---- [vmap] end ----
   const n = (x.shape[x.dim() - 1] ?? 1) + Math.abs(offset);
   const batch = x.shape.slice(0, -1);
   let b = 0;
