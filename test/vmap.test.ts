@@ -93,6 +93,12 @@ const CASES: Record<string, Case> = {
     torch.linalg.svdvals(a), torch.linalg.vectorNorm(a, 3, -1), torch.linalg.matrixNorm(a, 1), torch.linalg.matrixNorm(a), torch.linalg.norm(a)], ["SQ", "A43"], 0, 0],
   solve_unbatched_a: [(a, v) => [torch.linalg.solve(a.index(0), v), torch.linalg.solve(a.index(1), v.unsqueeze(-1))], ["SQ", "A43"], I(null, 0), 0],
   per_sample_conv_grads: [(w, x) => vmap(grad((ww: T, xx: T) => F.conv2d(xx, ww, null, { padding: 1 }).tanh().pow(2).sum()) as (ww: T, xx: T) => T, { inDims: I(null, 0) })(w, x), ["WC", "XC"], undefined, undefined],
+  advanced_index: [(a, i) => [a.index(S(), i), a.index(i.remainder(2), i), a.index(i.remainder(2)), a.index([1, 0]).index(S(), i), a.index(i.remainder(2), S(), null)], ["A423", "IDX"], 0, 0],
+  advanced_index_unbatched_self: [(a, i) => [a.index(S(), S(), i), a.index(i.remainder(2), S(), i)], ["A423", "IDX"], I(null, 0), 0],
+  index_put: [(a, i) => {
+    const b = a.clone().indexPut_([S(), i], a.index(0, S(null, 2)).mul(10));
+    return [b, b.clone().indexPut_([i.remainder(2), i], torch.tensor(1, f64), true), torch.indexPut(a, [i.remainder(2)], a.index(1).mul(3))];
+  }, ["A423", "IDX"], 0, 0], // reference: the per-sample loop (functorch 1.13 misplaces b[:, i] = batched values)
   random_different: [(a) => seeded(() => vmap((r: T) => [r.mul(0).add(torch.rand(3, f64)), r.clone().normal_(), torch.bernoulli(r.sigmoid()), F.dropout(r.mul(0).add(1), 0.5), torch.randLike(r),
     torch.randint(0, 10, [3])], { randomness: "different" })(a)), ["A43"], undefined, undefined],
   random_same: [(a) => seeded(() => vmap((r: T) => [r.add(torch.rand(3, f64)), r.clone().uniform_(), torch.randn(2, f64)], { randomness: "same" })(a)), ["A43"], undefined, undefined],
@@ -215,6 +221,7 @@ const OPS: ((a: T, b: T) => T)[] = [
   (a) => a.indexSelect(1, torch.tensor([2, 0, 2], { dtype: "int64" })), (a, b) => a.maskedFill(b.gt(0), 0), (a, b) => a.scatterAdd(1, b.gt(0).to("int64"), b),
   (a, b) => a.lerp(b, 0.3), (a, b) => torch.addcmul(a, a, b, { value: 0.5 }), (a) => torch.linalg.inv(a.add(torch.eye(3, { dtype: "float64" }).mul(4))),
   (a) => torch.linalg.det(a).reshape(1), (a) => F.layerNorm(a, [3]), (a) => F.avgPool1d(a.unsqueeze(0), 2).squeeze(0),
+  (a, b) => a.index(S(), b.gt(0).to("int64")).sum(-1), (a, b) => a.clone().indexPut_([b.gt(0).to("int64").index(0)], b.index(1)),
 ];
 
 test("property: vmap(f)(x) equals stack(f(x[i]))", () => {

@@ -37,6 +37,12 @@ INPUTS = {"A43": A43, "B43": B43, "V3": V3, "A34": A34, "A423": A423, "M35": M35
           "WT": WT, "BC": BC, "X1": X1, "W1D": W1D, "SQ": SQ, "LW": LW, "LB": LB, "LWB": LWB}
 
 
+def index_put_case(a, i):
+    b = a.clone()
+    b[:, i] = a[0, :2] * 10
+    return b, b.clone().index_put_((i % 2, i), torch.tensor(1.0), accumulate=True), torch.index_put(a, (i % 2,), a[1] * 3)
+
+
 def seeded(f):
     torch.manual_seed(0)
     return f()
@@ -98,6 +104,11 @@ CASES = {
                                 torch.linalg.vector_norm(a, 3, -1), torch.linalg.matrix_norm(a, 1), torch.linalg.matrix_norm(a), torch.linalg.norm(a)), ["SQ", "A43"], 0, 0),
     "solve_unbatched_a": (lambda a, v: (torch.linalg.solve(a[0], v), torch.linalg.solve(a[1], v.unsqueeze(-1))), ["SQ", "A43"], (None, 0), 0),
     "per_sample_conv_grads": (lambda w, x: vmap(grad(lambda ww, xx: F.conv2d(xx, ww, padding=1).tanh().pow(2).sum()), in_dims=(None, 0))(w, x), ["WC", "XC"], None, None),
+    "advanced_index": (lambda a, i: (a[:, i], a[i % 2, i], a[i % 2], a[[1, 0]][:, i], a[i % 2, :, None]), ["A423", "IDX"], 0, 0),
+    "advanced_index_unbatched_self": (lambda a, i: (a[:, :, i], a[i % 2, :, i]), ["A423", "IDX"], (None, 0), 0),
+    # functorch 1.13 misplaces batched values in b[:, i] = v (its vmap result differs from the per-sample loop),
+    # so this case's reference is the per-sample loop, which is what vmap promises
+    "index_put": (lambda a, i: [torch.stack(t) for t in zip(*[index_put_case(a[k], i[k]) for k in range(a.shape[0])])], ["A423", "IDX"], None, None),
     "random_different": (lambda a: seeded(lambda: vmap(lambda r: (r * 0 + torch.rand(3), r.clone().normal_(), torch.bernoulli(r.sigmoid()), F.dropout(r * 0 + 1, 0.5), torch.rand_like(r), torch.randint(0, 10, (3,))), randomness="different")(a)), ["A43"], None, None),
     "random_same": (lambda a: seeded(lambda: vmap(lambda r: (r + torch.rand(3), r.clone().uniform_(), torch.randn(2)), randomness="same")(a)), ["A43"], None, None),
     "norm_grads": (lambda x: vmap(grad(lambda r: (F.layer_norm(r, [5]).pow(3).sum() + F.batch_norm(r, None, None, training=True).pow(3).sum() + torch.linalg.det(r[0, 0, :3, :3]))))(x), ["XC"], None, None),

@@ -3,7 +3,7 @@ export { elementwise, inplace, copyRule as copyInplaceRule } from "./elementwise
 export { onDims, reduceDims } from "./dims.ts";
 export { reshapeRule, permuteRule, expandRule, squeezeRule, copyRule, detachRule } from "./views.ts";
 export { matmulRule, addProductRule, leadingRule, solveRule } from "./linalg.ts";
-export { joinRule, gatherRule, indexRule, likeRule } from "./structural.ts";
+export { joinRule, gatherRule, indexRule, basicIndexRuleApplies, likeRule } from "./structural.ts";
 export { anyBatchedGrad, batchedGrad, refuseBackward, setBatchedRequiresGrad, batchAtActiveLevels } from "./autograd.ts";
 export { maxLevel, noRuleMessage } from "../batched.ts";
 export { checkRandomness, inVmap, randomFresh, randomInplace, randomPerElement } from "./random.ts";
@@ -12,3 +12,4 @@ export { allBatched, indexSelectRule, indexIntoRule, indexFillRule, maskedFillRu
 export { repeatRule, rollRule } from "./dimwise.ts";
 export { convRule, normRule, batchNormRule } from "./nn.ts";
 export { foldInto } from "./fold.ts";
+export { advancedIndexRule, advancedPutRule } from "./advanced.ts";
