@@ -99,6 +99,10 @@ const CASES: Record<string, Case> = {
     const b = a.clone().indexPut_([S(), i], a.index(0, S(null, 2)).mul(10));
     return [b, b.clone().indexPut_([i.remainder(2), i], torch.tensor(1, f64), true), torch.indexPut(a, [i.remainder(2)], a.index(1).mul(3))];
   }, ["A423", "IDX"], 0, 0], // reference: the per-sample loop (functorch 1.13 misplaces b[:, i] = batched values)
+  pad_rot_diag: [(a) => [F.pad(a, [1, 2]), F.pad(a, [1, 1, -1, 2], { value: 3 }), F.pad(a, [1, 2], { mode: "reflect" }),
+    a.rot90(1, [0, 1]), a.diag(-1), a.index(0).diag(1), a.trace()], ["A423"], 0, 0],
+  embedding_take: [(w, i) => [F.embedding(i, w), F.embedding(i, w, 1), w.take(i.sub(1))], ["A435", "IDX"], 0, 0],
+  embedding_grad: [(w, i) => vmap(grad((ww: T, ii: T) => F.embedding(ii, ww, 1).pow(2).sum()) as (ww: T, ii: T) => T)(w, i), ["A435", "IDX"], undefined, undefined],
   random_different: [(a) => seeded(() => vmap((r: T) => [r.mul(0).add(torch.rand(3, f64)), r.clone().normal_(), torch.bernoulli(r.sigmoid()), F.dropout(r.mul(0).add(1), 0.5), torch.randLike(r),
     torch.randint(0, 10, [3])], { randomness: "different" })(a)), ["A43"], undefined, undefined],
   random_same: [(a) => seeded(() => vmap((r: T) => [r.add(torch.rand(3, f64)), r.clone().uniform_(), torch.randn(2, f64)], { randomness: "same" })(a)), ["A43"], undefined, undefined],
@@ -221,7 +225,7 @@ const OPS: ((a: T, b: T) => T)[] = [
   (a) => a.indexSelect(1, torch.tensor([2, 0, 2], { dtype: "int64" })), (a, b) => a.maskedFill(b.gt(0), 0), (a, b) => a.scatterAdd(1, b.gt(0).to("int64"), b),
   (a, b) => a.lerp(b, 0.3), (a, b) => torch.addcmul(a, a, b, { value: 0.5 }), (a) => torch.linalg.inv(a.add(torch.eye(3, { dtype: "float64" }).mul(4))),
   (a) => torch.linalg.det(a).reshape(1), (a) => F.layerNorm(a, [3]), (a) => F.avgPool1d(a.unsqueeze(0), 2).squeeze(0),
-  (a, b) => a.index(S(), b.gt(0).to("int64")).sum(-1), (a, b) => a.clone().indexPut_([b.gt(0).to("int64").index(0)], b.index(1)),
+  (a, b) => a.index(S(), b.gt(0).to("int64")).sum(-1), (a) => F.pad(a, [1, 0], { mode: "reflect" }), (a) => F.pad(a, [1, 1], { mode: "circular" }), (a) => a.rot90(), (a) => a.trace().reshape(1), (a, b) => a.clone().indexPut_([b.gt(0).to("int64").index(0)], b.index(1)),
 ];
 
 test("property: vmap(f)(x) equals stack(f(x[i]))", () => {

@@ -109,6 +109,10 @@ CASES = {
     # functorch 1.13 misplaces batched values in b[:, i] = v (its vmap result differs from the per-sample loop),
     # so this case's reference is the per-sample loop, which is what vmap promises
     "index_put": (lambda a, i: [torch.stack(t) for t in zip(*[index_put_case(a[k], i[k]) for k in range(a.shape[0])])], ["A423", "IDX"], None, None),
+    "pad_rot_diag": (lambda a: (F.pad(a, (1, 2)), F.pad(a, (1, 1, -1, 2), value=3.0), F.pad(a, (1, 2), mode="reflect"),
+                                a.rot90(1, (0, 1)), a.diag(-1), a[0].diag(1), a.trace()), ["A423"], 0, 0),
+    "embedding_take": (lambda w, i: (F.embedding(i, w), F.embedding(i, w, padding_idx=1), w.take(i - 1)), ["A435", "IDX"], 0, 0),
+    "embedding_grad": (lambda w, i: vmap(grad(lambda ww, ii: F.embedding(ii, ww, padding_idx=1).pow(2).sum()))(w, i), ["A435", "IDX"], None, None),
     "random_different": (lambda a: seeded(lambda: vmap(lambda r: (r * 0 + torch.rand(3), r.clone().normal_(), torch.bernoulli(r.sigmoid()), F.dropout(r * 0 + 1, 0.5), torch.rand_like(r), torch.randint(0, 10, (3,))), randomness="different")(a)), ["A43"], None, None),
     "random_same": (lambda a: seeded(lambda: vmap(lambda r: (r + torch.rand(3), r.clone().uniform_(), torch.randn(2)), randomness="same")(a)), ["A43"], None, None),
     "norm_grads": (lambda x: vmap(grad(lambda r: (F.layer_norm(r, [5]).pow(3).sum() + F.batch_norm(r, None, None, training=True).pow(3).sum() + torch.linalg.det(r[0, 0, :3, :3]))))(x), ["XC"], None, None),

@@ -467,6 +467,9 @@ export function maskedScatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
 export function take(x: Tensor, index: Tensor): Tensor {
   checkTensorArg("take", "index", 2, index);
   if (index.dtype !== "int64") throw new RuntimeError(`take(): Expected a long tensor for index, but got ${SCALAR_TYPE_NAME[index.dtype]}`);
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([x, index]) > 0) return VM.takeRule(x, index);
+  // ---- [vmap] end ----
   const n = x.numel();
   const pos = Array.from(indexValues(index), (v) => {
     if (v < -n || v >= n) throw new IndexError(`out of range: tried to access index ${v} on a tensor of ${n} elements.`);

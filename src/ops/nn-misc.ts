@@ -10,6 +10,9 @@ import { einsum } from "./einsum.ts";
 import { softmaxKernel } from "./softmax.ts";
 import type { Generator } from "../random.ts";
 import { fused, readNamed } from "./nn-fused.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 /**
  * x Wᵀ + b, recorded as PyTorch records it (AddmmBackward0 for 2-D input with bias, a view of one
@@ -89,6 +92,9 @@ export function embedding(input: Tensor, weight: Tensor, ...args: (number | null
   if (input.dtype !== "int64" && input.dtype !== "int32") {
     throw new RuntimeError(`Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got torch.${TENSOR_TYPE[input.dtype]} instead (while checking arguments for embedding)`);
   }
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([input, weight]) > 0 && o.maxNorm === null) return VM.embeddingRule(input.to("int64"), weight, pad);
+  // ---- [vmap] end ----
   for (const i of contiguousData(input)) if (i < 0 || i >= v) throw new IndexError("index out of range in self");
   const idx = input.to("int64");
   if (o.maxNorm !== null) renormRows(weight, idx, o.maxNorm, o.normType);

@@ -5,6 +5,9 @@ import { noGrad } from "../autograd/grad-mode.ts";
 import { checkTensorArg, emptyTensor } from "./core.ts";
 import { linearOp, listText, mergeArgs } from "./conv-util.ts";
 import { separableMap, type DimMap } from "./resample.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 
 /** F.pad's modes. */
 export type PadMode = "constant" | "reflect" | "replicate" | "circular";
@@ -37,6 +40,9 @@ export function constantPad(x: Tensor, pad: readonly number[], value: number): T
       size += cut;
     }
   }
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.leadingRule(x, (p) => constantPad(p, pad, value));
+  // ---- [vmap] end ----
   return linearOp("ConstantPadNdBackward0", x, (t) => {
     const out = emptyTensor(shape, t.dtype);
     if (value !== 0) out.fill_(value);
@@ -76,6 +82,9 @@ function circularPad(x: Tensor, pad: readonly number[]): Tensor {
   });
   const shape = [...x.shape];
   p.forEach(([l, r], i) => { shape[rank - 1 - i] += l + r; });
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.leadingRule(x, (q) => circularPad(q, pad));
+  // ---- [vmap] end ----
   const out = noGrad(() => emptyTensor(shape, x.dtype));
   let dst = out, src = x;
   p.forEach(([l, r], i) => {
@@ -126,5 +135,8 @@ export function pad(input: Tensor, pad: readonly number[], ...args: readonly (Pa
     });
   }
   const node = `${mode === "reflect" ? "Reflection" : "Replication"}Pad${D}DBackward0`;
+  // ---- [vmap] begin ----
+  if (input._batched !== undefined) return VM.leadingRule(input, (p) => separableMap(node, p, padMaps(p, pad, mode)));
+  // ---- [vmap] end ----
   return separableMap(node, input, padMaps(input, pad, mode));
 }

@@ -180,6 +180,9 @@ export function rot90(x: Tensor, k = 1, dims: readonly number[] = [0, 1]): Tenso
   if (dims[0] >= n || dims[0] < -n) throw new RuntimeError(`Rotation dim0 out of range, dim0 = ${dims[0]}`);
   if (dims[1] >= n || dims[1] < -n) throw new RuntimeError(`Rotation dim1 out of range, dim1 = ${dims[1]}`);
   const [d0, d1] = dims.map((d) => normalizeDim(d, n));
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, [d0, d1], (p, [a, b]) => rot90(p, k, [a, b]));
+  // ---- [vmap] end ----
   const kk = ((k % 4) + 4) % 4;
   const out = noGrad(() => {
     const base = x.detach();
@@ -261,6 +264,9 @@ export function diagEmbed(x: Tensor, offset = 0, dim1 = -2, dim2 = -1): Tensor {
  * @example torch.tensor([1, 2]).diag() // [[1, 0], [0, 2]]
  */
 export function diag(x: Tensor, diagonal = 0): Tensor {
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined && (x.dim() === 1 || x.dim() === 2)) return x.dim() === 1 ? diagEmbed(x, diagonal) : x.diagonal(diagonal).contiguous();
+  // ---- [vmap] end ----
   let out: Tensor;
   if (x.dim() === 1) {
     const n = x.shape[0] + Math.abs(diagonal);
@@ -277,6 +283,9 @@ export function diag(x: Tensor, diagonal = 0): Tensor {
 /** The sum of the main diagonal of a matrix (integers sum to int64). @example torch.eye(3).trace() // 3 */
 export function trace(x: Tensor): Tensor {
   if (x.dim() !== 2) throw new RuntimeError(`trace: expected a matrix, but got tensor with dim ${x.dim()}`);
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return x.diagonal().sum();
+  // ---- [vmap] end ----
   const d = rawDiagonal(x, 0, 0, 1);
   const out = noGrad(() => d.sum());
   return record(SPECS.trace, [x], [out], { ...P0, inShape: x.shape, reps: [d.numel()] })[0];

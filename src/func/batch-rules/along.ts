@@ -1,4 +1,4 @@
-// Batching rules for the index/scatter/masked family: all operands brought to the batch (physical dim + 1), or rewritten as gather/scatter/where in batched ops.
+// Batching rules for the index/scatter/masked family (and embedding, take): all operands brought to the batch (physical dim + 1), or rewritten as gather/scatter/where/indexing in batched ops.
 import { Tensor } from "../../tensor.ts";
 import { broadcastShapes } from "../../shape.ts";
 import { batchSizeAt, materialize, maxLevel, wrapResult, type Batchable } from "../batched.ts";
@@ -55,3 +55,12 @@ export function maskedScatterRule(x: Tensor, mask: Tensor, source: Tensor): Tens
   const at = m.reshape(-1).cumsum(0).sub(1).clamp(0, Math.max(source.numel() - 1, 0));
   return source.reshape(-1).gather(0, at).reshape(m.shape).where(m, x);
 }
+
+/** embedding (no maxNorm) with a batched operand: weight rows picked with index_select; rows at `pad` (>= 0) pass no gradient. */
+export function embeddingRule(idx: Tensor, weight: Tensor, pad: number): Tensor {
+  const out = weight.indexSelect(0, idx.reshape(-1)).reshape([...idx.shape, weight.shape[1]]);
+  return pad < 0 ? out : out.detach().where(idx.eq(pad).unsqueeze(-1), out);
+}
+
+/** take with a batched operand: an advanced index of the flattened sample (negative positions counted from the end). */
+export const takeRule = (x: Tensor, index: Tensor): Tensor => x.reshape(-1).index(index.add(index.lt(0).to("int64").mul(x.numel())));

@@ -8,7 +8,7 @@ export { anyBatchedGrad, batchedGrad, refuseBackward, setBatchedRequiresGrad, ba
 export { maxLevel, noRuleMessage } from "../batched.ts";
 export { checkRandomness, inVmap, randomFresh, randomInplace, randomPerElement } from "./random.ts";
 export { nllRule } from "./loss.ts";
-export { allBatched, indexSelectRule, indexIntoRule, indexFillRule, maskedFillRule, maskedScatterRule } from "./along.ts";
+export { allBatched, indexSelectRule, indexIntoRule, indexFillRule, maskedFillRule, maskedScatterRule, embeddingRule, takeRule } from "./along.ts";
 export { repeatRule, rollRule } from "./dimwise.ts";
 export { convRule, normRule, batchNormRule } from "./nn.ts";
 export { foldInto } from "./fold.ts";
