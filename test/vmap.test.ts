@@ -104,7 +104,7 @@ const CASES: Record<string, Case> = {
   embedding_take: [(w, i) => [F.embedding(i, w), F.embedding(i, w, 1), w.take(i.sub(1))], ["A435", "IDX"], 0, 0],
   embedding_grad: [(w, i) => vmap(grad((ww: T, ii: T) => F.embedding(ii, ww, 1).pow(2).sum()) as (ww: T, ii: T) => T)(w, i), ["A435", "IDX"], undefined, undefined],
   random_different: [(a) => seeded(() => vmap((r: T) => [r.mul(0).add(torch.rand(3, f64)), r.clone().normal_(), torch.bernoulli(r.sigmoid()), F.dropout(r.mul(0).add(1), 0.5), torch.randLike(r),
-    torch.randint(0, 10, [3])], { randomness: "different" })(a)), ["A43"], undefined, undefined],
+    torch.randint(0, 10, [3]), torch.normal(r, 2), torch.normal(torch.zeros(3, f64), r.abs())], { randomness: "different" })(a)), ["A43"], undefined, undefined],
   random_same: [(a) => seeded(() => vmap((r: T) => [r.add(torch.rand(3, f64)), r.clone().uniform_(), torch.randn(2, f64)], { randomness: "same" })(a)), ["A43"], undefined, undefined],
   norm_grads: [(x) => vmap(grad((r: T) => F.layerNorm(r, [5]).pow(3).sum().add(F.batchNorm(r, null, null, { training: true }).pow(3).sum())
     .add(torch.linalg.det(r.index(0, 0, S(null, 3), S(null, 3))))) as (r: T) => T)(x), ["XC"], undefined, undefined],

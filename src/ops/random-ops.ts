@@ -326,6 +326,9 @@ export interface NormalOptions extends RandomOptions {
  */
 export function normal(mean: number | Tensor, std: number | Tensor, ...args: (readonly number[] | NormalOptions)[]): Tensor {
   const [pos, o] = positional<NormalOptions>(args);
+  // ---- [vmap] begin ----
+  if (VM.inVmap() && (isTensor(mean) || isTensor(std))) return VM.normalRule(mean, std, (p) => normal_(emptyTensor(p.shape, p.dtype), 0, 1, o.generator ? { generator: o.generator } : {}));
+  // ---- [vmap] end ----
   const g = genOf(o);
   if (!isTensor(mean) && !isTensor(std)) {
     const size = (pos[0] ?? o.size) as readonly number[] | undefined;

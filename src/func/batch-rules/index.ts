@@ -6,7 +6,7 @@ export { matmulRule, addProductRule, leadingRule, solveRule } from "./linalg.ts"
 export { joinRule, gatherRule, indexRule, basicIndexRuleApplies, likeRule } from "./structural.ts";
 export { anyBatchedGrad, batchedGrad, refuseBackward, setBatchedRequiresGrad, batchAtActiveLevels } from "./autograd.ts";
 export { maxLevel, noRuleMessage } from "../batched.ts";
-export { checkRandomness, inVmap, randomFresh, randomInplace, randomPerElement } from "./random.ts";
+export { checkRandomness, inVmap, randomFresh, randomInplace, randomPerElement, normalRule } from "./random.ts";
 export { nllRule } from "./loss.ts";
 export { allBatched, indexSelectRule, indexIntoRule, indexFillRule, maskedFillRule, maskedScatterRule, embeddingRule, takeRule } from "./along.ts";
 export { repeatRule, rollRule } from "./dimwise.ts";

@@ -87,3 +87,13 @@ export function randomPerElement(input: Tensor, draw: (t: Tensor) => Tensor): Te
   const out = physically(() => draw(peel(batchAtActiveLevels(input), levels)));
   return levels.reduce((t, l) => wrap(t, l.level), out);
 }
+
+/**
+ * torch.normal with tensor means or stds: standard draws of their broadcast shape (per element, as
+ * randomPerElement), then `* std + mean` in batched ops, PyTorch's order.
+ */
+export function normalRule(mean: number | Tensor, std: number | Tensor, draw: (like: Tensor) => Tensor): Tensor {
+  const parts = [mean, std].filter((t): t is Tensor => typeof t !== "number");
+  const carrier = parts.map((t) => t.mul(0)).reduce((a, b) => a.add(b));
+  return randomPerElement(carrier, draw).mul(std).add(mean);
+}
