@@ -163,6 +163,9 @@ test("an op without a batching rule fails loudly, never silently", () => {
   // data-dependent output shapes (functorch refuses them too)
   assert.throws(() => vmap((a: T) => a.maskedSelect(a.gt(0)))(X), noRule);
   assert.throws(() => vmap((a: T) => a.unique())(X), noRule);
+  assert.throws(() => vmap((a: T) => a.index(a.gt(0)))(X), noRule);
+  // a random op without a rule for randomness "different" would draw one sample's worth
+  assert.throws(() => vmap((a: T) => a.add(torch.randperm(3)), { randomness: "different" })(X), noRule);
   // an op that records a gradient without a rule (forward through parts, backward would be wrong) is refused
   assert.throws(() => vmap(grad((a: T) => F.interpolate(a.reshape(1, 1, -1), { scaleFactor: 2 }).sum()) as (a: T) => T)(X), noRule);
   // torch.autograd.grad w.r.t. an unbatched tensor of a batched output would sum the samples

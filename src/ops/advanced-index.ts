@@ -1,5 +1,8 @@
 // Advanced indexing on index-tensor lists (ATen's index / index_put): masks, broadcasting, where the indexed dims go, gradients.
 import { backend } from "../backend/index.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import type { View } from "../backend/types.ts";
 import { SCALAR_TYPE_NAME } from "../dtype.ts";
 import { IndexError, RuntimeError } from "../errors.ts";
@@ -7,9 +10,6 @@ import { broadcastShapes, shapeText, type Shape } from "../shape.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
 import type { Tensor } from "../tensor.ts";
 import { broadcastView, contiguousData, emptyTensor, kview, scalarTensor } from "./core.ts";
-// ---- [vmap] begin ----
-import * as VM from "../func/batch-rules/index.ts";
-// ---- [vmap] end ----
 
 /** One entry per indexed dim: an index tensor (int64/int32, or a bool mask spanning mask.dim() dims) or null (the whole dim). */
 export type IndexList = readonly (Tensor | null)[];

@@ -1,5 +1,8 @@
 // Convolutions (conv1d/2d/3d, conv_transpose1d/2d/3d) and im2col/col2im (F.unfold/F.fold): im2col + batched matmul, gradients as convolutions.
 import { backend } from "../backend/index.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import type { ConvGeometry } from "../backend/conv-types.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
 import { noGrad } from "../autograd/grad-mode.ts";
@@ -9,9 +12,6 @@ import type { Tensor } from "../tensor.ts";
 import { checkTensorArg, emptyTensor, kview } from "./core.ts";
 import { expandInts, fresh, intArg, linearOp, listText, mergeArgs, prod, type IntOrTuple } from "./conv-util.ts";
 import { constantPad } from "./pad.ts";
-// ---- [vmap] begin ----
-import * as VM from "../func/batch-rules/index.ts";
-// ---- [vmap] end ----
 
 // ---- im2col / col2im as differentiable ops ---------------------------------------------------------
 

@@ -1,5 +1,8 @@
 // Norms of torch.linalg: vector_norm (LinalgVectorNormBackward0), matrix_norm (fro, nuc, ±1, ±2, ±inf) and norm's dispatch between them.
 import { isFloating, SCALAR_TYPE_NAME, type DType } from "../dtype.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import { svdvals } from "./linalg-svd.ts";
 import { RuntimeError } from "../errors.ts";
 import { normalizeDim, normalizeDims } from "../shape.ts";
@@ -8,9 +11,6 @@ import { noGrad } from "../autograd/grad-mode.ts";
 import type { Tensor } from "../tensor.ts";
 import { isOptions } from "./core.ts";
 import { T, type OpInfo, type TensorSpec } from "./opinfo.ts";
-// ---- [vmap] begin ----
-import * as VM from "../func/batch-rules/index.ts";
-// ---- [vmap] end ----
 
 /** A norm's dims: one, several, or null (all). */
 export type NormDim = number | readonly number[] | null;

@@ -1,5 +1,8 @@
 // torch.linalg's LU-based ops: det, slogdet, inv, solve and lu_factor (kernels: the backend's luFactor / luSolve).
 import { backend } from "../backend/index.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import { isFloating, SCALAR_TYPE_NAME } from "../dtype.ts";
 import { NotImplementedError, RuntimeError } from "../errors.ts";
 import { broadcastShapes } from "../shape.ts";
@@ -10,9 +13,6 @@ import { broadcastView, emptyTensor, isOptions, kview } from "./core.ts";
 import { eye, ones, tensor } from "./creation.ts";
 import { stack } from "./join.ts";
 import { namedTuple } from "./named-tuple.ts";
-// ---- [vmap] begin ----
-import * as VM from "../func/batch-rules/index.ts";
-// ---- [vmap] end ----
 
 /**
  * PyTorch's `torch.linalg.LinAlgError` (`torch._C._LinAlgError`, a RuntimeError): a singular input.

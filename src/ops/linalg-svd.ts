@@ -1,5 +1,8 @@
 // The SVD (thin factors, with a gradient that differentiates again) and torch.linalg.svdvals.
 import { backend } from "../backend/index.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import { RuntimeError } from "../errors.ts";
 import { isFloating, SCALAR_TYPE_NAME } from "../dtype.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
@@ -9,9 +12,6 @@ import { where } from "./ternary.ts";
 import type { Tensor } from "../tensor.ts";
 import { emptyTensor, kview } from "./core.ts";
 import { T, type OpInfo } from "./opinfo.ts";
-// ---- [vmap] begin ----
-import * as VM from "../func/batch-rules/index.ts";
-// ---- [vmap] end ----
 
 /** PyTorch's full_matrices=False factorisation parts; `Vh` is Vᵀ. */
 export interface SvdParts {

@@ -1,5 +1,8 @@
 // torch.nn.functional odds and ends: linear, bilinear, embedding (EmbeddingBackward0), oneHot, dropout, scaledDotProductAttention.
 import { IndexError, RuntimeError, ValueError } from "../errors.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import { noGrad } from "../autograd/grad-mode.ts";
 import type { GradSpec } from "../autograd/record.ts";
 import type { Tensor } from "../tensor.ts";
@@ -10,9 +13,6 @@ import { einsum } from "./einsum.ts";
 import { softmaxKernel } from "./softmax.ts";
 import type { Generator } from "../random.ts";
 import { fused, readNamed } from "./nn-fused.ts";
-// ---- [vmap] begin ----
-import * as VM from "../func/batch-rules/index.ts";
-// ---- [vmap] end ----
 
 /**
  * x Wᵀ + b, recorded as PyTorch records it (AddmmBackward0 for 2-D input with bias, a view of one

@@ -1,14 +1,14 @@
 // Normalization in torch.nn.functional: layerNorm, groupNorm, batchNorm (fused Native*Backward0 nodes), instanceNorm, rmsNorm, normalize, distances.
 import { RuntimeError, ValueError } from "../errors.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import { noGrad } from "../autograd/grad-mode.ts";
 import type { GradSpec } from "../autograd/record.ts";
 import { normalizeDim, shapeText } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import { checkTensorArg } from "./core.ts";
 import { fused, readNamed, torchSize } from "./nn-fused.ts";
-// ---- [vmap] begin ----
-import * as VM from "../func/batch-rules/index.ts";
-// ---- [vmap] end ----
 
 const range = (a: number, b: number): number[] => Array.from({ length: Math.max(0, b - a) }, (_, i) => a + i);
 

@@ -1,13 +1,13 @@
 // F.pad: constant (ConstantPadNdBackward0), reflect / replicate (index maps), circular (slice copies, as PyTorch's CopySlices).
 import { NotImplementedError, RuntimeError } from "../errors.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import type { Tensor } from "../tensor.ts";
 import { noGrad } from "../autograd/grad-mode.ts";
 import { checkTensorArg, emptyTensor } from "./core.ts";
 import { linearOp, listText, mergeArgs } from "./conv-util.ts";
 import { separableMap, type DimMap } from "./resample.ts";
-// ---- [vmap] begin ----
-import * as VM from "../func/batch-rules/index.ts";
-// ---- [vmap] end ----
 
 /** F.pad's modes. */
 export type PadMode = "constant" | "reflect" | "replicate" | "circular";
@@ -30,6 +30,9 @@ export function constantPad(x: Tensor, pad: readonly number[], value: number): T
     const d = rank - 1 - i;
     shape[d] = x.shape[d] + l + r;
   });
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.leadingRule(x, (p) => constantPad(p, pad, value));
+  // ---- [vmap] end ----
   // PyTorch crops negative pads first (dims in order, left then right), with narrow's message
   for (let d = rank - pad.length / 2; d < rank; d++) {
     let size = x.shape[d];
@@ -40,9 +43,6 @@ export function constantPad(x: Tensor, pad: readonly number[], value: number): T
       size += cut;
     }
   }
-  // ---- [vmap] begin ----
-  if (x._batched !== undefined) return VM.leadingRule(x, (p) => constantPad(p, pad, value));
-  // ---- [vmap] end ----
   return linearOp("ConstantPadNdBackward0", x, (t) => {
     const out = emptyTensor(shape, t.dtype);
     if (value !== 0) out.fill_(value);

@@ -1,5 +1,8 @@
 // Pooling: max_pool1d/2d (indices), avg_pool1d/2d, adaptive_avg_pool1d/2d, adaptive_max_pool2d over windowed kernels.
 import { backend } from "../backend/index.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import type { PoolDim } from "../backend/conv-types.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
 import { noGrad } from "../autograd/grad-mode.ts";
@@ -8,9 +11,6 @@ import type { Tensor } from "../tensor.ts";
 import { checkTensorArg, emptyTensor, kview } from "./core.ts";
 import { scatterAdd } from "./gather.ts";
 import { boolArg, expandInts, intArg, linearOp, listText, mergeArgs, prod, type IntOrTuple } from "./conv-util.ts";
-// ---- [vmap] begin ----
-import * as VM from "../func/batch-rules/index.ts";
-// ---- [vmap] end ----
 
 // ---- windows ---------------------------------------------------------------------------------------------------
 

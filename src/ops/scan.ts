@@ -1,5 +1,8 @@
 // Scans along one dim: cumsum, cumprod (gradient exact with zeros), cummax and cummin (named tuples).
 import { backend } from "../backend/index.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import type { ScanCode } from "../backend/line-codes.ts";
 import { isIntegral, type DType } from "../dtype.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
@@ -10,9 +13,6 @@ import { gatherAlong, oneDim, parseArgs, placeAlong } from "./along.ts";
 import { valuesIndices, type ValuesIndices } from "./named-tuple.ts";
 import { NAN_ROW } from "./select.ts";
 import { T, type OpInfo } from "./opinfo.ts";
-// ---- [vmap] begin ----
-import * as VM from "../func/batch-rules/index.ts";
-// ---- [vmap] end ----
 
 /** Options of cumsum / cumprod. */
 export interface CumOptions {

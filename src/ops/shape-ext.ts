@@ -1,5 +1,8 @@
 // More shape ops: repeat, tile, repeat_interleave, flip, roll, rot90, tril/triu, diag/diagonal/diag_embed/trace, movedim, unflatten, broadcast_to.
 import { SCALAR_TYPE_NAME } from "../dtype.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import { RuntimeError } from "../errors.ts";
 import { contiguousStrides, inferSize, normalizeDim, normalizeDims, shapeText, type Shape } from "../shape.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
@@ -10,9 +13,6 @@ import { contiguousData, emptyTensor, isTensor, kview } from "./core.ts";
 import { expand, makeView, permute, transpose } from "./movement.ts";
 import { indexSelect } from "./gather.ts";
 import { rawCopy, rawDiagonal, rawNarrow, rawSelect, rawView } from "./raw-view.ts";
-// ---- [vmap] begin ----
-import * as VM from "../func/batch-rules/index.ts";
-// ---- [vmap] end ----
 
 interface ShapeParams {
   readonly inShape: Shape;

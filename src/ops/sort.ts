@@ -1,5 +1,8 @@
 // Sorting: sort, argsort, topk (gradient to the returned indices) and unique (not differentiable, as in PyTorch).
 import { backend } from "../backend/index.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import { IndexError, NotImplementedError, RuntimeError } from "../errors.ts";
 import { noGrad } from "../autograd/grad-mode.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
@@ -9,9 +12,6 @@ import { oneDim, parseArgs, selectionSpec } from "./along.ts";
 import { valuesIndices, type ValuesIndices } from "./named-tuple.ts";
 import { NAN_ROW } from "./select.ts";
 import { T, type OpInfo } from "./opinfo.ts";
-// ---- [vmap] begin ----
-import * as VM from "../func/batch-rules/index.ts";
-// ---- [vmap] end ----
 
 /** Options of sort / argsort. */
 export interface SortOptions {
