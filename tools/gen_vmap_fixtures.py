@@ -113,6 +113,8 @@ CASES = {
                                 a.rot90(1, (0, 1)), a.diag(-1), a[0].diag(1), a.trace()), ["A423"], 0, 0),
     "embedding_take": (lambda w, i: (F.embedding(i, w), F.embedding(i, w, padding_idx=1), w.take(i - 1)), ["A435", "IDX"], 0, 0),
     "embedding_grad": (lambda w, i: vmap(grad(lambda ww, ii: F.embedding(ii, ww, padding_idx=1).pow(2).sum()))(w, i), ["A435", "IDX"], None, None),
+    "resample_unfold": (lambda x: (F.interpolate(x, scale_factor=2), F.interpolate(x, size=(3, 7), mode="bilinear", align_corners=False), F.pad(x, (1, 2, 2, 1), mode="reflect"),
+                                   F.pixel_shuffle(x, 2), F.unfold(x, 2), F.fold(F.unfold(x, 2), (5, 5), 2), F.unfold(x[0], 3, stride=2)), ["XC"], 0, 0),
     "random_different": (lambda a: seeded(lambda: vmap(lambda r: (r * 0 + torch.rand(3), r.clone().normal_(), torch.bernoulli(r.sigmoid()), F.dropout(r * 0 + 1, 0.5), torch.rand_like(r), torch.randint(0, 10, (3,)),
                                                           torch.normal(r, 2.0), torch.normal(torch.zeros(3), r.abs())), randomness="different")(a)), ["A43"], None, None),
     "random_same": (lambda a: seeded(lambda: vmap(lambda r: (r + torch.rand(3), r.clone().uniform_(), torch.randn(2)), randomness="same")(a)), ["A43"], None, None),

@@ -331,6 +331,9 @@ export function unfold(input: Tensor, kernelSize: IntOrTuple, ...args: readonly 
   if (outSize.some((s) => s < 1)) {
     throw new RuntimeError(`Given input with spatial size (${H}, ${W}), kernel_size=(${g.kernel.join(", ")}), dilation=(${g.dilation.join(", ")}), padding=(${g.padding.join(", ")}), calculated shape of the array of sliding blocks as (${outSize.join(", ")}), but its components must be at least one.`);
   }
+  // ---- [vmap] begin ----
+  if (input._batched !== undefined) return VM.intoN(input, 3, (q) => im2colOp(q, { ...g, outSize }, true));
+  // ---- [vmap] end ----
   return im2colOp(input, { ...g, outSize }, input.dim() === 4);
 }
 
@@ -354,5 +357,8 @@ export function fold(input: Tensor, outputSize: IntOrTuple, kernelSize: IntOrTup
   if (blocks.some((b) => b < 1) || prod(blocks) !== cols.shape[2]) {
     throw new RuntimeError(`Given output_size=(${size.join(", ")}), kernel_size=(${g.kernel.join(", ")}), dilation=(${g.dilation.join(", ")}), padding=(${g.padding.join(", ")}), stride=(${g.stride.join(", ")}), expected size of input's dimension 2 to match the calculated number of sliding blocks ${blocks.join(" * ")} = ${prod(blocks)}, but got input.size(2)=${cols.shape[2]}.`);
   }
+  // ---- [vmap] begin ----
+  if (input._batched !== undefined) return VM.intoN(input, 2, (q) => col2imOp(q, size, { ...g, outSize: blocks }, true));
+  // ---- [vmap] end ----
   return col2imOp(input, size, { ...g, outSize: blocks }, input.dim() === 3);
 }

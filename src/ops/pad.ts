@@ -135,8 +135,5 @@ export function pad(input: Tensor, pad: readonly number[], ...args: readonly (Pa
     });
   }
   const node = `${mode === "reflect" ? "Reflection" : "Replication"}Pad${D}DBackward0`;
-  // ---- [vmap] begin ----
-  if (input._batched !== undefined) return VM.leadingRule(input, (p) => separableMap(node, p, padMaps(p, pad, mode)));
-  // ---- [vmap] end ----
   return separableMap(node, input, padMaps(input, pad, mode));
 }

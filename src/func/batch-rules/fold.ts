@@ -1,5 +1,6 @@
 // Folding a batch dim into another dim of the physical value and back: the shared move of the nn batching rules (vmap dim into N, into channels).
 import type { Tensor } from "../../tensor.ts";
+import { wrap } from "../batched.ts";
 
 /**
  * Runs `fn` on physical `p` ([B, ...]) with its batch dim merged into dim `into` of the logical shape
@@ -14,4 +15,14 @@ export function foldInto(p: Tensor, into: number, fn: (q: Tensor) => Tensor): Te
   const r = fn(moved.reshape(merged));
   const split = r.reshape([...r.shape.slice(0, into), b, r.shape[into] / b, ...r.shape.slice(into + 1)]);
   return into === 0 ? split : split.movedim(into, 0);
+}
+
+/**
+ * An op on [N, C, ...] inputs that also takes an unbatched [C, ...] one (of rank `unbatchedRank`),
+ * on the batched `x`: an unbatched sample's batch dim is N; a batched sample's folds into N.
+ * @example intoN(x, 3, (q) => im2colOp(q, g, true)) // F.unfold
+ */
+export function intoN(x: Tensor, unbatchedRank: number, fn: (q: Tensor) => Tensor): Tensor {
+  const { value, level } = x._batched!;
+  return wrap(x.dim() === unbatchedRank ? fn(value) : foldInto(value, 0, fn), level);
 }

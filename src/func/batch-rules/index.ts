@@ -11,5 +11,5 @@ export { nllRule } from "./loss.ts";
 export { allBatched, indexSelectRule, indexIntoRule, indexFillRule, maskedFillRule, maskedScatterRule, embeddingRule, takeRule } from "./along.ts";
 export { repeatRule, rollRule } from "./dimwise.ts";
 export { convRule, normRule, batchNormRule } from "./nn.ts";
-export { foldInto } from "./fold.ts";
+export { foldInto, intoN } from "./fold.ts";
 export { advancedIndexRule, advancedPutRule } from "./advanced.ts";
