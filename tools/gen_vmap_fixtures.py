@@ -115,6 +115,9 @@ CASES = {
     "embedding_grad": (lambda w, i: vmap(grad(lambda ww, ii: F.embedding(ii, ww, padding_idx=1).pow(2).sum()))(w, i), ["A435", "IDX"], None, None),
     "resample_unfold": (lambda x: (F.interpolate(x, scale_factor=2), F.interpolate(x, size=(3, 7), mode="bilinear", align_corners=False), F.pad(x, (1, 2, 2, 1), mode="reflect"),
                                    F.pixel_shuffle(x, 2), F.unfold(x, 2), F.fold(F.unfold(x, 2), (5, 5), 2), F.unfold(x[0], 3, stride=2)), ["XC"], 0, 0),
+    "fused_loss_grads": (lambda a, b: vmap(grad(lambda r, t: F.binary_cross_entropy_with_logits(r, t) + F.binary_cross_entropy_with_logits(r, t, pos_weight=t + 1, reduction="sum")
+                                                   + F.huber_loss(r, t, delta=0.5) + F.smooth_l1_loss(r, t) + F.kl_div(r.log_softmax(-1), t.softmax(-1), reduction="batchmean")))(a, b.sigmoid()),
+                         ["A43", "B43"], None, None),
     "random_different": (lambda a: seeded(lambda: vmap(lambda r: (r * 0 + torch.rand(3), r.clone().normal_(), torch.bernoulli(r.sigmoid()), F.dropout(r * 0 + 1, 0.5), torch.rand_like(r), torch.randint(0, 10, (3,)),
                                                           torch.normal(r, 2.0), torch.normal(torch.zeros(3), r.abs())), randomness="different")(a)), ["A43"], None, None),
     "random_same": (lambda a: seeded(lambda: vmap(lambda r: (r + torch.rand(3), r.clone().uniform_(), torch.randn(2)), randomness="same")(a)), ["A43"], None, None),
