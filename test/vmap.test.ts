@@ -108,6 +108,7 @@ const CASES: Record<string, Case> = {
   fused_loss_grads: [(a, b) => vmap(grad((r: T, t: T) => F.binaryCrossEntropyWithLogits(r, t).add(F.binaryCrossEntropyWithLogits(r, t, { posWeight: t.add(1), reduction: "sum" }))
     .add(F.huberLoss(r, t, { delta: 0.5 })).add(F.smoothL1Loss(r, t)).add(F.klDiv(r.logSoftmax(-1), t.softmax(-1), { reduction: "batchmean" }))) as (r: T, t: T) => T)(a, b.sigmoid()),
   ["A43", "B43"], undefined, undefined],
+  cross: [(a, b, c) => [torch.linalg.cross(a, b.index(0)), torch.cross(a, b.index(2), { dim: -1 }), torch.linalg.cross(b.index(1), a, 0), torch.linalg.cross(a, c)], ["A43", "B43", "B43"], I(0, null, 0), 0],
   random_different: [(a) => seeded(() => vmap((r: T) => [r.mul(0).add(torch.rand(3, f64)), r.clone().normal_(), torch.bernoulli(r.sigmoid()), F.dropout(r.mul(0).add(1), 0.5), torch.randLike(r),
     torch.randint(0, 10, [3]), torch.normal(r, 2), torch.normal(torch.zeros(3, f64), r.abs())], { randomness: "different" })(a)), ["A43"], undefined, undefined],
   random_same: [(a) => seeded(() => vmap((r: T) => [r.add(torch.rand(3, f64)), r.clone().uniform_(), torch.randn(2, f64)], { randomness: "same" })(a)), ["A43"], undefined, undefined],

@@ -118,6 +118,7 @@ CASES = {
     "fused_loss_grads": (lambda a, b: vmap(grad(lambda r, t: F.binary_cross_entropy_with_logits(r, t) + F.binary_cross_entropy_with_logits(r, t, pos_weight=t + 1, reduction="sum")
                                                    + F.huber_loss(r, t, delta=0.5) + F.smooth_l1_loss(r, t) + F.kl_div(r.log_softmax(-1), t.softmax(-1), reduction="batchmean")))(a, b.sigmoid()),
                          ["A43", "B43"], None, None),
+    "cross": (lambda a, b, c: (torch.linalg.cross(a, b[0]), torch.cross(a, b[2], dim=-1), torch.linalg.cross(b[1], a, dim=0), torch.linalg.cross(a, c)), ["A43", "B43", "B43"], (0, None, 0), 0),
     "random_different": (lambda a: seeded(lambda: vmap(lambda r: (r * 0 + torch.rand(3), r.clone().normal_(), torch.bernoulli(r.sigmoid()), F.dropout(r * 0 + 1, 0.5), torch.rand_like(r), torch.randint(0, 10, (3,)),
                                                           torch.normal(r, 2.0), torch.normal(torch.zeros(3), r.abs())), randomness="different")(a)), ["A43"], None, None),
     "random_same": (lambda a: seeded(lambda: vmap(lambda r: (r + torch.rand(3), r.clone().uniform_(), torch.randn(2)), randomness="same")(a)), ["A43"], None, None),
