@@ -17,6 +17,9 @@ export function allBatched<A extends readonly unknown[], R extends Batchable>(ar
   return wrapResult(fn(...phys), level);
 }
 
+/** Negative positions counted from the end of a dim of `size` (out-of-range ones stay out of range, for the op's own check). */
+const fromEnd = (index: Tensor, size: number): Tensor => index.add(index.lt(0).to(index.dtype).mul(size));
+
 /** The 1-D (or 0-d) `index` along dim `d` of a tensor of `shape`, as a gather/scatter index of that shape with `d` cut to its length (int64, logical ops). */
 function spread(index: Tensor, shape: readonly number[], d: number): Tensor {
   const flat = index.reshape(-1).to("int64");
@@ -34,10 +37,10 @@ export function indexIntoRule(kind: "add" | "copy", x: Tensor, d: number, index:
   return kind === "copy" ? x.scatter(d, at, src) : x.scatterAdd(d, at, alpha === 1 ? src : src.mul(alpha));
 }
 
-/** index_fill (normalised `d`) with a batched operand: a scatter of the value at the spread index (negative indices wrapped). */
+/** index_fill (normalised `d`) with a batched operand: a scatter of the value at the spread index (negative indices counted from the end; others out of range still refused by scatter). */
 export function indexFillRule(x: Tensor, d: number, index: Tensor, value: number | Tensor): Tensor {
   const size = x.dim() === 0 ? 1 : x.shape[d];
-  const at = spread(index.remainder(size), x.dim() === 0 ? [1] : x.shape, d);
+  const at = spread(fromEnd(index, size), x.dim() === 0 ? [1] : x.shape, d);
   const base = x.dim() === 0 ? x.reshape(1) : x;
   const out = base.scatter(d, at, value instanceof Tensor ? value.to(x.dtype).expand(at.shape) : value);
   return x.dim() === 0 ? out.reshape([]) : out;
@@ -63,4 +66,4 @@ export function embeddingRule(idx: Tensor, weight: Tensor, pad: number): Tensor 
 }
 
 /** take with a batched operand: an advanced index of the flattened sample (negative positions counted from the end). */
-export const takeRule = (x: Tensor, index: Tensor): Tensor => x.reshape(-1).index(index.add(index.lt(0).to("int64").mul(x.numel())));
+export const takeRule = (x: Tensor, index: Tensor): Tensor => x.reshape(-1).index(fromEnd(index, x.numel()));
