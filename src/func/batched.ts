@@ -21,6 +21,10 @@ import { contiguousStrides, shapeText } from "../shape.ts";
  * record there), a wrapper mirrors its value's requiresGrad, and torch.autograd.grad with batched
  * tensors is translated to the physical graph (batch-rules/autograd.ts). A wrapper never gets a
  * gradFn of its own; an op that would record one (it has no rule) is refused (Note in record.ts).
+ *
+ * Randomness: random ops take their rules in batch-rules/random.ts. Under "different" a fresh draw
+ * gets the batch sizes of those levels in front and is wrapped at them (one draw, as functorch, so
+ * the values equal functorch's for the same seed); under "same" the draw is one sample's worth.
  */
 export interface Batched {
   readonly value: Tensor;

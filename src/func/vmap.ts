@@ -2,7 +2,7 @@
 import { Tensor } from "../tensor.ts";
 import { RuntimeError, ValueError } from "../errors.ts";
 import { normalizeDim } from "../shape.ts";
-import { activeLevels, materialize, withLevel, wrap, type VmapLevel } from "./batched.ts";
+import { materialize, withLevel, wrap, type VmapLevel } from "./batched.ts";
 
 /** Where each positional argument is mapped: a dim, null (not mapped), or per element of an array argument. */
 export type InDims = number | null | readonly InDims[];
@@ -14,7 +14,7 @@ export interface VmapOptions {
   inDims?: InDims;
   /** a dim for every output, or one entry per output (default 0) */
   outDims?: OutDims;
-  /** "error" (default): random ops inside f throw; "same": one draw shared by all samples; "different" is not supported yet */
+  /** "error" (default): random ops inside f throw; "same": one draw shared by all samples; "different": independent draws per sample (batch-rules/random.ts) */
   randomness?: VmapLevel["randomness"];
 }
 
@@ -134,16 +134,4 @@ function unwrapOutputs(out: unknown, outDims: OutDims, level: number, size: numb
     return p.movedim(0, normalizeDim(dim as number, p.dim()));
   };
   return go(out as VmapOutput, outDims);
-}
-
-/** functorch's check when a random op runs inside vmap (randomness "error" refuses it; "different" is not supported yet). */
-export function checkRandomness(): void {
-  const levels = activeLevels();
-  if (levels.length === 0) return;
-  if (levels.some((l) => l.randomness === "error")) {
-    throw new RuntimeError("vmap: called random operation while in randomness error mode. Please either use the 'same' or 'different' randomness flags on vmap or perform the randomness operation out of vmap");
-  }
-  if (levels.some((l) => l.randomness === "different")) {
-    throw new RuntimeError("vmap: randomness='different' is not supported in tensorgrad yet; use randomness='same' (one draw shared by the batch) or draw the random values outside vmap and pass them in");
-  }
 }

@@ -1,5 +1,8 @@
 // Advanced indexing on index-tensor lists (ATen's index / index_put): masks, broadcasting, where the indexed dims go, gradients.
 import { backend } from "../backend/index.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import type { View } from "../backend/types.ts";
 import { SCALAR_TYPE_NAME } from "../dtype.ts";
 import { IndexError, RuntimeError } from "../errors.ts";
@@ -141,6 +144,9 @@ const SPECS = {
  * @example indexTensors(x, [null, torch.tensor([0, 2])]) // x[:, [0, 2]]
  */
 export function indexTensors(x: Tensor, indices: IndexList): Tensor {
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([x, ...indices]) > 0) return VM.advancedIndexRule(x, indices, indexTensors);
+  // ---- [vmap] end ----
   const plan = planIndex(x, indices);
   const out = emptyTensor(plan.shape, x.dtype);
   const src: View = { data: x._storage.data, shape: plan.shape, ...plan.base };
@@ -157,6 +163,9 @@ export function indexPutTensors(x: Tensor, indices: IndexList, values: Tensor, a
   if (values.dtype !== x.dtype) {
     throw new RuntimeError(`Index put requires the source and destination dtypes match, got ${SCALAR_TYPE_NAME[x.dtype]} for the destination and ${SCALAR_TYPE_NAME[values.dtype]} for the source.`);
   }
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([x, values, ...indices]) > 0) return VM.advancedPutRule(x, indices, values, (p, ix, v) => indexPutTensors(p, ix, v, accumulate));
+  // ---- [vmap] end ----
   const out = emptyTensor(x.shape, x.dtype);
   const plan = planIndex(out, indices); // same shape as x: the same checks, with strides of the copy written to
   if (!broadcastsTo(values.shape, plan.shape)) {

@@ -1,5 +1,8 @@
 // Convolutions (conv1d/2d/3d, conv_transpose1d/2d/3d) on the backend's GEMM convolution kernels, gradients as convolutions; im2col/col2im (F.unfold/F.fold).
 import { backend } from "../backend/index.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import type { ConvGeometry } from "../backend/conv-types.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
 import { noGrad } from "../autograd/grad-mode.ts";
@@ -136,6 +139,9 @@ const CONV_SPEC: GradSpec<ConvParams> = {
 
 /** A batched (transposed) convolution with checked arguments, as one ConvolutionBackward0 node. */
 function convolution(x: Tensor, w: Tensor, b: Tensor | null, p: ConvParams): Tensor {
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([x, w, b]) > 0) return VM.convRule(x, w, b, p, convolution);
+  // ---- [vmap] end ----
   const out = fresh([x, w], noGrad(() => convForward(x, w, b, p)));
   return record(CONV_SPEC, [x, w, b], [out], p)[0];
 }
@@ -349,6 +355,9 @@ export function unfold(input: Tensor, kernelSize: IntOrTuple, ...args: readonly 
   if (outSize.some((s) => s < 1)) {
     throw new RuntimeError(`Given input with spatial size (${H}, ${W}), kernel_size=(${g.kernel.join(", ")}), dilation=(${g.dilation.join(", ")}), padding=(${g.padding.join(", ")}), calculated shape of the array of sliding blocks as (${outSize.join(", ")}), but its components must be at least one.`);
   }
+  // ---- [vmap] begin ----
+  if (input._batched !== undefined) return VM.intoN(input, 3, (q) => im2colOp(q, { ...g, outSize }, true));
+  // ---- [vmap] end ----
   return im2colOp(input, { ...g, outSize }, input.dim() === 4);
 }
 
@@ -372,5 +381,8 @@ export function fold(input: Tensor, outputSize: IntOrTuple, kernelSize: IntOrTup
   if (blocks.some((b) => b < 1) || prod(blocks) !== cols.shape[2]) {
     throw new RuntimeError(`Given output_size=(${size.join(", ")}), kernel_size=(${g.kernel.join(", ")}), dilation=(${g.dilation.join(", ")}), padding=(${g.padding.join(", ")}), stride=(${g.stride.join(", ")}), expected size of input's dimension 2 to match the calculated number of sliding blocks ${blocks.join(" * ")} = ${prod(blocks)}, but got input.size(2)=${cols.shape[2]}.`);
   }
+  // ---- [vmap] begin ----
+  if (input._batched !== undefined) return VM.intoN(input, 2, (q) => col2imOp(q, size, { ...g, outSize: blocks }, true));
+  // ---- [vmap] end ----
   return col2imOp(input, size, { ...g, outSize: blocks }, input.dim() === 3);
 }

@@ -203,10 +203,10 @@ export function eye(n: number, m?: number | FactoryOptions, options: FactoryOpti
 export const finishRandom = (t: Tensor, o: FactoryOptions): Tensor => finish(t, o);
 
 function randomTensor(args: readonly unknown[], fill: (data: StorageArray, gen: Generator, double: boolean) => void, name: string): Tensor {
-  // ---- [vmap] begin ----
-  VM.checkRandomness();
-  // ---- [vmap] end ----
   const [shape, o] = sizeAndOptions<RandomOptions>(args);
+  // ---- [vmap] begin ----
+  if (VM.inVmap()) return VM.randomFresh(shape, (s) => randomTensor([s, o], fill, name));
+  // ---- [vmap] end ----
   const dtype = dtypeOption(o.dtype, "float32");
   if (!isFloating(dtype)) throw new RuntimeError(`"${name}" not implemented for '${dtype === "int64" ? "Long" : dtype === "int32" ? "Int" : "Bool"}'`);
   const t = emptyTensor(shape, dtype);
@@ -243,7 +243,7 @@ export function randint(...args: (number | readonly number[] | RandomOptions)[])
   const [low, high] = pos.length === 3 ? [pos[0] as number, pos[1] as number] : [0, pos[0] as number];
   if (low >= high) throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
   // ---- [vmap] begin ----
-  VM.checkRandomness();
+  if (VM.inVmap()) return VM.randomFresh(parseSize([size]), (s) => randint(low, high, s, o));
   // ---- [vmap] end ----
   const dtype = dtypeOption(o.dtype, "int64");
   const t = emptyTensor(parseSize([size]), dtype);

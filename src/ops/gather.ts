@@ -198,6 +198,9 @@ function scatterCopy(fn: string, self: Tensor, d: number, index: Tensor, src: Te
 export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor {
   checkTensorArg("scatter", "index", 3, index);
   const d = normalizeDim(dim, x.dim());
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([x, index, src]) > 0) return VM.allBatched([x, index, src], (px, pi, ps) => scatter(px, d + 1, pi, ps));
+  // ---- [vmap] end ----
   const out = scatterCopy("scatter", x, d, index, src, "set", true);
   const p = { ...P0, dim: d, index, shape: isTensor(src) ? src.shape : [] };
   return isTensor(src) ? record(SPECS.scatter, [x, src], [out], p)[0] : record(SPECS.scatterValue, [x], [out], p)[0];
@@ -211,6 +214,9 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   checkTensorArg("scatter_add", "index", 3, index);
   checkTensorArg("scatter_add", "src", 4, src);
   const d = normalizeDim(dim, x.dim());
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([x, index, src]) > 0) return VM.allBatched([x, index, src], (px, pi, ps) => scatterAdd(px, d + 1, pi, ps));
+  // ---- [vmap] end ----
   const out = scatterCopy("scatter", x, d, index, src, "sum", true);
   return record(SPECS.scatterAdd, [x, src], [out], { ...P0, dim: d, index, shape: src.shape })[0];
 }
@@ -226,6 +232,9 @@ export function scatterReduce(x: Tensor, dim: number, index: Tensor, src: Tensor
   if (!["sum", "prod", "mean", "amax", "amin"].includes(reduce)) throw new RuntimeError("reduce argument must be either sum, prod, mean, amax or amin.");
   const includeSelf = opts?.includeSelf ?? true;
   const d = normalizeDim(dim, x.dim());
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([x, index, src]) > 0) return VM.allBatched([x, index, src], (px, pi, ps) => scatterReduce(px, d + 1, pi, ps, reduce, opts));
+  // ---- [vmap] end ----
   const out = scatterCopy("scatter_reduce", x, d, index, src, reduce, includeSelf);
   return record(SPECS.scatterReduce, [x, src], [out], { ...P0, dim: d, index, reduce, includeSelf, shape: src.shape })[0];
 }
@@ -289,6 +298,9 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   if (index.dim() > 1) throw new IndexError("index_select(): Index is supposed to be a vector");
   if (index.dtype !== "int64" && index.dtype !== "int32") throw new RuntimeError("index_select(): Expected dtype int32 or int64 for index");
   if (x.dim() === 0) return indexSelect(x.reshape(1), 0, index).reshape([]);
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([x, index]) > 0) return VM.indexSelectRule(x, d, index);
+  // ---- [vmap] end ----
   const size = x.shape[d];
   for (const v of indexValues(index)) if (v < 0 || v >= size) throw new IndexError("index out of range in self");
   const out = emptyTensor(withDim(x.shape, d, index.numel()), x.dtype);
@@ -335,6 +347,9 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, 
   checkTensorArg("index_add", "source", 4, source);
   const alpha = opts?.alpha ?? 1;
   const d = normalizeDim(dim, x.dim());
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([x, index, source]) > 0) return VM.indexIntoRule("add", x, d, index, source, alpha);
+  // ---- [vmap] end ----
   checkIndexSource("index_add", x, d, index, source);
   const out = denseCopy(x, x.shape);
   const scaled = alpha === 1 ? source : noGrad(() => source.mul(alpha));
@@ -350,6 +365,9 @@ export function indexCopy(x: Tensor, dim: number, index: Tensor, source: Tensor)
   checkTensorArg("index_copy", "index", 3, index);
   checkTensorArg("index_copy", "source", 4, source);
   const d = normalizeDim(dim, x.dim());
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([x, index, source]) > 0) return VM.indexIntoRule("copy", x, d, index, source);
+  // ---- [vmap] end ----
   checkIndexSource("index_copy", x, d, index, source);
   const out = denseCopy(x, x.shape);
   if (index.numel() > 0) backend().scatter("set", kview(out), d, indexAlong(index, source.shape, d), kview(source), { includeSelf: true, integral: false });
@@ -368,6 +386,9 @@ export function indexFill(x: Tensor, dim: number, index: Tensor, value: number |
   if (index.dtype !== "int64") throw new IndexError("index_fill_(): Expected dtype int64 for index.");
   const d = normalizeDim(dim, x.dim());
   if (index.dim() > 1) throw new RuntimeError("Index has to be a vector/scalar");
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([x, index, value]) > 0) return VM.indexFillRule(x, d, index, value);
+  // ---- [vmap] end ----
   const size = x.shape[d] ?? 1;
   const wrapped = Array.from(indexValues(index), (v) => {
     if (v < -size || v >= size) throw new IndexError(`index ${v} is out of bounds for dimension ${d} with size ${size}`);
@@ -408,6 +429,9 @@ const maskPositions = (mask: Tensor, shape: Shape): number[] => backend().nonzer
  */
 export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
   checkBoolMask("masked_fill", mask);
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([x, mask, value]) > 0) return VM.maskedFillRule(x, mask, value);
+  // ---- [vmap] end ----
   if (isTensor(value) && value.dim() !== 0) {
     throw new RuntimeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.dim()} dimension(s).`);
   }
@@ -442,6 +466,9 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
 export function maskedScatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
   checkBoolMask("masked_scatter", mask);
   checkTensorArg("masked_scatter", "source", 3, source);
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([x, mask, source]) > 0) return VM.maskedScatterRule(x, mask, source);
+  // ---- [vmap] end ----
   if (source.dtype !== x.dtype) {
     throw new RuntimeError(`masked_scatter: expected self and source to have same dtypes but got ${SCALAR_TYPE_NAME[x.dtype]} and ${SCALAR_TYPE_NAME[source.dtype]}`);
   }
@@ -461,6 +488,9 @@ export function maskedScatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
 export function take(x: Tensor, index: Tensor): Tensor {
   checkTensorArg("take", "index", 2, index);
   if (index.dtype !== "int64") throw new RuntimeError(`take(): Expected a long tensor for index, but got ${SCALAR_TYPE_NAME[index.dtype]}`);
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([x, index]) > 0) return VM.takeRule(x, index);
+  // ---- [vmap] end ----
   const n = x.numel();
   const pos = Array.from(indexValues(index), (v) => {
     if (v < -n || v >= n) throw new IndexError(`out of range: tried to access index ${v} on a tensor of ${n} elements.`);

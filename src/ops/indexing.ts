@@ -130,7 +130,7 @@ function applySlicing(x: Tensor, rawItems: readonly IndexItem[]): Sliced {
  */
 export function index(x: Tensor, items: readonly IndexItem[]): Tensor {
   // ---- [vmap] begin ----
-  if (VM.maxLevel([x, ...items]) > 0) return VM.indexRule(x, items, (p, its) => index(p, its as IndexItem[]));
+  if (VM.maxLevel([x, ...items]) > 0 && VM.basicIndexRuleApplies(items)) return VM.indexRule(x, items, (p, its) => index(p, its as IndexItem[]));
   // ---- [vmap] end ----
   const lone = items.length === 1 ? items[0] : undefined;
   if (lone instanceof Slice && lone.start === null && lone.stop === null && (lone.step ?? 1) === 1) return aliasOf(x);

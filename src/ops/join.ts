@@ -143,6 +143,9 @@ export function vstack(tensors: readonly Tensor[]): Tensor {
 
 /** Views of `x` cut along `d` at `sizes`, recorded as one multi-output node whose outputs refuse in-place ops. */
 function splitViews(x: Tensor, d: number, sizes: readonly number[], spec: GradSpec<JoinParams>): Tensor[] {
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, [d], (p, [pd]) => splitViews(p, pd, sizes, spec));
+  // ---- [vmap] end ----
   let at = 0;
   const outs = sizes.map((n) => {
     const shape = [...x.shape];
@@ -208,6 +211,9 @@ export function chunk(x: Tensor, chunks: number, dim?: number | { dim?: number }
 export function unbind(x: Tensor, dim?: number | { dim?: number }): Tensor[] {
   if (x.dim() === 0) throw new IndexError("Dimension specified as 0 but tensor has no dimensions");
   const d = normalizeDim(dimArg(dim), x.dim());
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, [d], (p, [pd]) => unbind(p, pd));
+  // ---- [vmap] end ----
   const outs = Array.from({ length: x.shape[d] }, (_, i) => {
     const r = rawSelect(x, d, i);
     return makeView(x, r.shape, r._strides, r._offset);

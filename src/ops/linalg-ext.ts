@@ -225,6 +225,9 @@ export function linalgCross(a: Tensor, b: Tensor, dim: number | { dim?: number }
     throw new RuntimeError(`linalg.cross: inputs dimension ${dimArg} must have length 3. Got ${a.shape[d]} and ${b.shape[d]}`);
   }
   if (a.dtype !== b.dtype) throw new RuntimeError(`expected scalar type ${scalarName(a)} but found ${scalarName(b)}`);
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([a, b]) > 0) return VM.allBatched([a, b], (pa, pb) => linalgCross(pa, pb, d + 1));
+  // ---- [vmap] end ----
   const shape = broadcastShapes(a.shape, b.shape);
   const out = emptyTensor(shape, a.dtype);
   noGrad(() => {

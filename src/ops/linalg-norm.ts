@@ -1,5 +1,8 @@
 // Norms of torch.linalg: vector_norm (LinalgVectorNormBackward0), matrix_norm (fro, nuc, ±1, ±2, ±inf) and norm's dispatch between them.
 import { isFloating, SCALAR_TYPE_NAME, type DType } from "../dtype.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import { svdvals } from "./linalg-svd.ts";
 import { RuntimeError } from "../errors.ts";
 import { normalizeDim, normalizeDims } from "../shape.ts";
@@ -84,6 +87,9 @@ export function vectorNorm(x: Tensor, ...args: (number | NormDim | boolean | Vec
   checkFloating("linalg.vector_norm", x);
   const src = o.dtype !== undefined && o.dtype !== x.dtype ? x.to(o.dtype) : x;
   const dims = dimsOf(o.dim, x.dim());
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.reduceDims(src, dims, (p, d) => vectorNorm(p, ord, d, keepdim));
+  // ---- [vmap] end ----
   const out = noGrad(() => {
     const ax = src.abs();
     if (ord === 0) return src.ne(0).to(src.dtype).sum(dims, keepdim);

@@ -1,5 +1,8 @@
 // torch.linalg's LU-based ops: det, slogdet, inv, solve and lu_factor (kernels: the backend's luFactor / luSolve).
 import { backend } from "../backend/index.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import { isFloating, SCALAR_TYPE_NAME } from "../dtype.ts";
 import { NotImplementedError, RuntimeError } from "../errors.ts";
 import { broadcastShapes } from "../shape.ts";
@@ -131,6 +134,9 @@ const DET_SPEC: GradSpec<void> = {
  */
 export function det(a: Tensor): Tensor {
   checkMatrices("linalg.det", a);
+  // ---- [vmap] begin ----
+  if (a._batched !== undefined) return VM.leadingRule(a, det);
+  // ---- [vmap] end ----
   const out = noGrad(() => {
     const f = factor(a);
     return f.lu.diagonal(0, -2, -1).prod(-1).mul(permutationSigns(f.pivots, a.dtype));
@@ -156,6 +162,9 @@ const SLOGDET_SPEC: GradSpec<void> = {
  */
 export function slogdet(a: Tensor): SignLogAbsDet {
   checkMatrices("linalg.slogdet", a);
+  // ---- [vmap] begin ----
+  if (a._batched !== undefined) return VM.leadingRule(a, slogdet);
+  // ---- [vmap] end ----
   const [sign, logabsdet] = noGrad(() => {
     const f = factor(a), diag = f.lu.diagonal(0, -2, -1);
     return [diag.sign().prod(-1).mul(permutationSigns(f.pivots, a.dtype)), diag.abs().log().sum(-1)];
@@ -183,6 +192,9 @@ const INV_SPEC: GradSpec<void> = {
  */
 export function inv(a: Tensor): Tensor {
   checkMatrices("linalg.inv", a);
+  // ---- [vmap] begin ----
+  if (a._batched !== undefined) return VM.leadingRule(a, inv);
+  // ---- [vmap] end ----
   const out = noGrad(() => {
     const { f, adjoint } = factorForSolve(a);
     checkInfo("linalg.inv", f.info, (i) => `The diagonal element ${i} is zero, the inversion could not be completed because the input matrix is singular.`);
@@ -235,6 +247,9 @@ export function solve(a: Tensor, b: Tensor, options?: boolean | SolveOptions): T
   if ((left ? br : bc) !== n) {
     throw new RuntimeError(`linalg.solve: Incompatible shapes of A and B for the equation ${left ? "AX = B" : "XA = B"} (${n}x${n} and ${br}x${bc})`);
   }
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([a, b]) > 0) return VM.solveRule(a, b, left, vector, solve);
+  // ---- [vmap] end ----
   const batch = broadcastShapes(aBatch, bm.shape.slice(0, -2));
   const out = noGrad(() => {
     // X A = B is Aᵀ Xᵀ = Bᵀ
@@ -295,6 +310,9 @@ export function luFactor(a: Tensor, options?: LUFactorOptions): LUPivots {
   if (a.dim() < 2) throw new RuntimeError(`torch.lu_factor: Expected tensor with 2 or more dimensions. Got size: [${a.shape.join(", ")}] instead`);
   if (!isFloating(a.dtype)) throw new RuntimeError(`"lu_cpu" not implemented for '${SCALAR_TYPE_NAME[a.dtype]}'`);
   if (options?.pivot === false) throw new RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU");
+  // ---- [vmap] begin ----
+  if (a._batched !== undefined) return VM.leadingRule(a, (p) => luFactor(p, options));
+  // ---- [vmap] end ----
   const f = factor(a);
   checkInfo("torch.linalg.lu_factor", f.info, (i) => `U[${i},${i}] is zero and using it on lu_solve would result in a division by zero. If you still want to perform the factorization, consider calling linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)`, true);
   const [lu] = record(LU_SPEC, [a], [f.lu], { pivots: f.pivots });

@@ -1,5 +1,8 @@
 // The SVD (thin factors, with a gradient that differentiates again) and torch.linalg.svdvals.
 import { backend } from "../backend/index.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import { RuntimeError } from "../errors.ts";
 import { isFloating, SCALAR_TYPE_NAME } from "../dtype.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
@@ -96,6 +99,9 @@ export function svdParts(a: Tensor): SvdParts {
  * @example torch.linalg.svdvals(torch.tensor([[3, 0], [0, -4]])) // tensor([4., 3.])
  */
 export function svdvals(a: Tensor): Tensor {
+  // ---- [vmap] begin ----
+  if (a._batched !== undefined && a.dim() >= 2) return VM.leadingRule(a, svdvals);
+  // ---- [vmap] end ----
   return svdParts(a).S;
 }
 

@@ -1,5 +1,8 @@
 // Shared plumbing of torch.nn.functional ops: fused nodes (forward composed under noGrad, a named node), reductions, argument reading.
 import { noGrad } from "../autograd/grad-mode.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import { record, type GradSpec } from "../autograd/record.ts";
 import { ValueError } from "../errors.ts";
 import type { Tensor } from "../tensor.ts";
@@ -24,6 +27,9 @@ export function applyReduction(t: Tensor, r: Reduction): Tensor {
  * name (`spec`), whose backward is written in Tensor ops. The forward must return a fresh tensor.
  */
 export function fused<P>(spec: GradSpec<P>, inputs: readonly (Tensor | null | undefined)[], forward: () => Tensor, params: P): Tensor {
+  // ---- [vmap] begin ----
+  if (VM.maxLevel(inputs) > 0) return forward(); // batched: the composite forward in batched ops, recorded op by op on the physical graph
+  // ---- [vmap] end ----
   const out = noGrad(forward);
   out._provenance = null;
   return record(spec, inputs, [out], params)[0];

@@ -1,5 +1,8 @@
 // torch.nn.functional odds and ends: linear, bilinear, embedding (EmbeddingBackward0), oneHot, dropout, scaledDotProductAttention.
 import { IndexError, RuntimeError, ValueError } from "../errors.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import { noGrad } from "../autograd/grad-mode.ts";
 import type { GradSpec } from "../autograd/record.ts";
 import type { Tensor } from "../tensor.ts";
@@ -91,6 +94,9 @@ export function embedding(input: Tensor, weight: Tensor, ...args: (number | null
   if (input.dtype !== "int64" && input.dtype !== "int32") {
     throw new RuntimeError(`Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got torch.${TENSOR_TYPE[input.dtype]} instead (while checking arguments for embedding)`);
   }
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([input, weight]) > 0 && o.maxNorm === null) return VM.embeddingRule(input.to("int64"), weight, pad);
+  // ---- [vmap] end ----
   for (const i of contiguousData(input)) if (i < 0 || i >= v) throw new IndexError("index out of range in self");
   const idx = input.to("int64");
   if (o.maxNorm !== null) renormRows(weight, idx, o.maxNorm, o.normType);

@@ -1,5 +1,8 @@
 // Normalization in torch.nn.functional: layerNorm, groupNorm, batchNorm (fused Native*Backward0 nodes), instanceNorm, rmsNorm, normalize, distances.
 import { RuntimeError, ValueError } from "../errors.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import { noGrad } from "../autograd/grad-mode.ts";
 import type { GradSpec } from "../autograd/record.ts";
 import { normalizeDim, shapeText } from "../shape.ts";
@@ -116,6 +119,9 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
   if (lead < 0 || ns.some((s, i) => x.shape[lead + i] !== s)) {
     throw new RuntimeError(`Given normalized_shape=${shapeText(ns)}, expected input with shape [*, ${ns.join(", ")}], but got input of size${shapeText(x.shape)}`);
   }
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([x, o.weight, o.bias]) > 0) return VM.normRule(x, o.weight, o.bias, "leading", (p, w, b) => layerNorm(p, ns, w, b, o.eps), (t) => t);
+  // ---- [vmap] end ----
   const dims = range(lead, x.dim());
   return affineNorm("NativeLayerNormBackward0", x, o.weight, o.bias, { view: (t) => t, dims, eps: o.eps, affineView: (w) => w, affineDims: dims, fixed: null });
 }
@@ -142,6 +148,9 @@ export function groupNorm(x: Tensor, numGroups: number, ...args: (Tensor | null 
       throw new RuntimeError(`Expected ${name} to be a vector of size equal to the number of channels in input, but got ${name} of shape ${shapeText(t.shape)} and input of shape ${shapeText(x.shape)}`);
     }
   }
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([x, o.weight, o.bias]) > 0) return VM.normRule(x, o.weight, o.bias, "intoN", (p, w, b) => groupNorm(p, numGroups, w, b, o.eps), channelView(x.dim()));
+  // ---- [vmap] end ----
   return affineNorm("NativeGroupNormBackward0", x, o.weight, o.bias, {
     view: (t) => t.reshape([n, numGroups, -1]), dims: [2], eps: o.eps, affineView: channelView(x.dim()), affineDims: [1], fixed: null,
   });
@@ -178,6 +187,9 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   check("running_var", runningVar, true);
   check("weight", o.weight, false);
   check("bias", o.bias, false);
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([x, runningMean, runningVar, o.weight, o.bias]) > 0) return VM.batchNormRule(x, runningMean, runningVar, o.weight, o.bias, o.training, (p, rm, rv, w, b) => batchNorm(p, rm, rv, { ...o, weight: w, bias: b }), channelView(x.dim()));
+  // ---- [vmap] end ----
   const view = channelView(x.dim());
   const dims = range(0, x.dim()).filter((d) => d !== 1);
   let fixed: AffineNormParams["fixed"] = null;

@@ -1,5 +1,8 @@
 // F.pad: constant (ConstantPadNdBackward0), reflect / replicate (index maps), circular (slice copies, as PyTorch's CopySlices).
 import { NotImplementedError, RuntimeError } from "../errors.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import type { Tensor } from "../tensor.ts";
 import { noGrad } from "../autograd/grad-mode.ts";
 import { checkTensorArg, emptyTensor } from "./core.ts";
@@ -27,6 +30,9 @@ export function constantPad(x: Tensor, pad: readonly number[], value: number): T
     const d = rank - 1 - i;
     shape[d] = x.shape[d] + l + r;
   });
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.leadingRule(x, (p) => constantPad(p, pad, value));
+  // ---- [vmap] end ----
   // PyTorch crops negative pads first (dims in order, left then right), with narrow's message
   for (let d = rank - pad.length / 2; d < rank; d++) {
     let size = x.shape[d];
@@ -78,6 +84,9 @@ function circularPad(x: Tensor, pad: readonly number[]): Tensor {
   });
   const shape = [...x.shape];
   p.forEach(([l, r], i) => { shape[rank - 1 - i] += l + r; });
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.leadingRule(x, (q) => circularPad(q, pad));
+  // ---- [vmap] end ----
   const out = noGrad(() => emptyTensor(shape, x.dtype));
   let dst = out, src = x;
   p.forEach(([l, r], i) => {

@@ -1,5 +1,8 @@
 // Pooling: max_pool1d/2d (indices), avg_pool1d/2d, adaptive_avg_pool1d/2d, adaptive_max_pool2d over windowed kernels.
 import { backend } from "../backend/index.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import type { PoolDim } from "../backend/conv-types.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
 import { noGrad } from "../autograd/grad-mode.ts";
@@ -82,6 +85,9 @@ function maxSpec(node: string): GradSpec<MaxParams> {
 
 /** Max over each window of the last dims.length dims: [values, int64 indices] recorded as `node`. */
 function maxPoolOp(node: string, x: Tensor, dims: readonly PoolDim[]): [Tensor, Tensor] {
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.leadingRule(x, (p) => maxPoolOp(node, p, dims));
+  // ---- [vmap] end ----
   const D = dims.length, lead = x.shape.slice(0, x.dim() - D), inSize = x.shape.slice(x.dim() - D);
   const outSize = dims.map((d) => d.taps.length);
   const values = emptyTensor([...lead, ...outSize], x.dtype);
@@ -97,6 +103,9 @@ function maxPoolOp(node: string, x: Tensor, dims: readonly PoolDim[]): [Tensor, 
 
 /** Average over each window: a linear op whose adjoint (the backward kernel) is again a linear op. */
 function avgPoolOp(node: string, x: Tensor, dims: readonly PoolDim[], divisorOverride: number): Tensor {
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.leadingRule(x, (p) => avgPoolOp(node, p, dims, divisorOverride));
+  // ---- [vmap] end ----
   const D = dims.length, lead = x.shape.slice(0, x.dim() - D), inSize = x.shape.slice(x.dim() - D);
   const outSize = dims.map((d) => d.taps.length);
   const P = prod(lead);

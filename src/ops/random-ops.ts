@@ -130,6 +130,9 @@ function probsFor(p: Tensor, shape: Shape): Tensor {
  * @example torch.bernoulli(torch.full([4], 0.5))
  */
 export function bernoulli(input: Tensor, ...args: (number | GeneratorOptions)[]): Tensor {
+  // ---- [vmap] begin ----
+  if (VM.inVmap()) return VM.randomPerElement(input, (t) => bernoulli(t, ...args));
+  // ---- [vmap] end ----
   const [pos, o] = positional<GeneratorOptions>(args);
   const out = emptyTensor(input.shape, input.dtype);
   if (typeof pos[0] === "number") bernoulliScalarKernel(out._storage.data, pos[0], genOf(o));
@@ -139,6 +142,9 @@ export function bernoulli(input: Tensor, ...args: (number | GeneratorOptions)[])
 
 /** In-place bernoulli: `x.bernoulli_(p = 0.5)` with p a number or a tensor of probabilities broadcastable to x. */
 export function bernoulli_<T extends Tensor>(self: T, ...args: (number | Tensor | GeneratorOptions)[]): T {
+  // ---- [vmap] begin ----
+  if (VM.inVmap()) return VM.randomInplace(self, (t) => bernoulli_(t, ...args));
+  // ---- [vmap] end ----
   const [pos, o] = positional<GeneratorOptions & { p?: number | Tensor }>(args);
   const p = (pos[0] ?? o.p ?? 0.5) as number | Tensor;
   const g = genOf(o);
@@ -236,6 +242,9 @@ function gumbelTopK(p: StorageArray, rows: number, cats: number, k: number, res:
  * @example torch.empty(3).normal_(0, 2)
  */
 export function normal_<T extends Tensor>(self: T, ...args: (number | GeneratorOptions & { mean?: number; std?: number })[]): T {
+  // ---- [vmap] begin ----
+  if (VM.inVmap()) return VM.randomInplace(self, (t) => normal_(t, ...args));
+  // ---- [vmap] end ----
   const [pos, o] = positional<GeneratorOptions & { mean?: number; std?: number }>(args);
   const mean = (pos[0] ?? o.mean ?? 0) as number;
   const std = (pos[1] ?? o.std ?? 1) as number;
@@ -254,6 +263,9 @@ export function normal_<T extends Tensor>(self: T, ...args: (number | GeneratorO
  * @example torch.empty(3).uniform_(-1, 1)
  */
 export function uniform_<T extends Tensor>(self: T, ...args: (number | GeneratorOptions & { from?: number; to?: number })[]): T {
+  // ---- [vmap] begin ----
+  if (VM.inVmap()) return VM.randomInplace(self, (t) => uniform_(t, ...args));
+  // ---- [vmap] end ----
   const [pos, o] = positional<GeneratorOptions & { from?: number; to?: number }>(args);
   const from = (pos[0] ?? o.from ?? 0) as number;
   const to = (pos[1] ?? o.to ?? 1) as number;
@@ -278,6 +290,9 @@ export function uniform_<T extends Tensor>(self: T, ...args: (number | Generator
  * @example torch.zeros(4).random_(0, 10)
  */
 export function random_<T extends Tensor>(self: T, ...args: (number | GeneratorOptions & { from?: number; to?: number })[]): T {
+  // ---- [vmap] begin ----
+  if (VM.inVmap()) return VM.randomInplace(self, (t) => random_(t, ...args));
+  // ---- [vmap] end ----
   const [pos, o] = positional<GeneratorOptions & { from?: number; to?: number }>(args);
   const g = genOf(o);
   const nums = pos as number[];
@@ -311,6 +326,9 @@ export interface NormalOptions extends RandomOptions {
  */
 export function normal(mean: number | Tensor, std: number | Tensor, ...args: (readonly number[] | NormalOptions)[]): Tensor {
   const [pos, o] = positional<NormalOptions>(args);
+  // ---- [vmap] begin ----
+  if (VM.inVmap() && (isTensor(mean) || isTensor(std))) return VM.normalRule(mean, std, (p) => normal_(emptyTensor(p.shape, p.dtype), 0, 1, o.generator ? { generator: o.generator } : {}));
+  // ---- [vmap] end ----
   const g = genOf(o);
   if (!isTensor(mean) && !isTensor(std)) {
     const size = (pos[0] ?? o.size) as readonly number[] | undefined;

@@ -1,5 +1,8 @@
 // Separable resampling: per-dim index maps with optional linear weights (interpolate nearest/linear/bilinear, reflect/replicate pad), pixel shuffle.
 import { RuntimeError, ValueError, NotImplementedError } from "../errors.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import type { Tensor } from "../tensor.ts";
 import { checkTensorArg, emptyTensor } from "./core.ts";
 import { indexAdd, indexSelect } from "./gather.ts";
@@ -54,6 +57,9 @@ function adjointMaps(g: Tensor, maps: readonly DimMap[]): Tensor {
 
 /** `maps` applied to x as one node named `node`; the gradient (index_add) is differentiable again. */
 export function separableMap(node: string, x: Tensor, maps: readonly DimMap[]): Tensor {
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.leadingRule(x, (p) => separableMap(node, p, maps.map((m) => ({ ...m, dim: m.dim + 1 }))));
+  // ---- [vmap] end ----
   return linearOp(node, x, (t) => applyMaps(t, maps), (g) => adjointMaps(g, maps));
 }
 
@@ -177,6 +183,9 @@ export function pixelShuffle(input: Tensor, upscaleFactor: number): Tensor {
   if (c % r2 !== 0) {
     throw new RuntimeError(`pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)=${c} is not divisible by ${r2}`);
   }
+  // ---- [vmap] begin ----
+  if (input._batched !== undefined) return VM.leadingRule(input, (p) => pixelShuffle(p, upscaleFactor));
+  // ---- [vmap] end ----
   return linearOp("PixelShuffleBackward0", input, (t) => shuffle(t, upscaleFactor), (g) => pixelUnshuffle(g, upscaleFactor));
 }
 
@@ -191,5 +200,8 @@ export function pixelUnshuffle(input: Tensor, downscaleFactor: number): Tensor {
   const [h, w] = input.shape.slice(-2);
   if (h % downscaleFactor !== 0) throw new RuntimeError(`pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)=${h} is not divisible by ${downscaleFactor}`);
   if (w % downscaleFactor !== 0) throw new RuntimeError(`pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)=${w} is not divisible by ${downscaleFactor}`);
+  // ---- [vmap] begin ----
+  if (input._batched !== undefined) return VM.leadingRule(input, (p) => pixelUnshuffle(p, downscaleFactor));
+  // ---- [vmap] end ----
   return linearOp("PixelUnshuffleBackward0", input, (t) => unshuffle(t, downscaleFactor), (g) => pixelShuffle(g, downscaleFactor));
 }

@@ -1,5 +1,8 @@
 // Scans along one dim: cumsum, cumprod (gradient exact with zeros), cummax and cummin (named tuples).
 import { backend } from "../backend/index.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import type { ScanCode } from "../backend/line-codes.ts";
 import { isIntegral, type DType } from "../dtype.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
@@ -67,6 +70,9 @@ function cumulative(code: "cumsum" | "cumprod", x: Tensor, args: unknown[]): Ten
   const o = parseArgs<CumOptions>(args, ["dim"]);
   const dim = oneDim(o.dim, x.dim());
   const dtype = dtypeOption(o.dtype, isIntegral(x.dtype, true) ? "int64" : x.dtype);
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, [dim], (p, [d]) => cumulative(code, p, [{ dim: d, dtype }]));
+  // ---- [vmap] end ----
   const src = dtype === x.dtype ? x : x.to(dtype);
   const out = emptyTensor(x.shape, dtype);
   backend().scan(code, kview(src), dim, kview(out), null);
@@ -87,6 +93,9 @@ export const cumprod = (x: Tensor, ...args: (number | CumOptions)[]): Tensor => 
 function cumExtreme(code: "cummax" | "cummin", x: Tensor, args: unknown[]): ValuesIndices {
   const o = parseArgs<{ dim?: number }>(args, ["dim"]);
   const dim = oneDim(o.dim, x.dim());
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, [dim], (p, [d]) => cumExtreme(code, p, [d]));
+  // ---- [vmap] end ----
   const values = emptyTensor(x.shape, x.dtype), indices = emptyTensor(x.shape, "int64");
   backend().scan(code, kview(x), dim, kview(values), kview(indices));
   record(SPECS[code], [x], [values, indices], { dim });

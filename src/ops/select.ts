@@ -36,6 +36,9 @@ const ALL_SPECS = withJvp({
 
 /** A selection along `dim` recorded with its gradient to the returned indices. */
 function selectAlong(spec: GradSpec<SelectParams>, code: "max" | "min" | "kthvalue" | "median" | "mode", name: string, x: Tensor, dim: number, keepdim: boolean, k = 0): ValuesIndices {
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, [dim], (p, [d]) => selectAlong(spec, code, name, p, d, keepdim, k));
+  // ---- [vmap] end ----
   const [values, indices] = selectKernel(code, name, x, dim, keepdim, k);
   record(spec, [x], [values, indices], { dim, keepdim, inShape: x.shape });
   return valuesIndices(values, indices);
@@ -125,6 +128,9 @@ export function median(x: Tensor, opts: DimKeepdim): ValuesIndices;
 export function median(x: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
   const o = parseArgs<DimKeepdim>(args, ["dim", "keepdim"]);
   if (o.dim === undefined || o.dim === null) {
+    // ---- [vmap] begin ----
+    if (x._batched !== undefined) return VM.reduceDims(x, [], (p) => median(p.reshape(p.shape[0], -1), 1).values);
+    // ---- [vmap] end ----
     const v = x.numel() === 0 ? rawReshape(x.to("float64").sum().div(0).to(x.dtype), []) : selectAll("median", x);
     return record(ALL_SPECS.medianAll, [x], [v], undefined)[0];
   }

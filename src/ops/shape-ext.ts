@@ -1,5 +1,8 @@
 // More shape ops: repeat, tile, repeat_interleave, flip, roll, rot90, tril/triu, diag/diagonal/diag_embed/trace, movedim, unflatten, broadcast_to.
 import { SCALAR_TYPE_NAME } from "../dtype.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import { RuntimeError } from "../errors.ts";
 import { contiguousStrides, inferSize, normalizeDim, normalizeDims, shapeText, type Shape } from "../shape.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
@@ -73,6 +76,9 @@ const SPECS = {
 export function repeat(x: Tensor, ...sizes: (number | readonly number[])[]): Tensor {
   const reps = sizeArgs(sizes);
   if (reps.length < x.dim()) throw new RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.repeatRule(x, reps, repeat);
+  // ---- [vmap] end ----
   const padded = [...new Array<number>(reps.length - x.dim()).fill(1), ...x.shape];
   const outShape = padded.map((s, i) => s * reps[i]);
   const neg = outShape.find((s) => s < 0);
@@ -123,6 +129,9 @@ export function repeatInterleave(x: Tensor, repeats: number | Tensor, dim?: numb
 /** The same elements in reversed order along `dims` (a copy). @example torch.tensor([1, 2, 3]).flip(0) // [3, 2, 1] */
 export function flip(x: Tensor, ...dimsArg: (number | readonly number[])[]): Tensor {
   const dims = normalizeDims(sizeArgs(dimsArg), x.dim());
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, dims, (p, d) => flip(p, d));
+  // ---- [vmap] end ----
   let offset = x._offset;
   const strides = [...x._strides];
   for (const d of dims) {
@@ -151,6 +160,9 @@ function rollOnce(t: Tensor, s: number, d: number): Tensor {
 export function roll(x: Tensor, shifts: number | readonly number[], dims: number | readonly number[] = []): Tensor {
   const s = listOf(shifts), ds = listOf(dims);
   if (s.length === 0) throw new RuntimeError("`shifts` required");
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.rollRule(x, s, ds, roll);
+  // ---- [vmap] end ----
   if (ds.length === 0 && s.length === 1) {
     const flat = rawView(dense(x), [x.numel()], [1], 0);
     const rolled = rollOnce(flat, s[0], 0);
@@ -174,6 +186,9 @@ export function rot90(x: Tensor, k = 1, dims: readonly number[] = [0, 1]): Tenso
   if (dims[0] >= n || dims[0] < -n) throw new RuntimeError(`Rotation dim0 out of range, dim0 = ${dims[0]}`);
   if (dims[1] >= n || dims[1] < -n) throw new RuntimeError(`Rotation dim1 out of range, dim1 = ${dims[1]}`);
   const [d0, d1] = dims.map((d) => normalizeDim(d, n));
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, [d0, d1], (p, [a, b]) => rot90(p, k, [a, b]));
+  // ---- [vmap] end ----
   const kk = ((k % 4) + 4) % 4;
   const out = noGrad(() => {
     const base = x.detach();
@@ -202,11 +217,17 @@ function triangle(x: Tensor, k: number, lower: boolean): Tensor {
 
 /** The lower triangle (j <= i + diagonal) of each matrix in the last two dims. @example torch.ones(3, 3).tril(-1) */
 export function tril(x: Tensor, diagonal = 0): Tensor {
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, [-2], (p) => tril(p, diagonal));
+  // ---- [vmap] end ----
   return record(SPECS.tril, [x], [triangle(x, diagonal, true)], { ...P0, k: diagonal })[0];
 }
 
 /** The upper triangle (j >= i + diagonal) of each matrix in the last two dims. @example torch.ones(3, 3).triu(1) */
 export function triu(x: Tensor, diagonal = 0): Tensor {
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, [-2], (p) => triu(p, diagonal));
+  // ---- [vmap] end ----
   return record(SPECS.triu, [x], [triangle(x, diagonal, false)], { ...P0, k: diagonal })[0];
 }
 
@@ -217,6 +238,9 @@ export function triu(x: Tensor, diagonal = 0): Tensor {
 export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
   const d1 = normalizeDim(dim1, x.dim()), d2 = normalizeDim(dim2, x.dim());
   if (d1 === d2) throw new RuntimeError(`diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, [d1, d2], (p, [a, b]) => diagonal(p, offset, a, b));
+  // ---- [vmap] end ----
   const r = rawDiagonal(x, offset, d1, d2);
   return record(SPECS.diagonal, [x], [makeView(x, r.shape, r._strides, r._offset)], { ...P0, inShape: x.shape, k: offset, dims: [d1, d2] })[0];
 }
@@ -229,6 +253,9 @@ export function diagEmbed(x: Tensor, offset = 0, dim1 = -2, dim2 = -1): Tensor {
   const nd = x.dim() + 1;
   const d1 = normalizeDim(dim1, nd), d2 = normalizeDim(dim2, nd);
   if (d1 === d2) throw new RuntimeError(`diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, [d1, d2], (p, [a, b]) => diagEmbed(p, offset, a, b), 1);
+  // ---- [vmap] end ----
   const n = (x.shape[x.dim() - 1] ?? 1) + Math.abs(offset);
   const batch = x.shape.slice(0, -1);
   let b = 0;
@@ -243,6 +270,9 @@ export function diagEmbed(x: Tensor, offset = 0, dim1 = -2, dim2 = -1): Tensor {
  * @example torch.tensor([1, 2]).diag() // [[1, 0], [0, 2]]
  */
 export function diag(x: Tensor, diagonal = 0): Tensor {
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined && (x.dim() === 1 || x.dim() === 2)) return x.dim() === 1 ? diagEmbed(x, diagonal) : x.diagonal(diagonal).contiguous();
+  // ---- [vmap] end ----
   let out: Tensor;
   if (x.dim() === 1) {
     const n = x.shape[0] + Math.abs(diagonal);
@@ -259,6 +289,9 @@ export function diag(x: Tensor, diagonal = 0): Tensor {
 /** The sum of the main diagonal of a matrix (integers sum to int64). @example torch.eye(3).trace() // 3 */
 export function trace(x: Tensor): Tensor {
   if (x.dim() !== 2) throw new RuntimeError(`trace: expected a matrix, but got tensor with dim ${x.dim()}`);
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return x.diagonal().sum();
+  // ---- [vmap] end ----
   const d = rawDiagonal(x, 0, 0, 1);
   const out = noGrad(() => d.sum());
   return record(SPECS.trace, [x], [out], { ...P0, inShape: x.shape, reps: [d.numel()] })[0];

@@ -1,5 +1,8 @@
 // Sorting: sort, argsort, topk (gradient to the returned indices) and unique (not differentiable, as in PyTorch).
 import { backend } from "../backend/index.ts";
+// ---- [vmap] begin ----
+import * as VM from "../func/batch-rules/index.ts";
+// ---- [vmap] end ----
 import { IndexError, NotImplementedError, RuntimeError } from "../errors.ts";
 import { noGrad } from "../autograd/grad-mode.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
@@ -55,6 +58,9 @@ function sortKernel(x: Tensor, dim: number, descending: boolean): [Tensor, Tenso
 export function sort(x: Tensor, ...args: (number | boolean | SortOptions)[]): ValuesIndices {
   const o = parseArgs<SortOptions>(args, ["dim", "descending"]);
   const dim = oneDim(o.dim, x.dim());
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, [dim], (p, [d]) => sort(p, { ...o, dim: d }));
+  // ---- [vmap] end ----
   const [values, indices] = sortKernel(x, dim, o.descending ?? false);
   record(o.stable === undefined || o.stable === null ? SPECS.sort : SPECS.sortStable, [x], [values, indices], { dim, keepdim: true, inShape: x.shape });
   return valuesIndices(values, indices);
@@ -66,6 +72,9 @@ export function sort(x: Tensor, ...args: (number | boolean | SortOptions)[]): Va
  */
 export function argsort(x: Tensor, ...args: (number | boolean | SortOptions)[]): Tensor {
   const o = parseArgs<SortOptions>(args, ["dim", "descending"]);
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, [oneDim(o.dim, x.dim())], (p, [d]) => argsort(p, { ...o, dim: d }));
+  // ---- [vmap] end ----
   return sortKernel(x, oneDim(o.dim, x.dim()), o.descending ?? false)[1];
 }
 
@@ -79,6 +88,9 @@ export function topk(x: Tensor, k: number, ...args: (number | boolean | TopkOpti
   const dim = oneDim(o.dim, x.dim());
   const size = x.dim() === 0 ? 1 : x.shape[dim];
   if (!Number.isInteger(k) || k < 0 || k > size) throw new RuntimeError("selected index k out of range");
+  // ---- [vmap] begin ----
+  if (x._batched !== undefined) return VM.onDims(x, [dim], (p, [d]) => topk(p, k, { ...o, dim: d }));
+  // ---- [vmap] end ----
   const [sv, si] = sortKernel(x, dim, o.largest ?? true);
   const take = (t: Tensor) => (x.dim() === 0 ? t : t.narrow(dim, 0, k).contiguous());
   const values = take(sv), indices = take(si);

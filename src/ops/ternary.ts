@@ -126,6 +126,9 @@ export function lerp(start: Tensor, end: Tensor, ...rest: (TensorLike | { weight
   if (!isFloating(dtype)) throw notImplemented(isTensor(weight) ? "lerp_kernel_tensor" : "lerp_kernel_scalar", dtype);
   const w = wrap(weight, dtype);
   broadcastAll([start, end, w]);
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([start, end, weight]) > 0) return VM.elementwise([start, end, weight], (a, b, c) => lerp(a, b, c));
+  // ---- [vmap] end ----
   const diff = binaryKernel("sub", end, start, dtype);
   const low = binaryKernel("add", start, binaryKernel("mul", w, diff, dtype), dtype);
   const oneMinusW = binaryKernel("sub", scalarTensor(1, dtype), w, dtype);
@@ -172,6 +175,9 @@ function addc(name: "addcmul" | "addcdiv", self: Tensor, t1: Tensor, t2: Tensor,
   const dtype = promoted([self, t1, t2]);
   if (dtype === "bool") throw notImplemented(`${name}_cpu_out`, dtype);
   broadcastAll([self, t1, t2]);
+  // ---- [vmap] begin ----
+  if (VM.maxLevel([self, t1, t2]) > 0) return VM.elementwise([self, t1, t2], (a, b, c) => addc(name, a, b, c, opts));
+  // ---- [vmap] end ----
   // PyTorch's order: self + value * t1 (* or /) t2, the value cast to the compute dtype
   const scaled = binaryKernel("mul", wrap(value, dtype), t1, dtype);
   const out = binaryKernel("add", self, binaryKernel(name === "addcmul" ? "mul" : "div", scaled, t2, dtype), dtype);

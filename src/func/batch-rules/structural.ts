@@ -1,8 +1,7 @@
-// Batching rules for cat/stack, gather, basic indexing and the *Like creation functions.
+// Batching rules for cat/stack, gather, basic indexing (side-by-side unbatched advanced indices included) and the *Like creation functions.
 import { Tensor } from "../../tensor.ts";
-import { RuntimeError } from "../../errors.ts";
 import { Slice } from "../../ops/indexing.ts";
-import { batchSizeAt, materialize, maxLevel, noRuleMessage, wrap } from "../batched.ts";
+import { batchSizeAt, materialize, maxLevel, wrap } from "../batched.ts";
 
 /** cat / stack along the normalised logical `dim`: unbatched operands are expanded along the batch first. */
 export function joinRule(tensors: readonly Tensor[], dim: number, fn: (phys: Tensor[], dim: number) => Tensor): Tensor {
@@ -22,17 +21,19 @@ type Item = unknown;
 const isAdvanced = (it: Item): boolean => it instanceof Tensor || Array.isArray(it);
 
 /**
- * `x.index(...items)` with a batched `x`: a full slice for the batch dim goes in front. Advanced
- * indices (tensors, arrays) must be unbatched and side by side, so that their result dims stay
- * where they are and the batch dim stays at 0; anything else is refused.
+ * Whether `x.index(...items)` takes the rule below: no batched index tensor, and the advanced
+ * indices (tensors, arrays) side by side, so that their result dims stay where they are and the
+ * batch dim stays at 0. Other advanced indexing goes through index_put/index's rule (advanced.ts).
  */
-export function indexRule(x: Tensor, items: readonly Item[], fn: (p: Tensor, items: Item[]) => Tensor): Tensor {
-  if (items.some((it) => it instanceof Tensor && it._batched !== undefined)) throw new RuntimeError(noRuleMessage("indexing with a batched index tensor"));
+export function basicIndexRuleApplies(items: readonly Item[]): boolean {
+  if (items.some((it) => it instanceof Tensor && it._batched !== undefined)) return false;
   const adv = items.map(isAdvanced);
   const first = adv.indexOf(true), last = adv.lastIndexOf(true);
-  if (first >= 0 && adv.slice(first, last + 1).includes(false)) {
-    throw new RuntimeError(noRuleMessage("advanced indices separated by other index items (their result dims would move the batch dim)"));
-  }
+  return first < 0 || !adv.slice(first, last + 1).includes(false);
+}
+
+/** `x.index(...items)` with a batched `x` (basicIndexRuleApplies): a full slice for the batch dim goes in front. */
+export function indexRule(x: Tensor, items: readonly Item[], fn: (p: Tensor, items: Item[]) => Tensor): Tensor {
   const { value, level } = x._batched!;
   return wrap(fn(value, [new Slice(null, null, null), ...items]), level);
 }
