@@ -1,6 +1,6 @@
 // Elementwise binary ops with broadcasting and type promotion: one table entry each, one dispatcher.
 import { backend } from "../backend/index.ts";
-import type { BinaryCode } from "../backend/types.ts";
+import type { BinaryCode, View } from "../backend/types.ts";
 import { allocStorage, isFloating, isIntegral, resultType, SCALAR_TYPE_NAME, type DType, type StorageArray } from "../dtype.ts";
 import { broadcastShapes, shapeEquals } from "../shape.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
@@ -198,6 +198,18 @@ const SCALAR_SCRATCH: Record<DType, StorageArray> = {
 const ZERO_STRIDES: (readonly number[])[] = [];
 const zeroStrides = (n: number): readonly number[] => (ZERO_STRIDES[n] ??= new Array<number>(n).fill(0));
 
+/** A JS number broadcast to `shape` as a kernel view: from its 0-d tensor `held` when one exists, else a scratch cell. */
+function numberView(v: number, dtype: DType, shape: readonly number[], held: Tensor | null): View {
+  let data: StorageArray;
+  if (held === null) {
+    data = SCALAR_SCRATCH[dtype];
+    data[0] = v;
+  } else {
+    data = held._storage.data;
+  }
+  return { data, shape, strides: zeroStrides(shape.length), offset: 0 };
+}
+
 function runBinary(e: BinaryEntry, a: TensorLike, b: TensorLike, alpha: number): Tensor {
   // ---- [vmap] begin ----
   if ((a as Tensor)._batched !== undefined || (b as Tensor)._batched !== undefined) return VM.elementwise([a, b], (pa, pb) => runBinary(e, pa, pb, alpha));
@@ -222,15 +234,8 @@ function floatTensorAndNumber(e: BinaryEntry, a: Tensor, b: number): Tensor {
   const compute = a.dtype;
   if (e.unsupported?.dtypes.includes(compute)) throw notImplemented(e.unsupported.name, compute);
   const tb = savesOther(e) ? scalarTensor(b, compute) : null;
-  let data: StorageArray;
-  if (tb === null) {
-    data = SCALAR_SCRATCH[compute];
-    data[0] = b;
-  } else {
-    data = tb._storage.data;
-  }
   const res = emptyTensor(a.shape, e.dtype === "bool" ? "bool" : compute);
-  backend().binary(e.kernel, kview(a), { data, shape: a.shape, strides: zeroStrides(a.shape.length), offset: 0 }, kview(res));
+  backend().binary(e.kernel, kview(a), numberView(b, compute, a.shape, tb), kview(res));
   return record(e, [a, tb], [res], ALPHA_ONE)[0];
 }
 
@@ -264,9 +269,7 @@ export function binaryInto(name: BinaryName, self: Tensor, other: TensorLike, al
   for (let d = 0; d < self.shape.length; d++) if (self._strides[d] === 0 && self.shape[d] > 1) return false;
   const out = kview(self);
   if (typeof other === "number") {
-    const data = SCALAR_SCRATCH[self.dtype];
-    data[0] = other;
-    backend().binary(e.kernel, out, { data, shape: self.shape, strides: zeroStrides(self.shape.length), offset: 0 }, out);
+    backend().binary(e.kernel, out, numberView(other, self.dtype, self.shape, null), out);
     return true;
   }
   if (!isTensor(other) || other.dtype !== self.dtype || other._storage === self._storage) return false;

@@ -18,16 +18,8 @@
 import type { View } from "../types.ts";
 import { BINARY_EMITTERS, emitElementwiseModule, type WasmBinaryCode } from "./elementwise-kernels.ts";
 import { WASM_UNARY, type WasmUnaryCode } from "./unary-kernels.ts";
+import { wasmNamespace, type WasmMemory, type WasmNamespace } from "./runtime.ts";
 
-interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
-interface WasmNamespace {
-  validate(bytes: Uint8Array): boolean;
-  Memory: new (d: { initial: number; maximum?: number }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
-  compile(bytes: Uint8Array): Promise<object>;
-  instantiate(m: object, imports: object): Promise<{ exports: Record<string, unknown> }>;
-}
 /** A module instantiated ahead of time (asynchronously: what a browser's main thread requires). */
 interface Prebuilt { readonly memory: WasmMemory; readonly exports: Record<string, unknown> }
 type BinaryFn = (pa: number, pb: number, po: number, bytes: number) => void;
@@ -145,7 +137,7 @@ const arenaMemory = (wasm: WasmNamespace): WasmMemory => new wasm.Memory({ initi
  */
 export async function loadWasmElementwise(): Promise<boolean> {
   if (kernels) return true;
-  const wasm = (globalThis as { WebAssembly?: WasmNamespace }).WebAssembly;
+  const wasm = wasmNamespace();
   const bytes = emitElementwiseModule(MAX_PAGES);
   if (!wasm || !wasm.validate(bytes)) {
     kernels = undefined;
@@ -159,7 +151,7 @@ export async function loadWasmElementwise(): Promise<boolean> {
 
 function instance(): Kernels | undefined {
   if (kernels === null) {
-    const wasm = (globalThis as { WebAssembly?: WasmNamespace }).WebAssembly;
+    const wasm = wasmNamespace();
     try {
       kernels = wasm && wasm.validate(emitElementwiseModule(MAX_PAGES)) ? new Kernels(wasm) : undefined;
     } catch {

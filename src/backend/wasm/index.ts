@@ -1,6 +1,7 @@
 // float32 matmul on a WebAssembly SIMD kernel: packs strided views into wasm memory, runs register tiles, writes back.
 import type { Backend, View } from "../types.ts";
 import { emitMatmulModule, type KernelShape } from "./kernel.ts";
+import { wasmNamespace, type WasmInstance, type WasmMemory, type WasmNamespace } from "./runtime.ts";
 
 // Note [wasm arena ownership]
 // The GC cannot see wasm linear memory, and a synchronous training loop never runs finalizers, so
@@ -12,17 +13,6 @@ import { emitMatmulModule, type KernelShape } from "./kernel.ts";
 // freed (wasm memory cannot shrink) -- a fixed high-water mark, not a leak. Calls are synchronous
 // and non-reentrant, so one arena serves every caller on a thread.
 
-/** The slice of the WebAssembly namespace we use (the build has no DOM typings). */
-interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
-interface WasmNamespace {
-  validate(bytes: Uint8Array): boolean;
-  Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (m: object, imports: object) => WasmInstance;
-  compile(bytes: Uint8Array): Promise<object>;
-  instantiate(m: object, imports: object): Promise<WasmInstance>;
-}
-type WasmInstance = { exports: Record<string, unknown> };
 
 /** A module compiled and instantiated ahead of time (asynchronously: what a browser's main thread requires). */
 interface Prebuilt {
@@ -264,10 +254,6 @@ export const DEFAULT_LAYOUT: LayoutPolicy = { a: "auto", b: "auto", rowsMaxMacs:
  * from n = 8 (512), ref wins at n = 4; re-tune against a faster JS kernel with setWasmMatmulThreshold.
  */
 let threshold = 512;
-
-function wasmNamespace(): WasmNamespace | undefined {
-  return (globalThis as { WebAssembly?: WasmNamespace }).WebAssembly;
-}
 
 /** Instantiates a kernel; undefined where WebAssembly SIMD is unavailable (or the shape does not validate). */
 export function createWasmMatmul(shape: KernelShape, blocking: Blocking = DEFAULT_BLOCKING,
