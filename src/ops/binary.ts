@@ -7,7 +7,7 @@ import { record, type GradSpec } from "../autograd/record.ts";
 import { RuntimeError } from "../errors.ts";
 import { noGrad } from "../autograd/grad-mode.ts";
 import type { Tensor } from "../tensor.ts";
-import { broadcastView, checkTensorArg, emptyTensor, isTensor, kview, pyTypeName, scalarTensor, type TensorLike } from "./core.ts";
+import { broadcastView, checkTensorArg, isTensor, outputTensor, kview, pyTypeName, scalarTensor, type TensorLike } from "./core.ts";
 import { snake, T, type OpInfo, type OpSample, type SampleArg, type TensorSpec, type ValueGen } from "./opinfo.ts";
 // ---- [vmap] begin ----
 import * as VM from "../func/batch-rules/index.ts";
@@ -175,7 +175,7 @@ export function binaryKernel(kernel: BinaryCode, a: Tensor, b: Tensor, dtype: DT
   if (a._batched !== undefined || b._batched !== undefined) return VM.elementwise([a, b], (pa, pb) => binaryKernel(kernel, pa, pb, dtype));
   // ---- [vmap] end ----
   const shape = broadcastShapes(a.shape, b.shape);
-  const res = emptyTensor(shape, dtype);
+  const res = outputTensor(shape, dtype);
   backend().binary(kernel, broadcastView(a, shape), broadcastView(b, shape), kview(res));
   return res;
 }
@@ -234,7 +234,7 @@ function floatTensorAndNumber(e: BinaryEntry, a: Tensor, b: number): Tensor {
   const compute = a.dtype;
   if (e.unsupported?.dtypes.includes(compute)) throw notImplemented(e.unsupported.name, compute);
   const tb = savesOther(e) ? scalarTensor(b, compute) : null;
-  const res = emptyTensor(a.shape, e.dtype === "bool" ? "bool" : compute);
+  const res = outputTensor(a.shape, e.dtype === "bool" ? "bool" : compute);
   backend().binary(e.kernel, kview(a), numberView(b, compute, a.shape, tb), kview(res));
   return record(e, [a, tb], [res], ALPHA_ONE)[0];
 }
@@ -245,12 +245,12 @@ function sameDTypeTensors(e: BinaryEntry, a: Tensor, b: Tensor): Tensor {
   if (e.unsupported?.dtypes.includes(compute)) throw notImplemented(e.unsupported.name, compute);
   const outDType = e.dtype === "bool" ? "bool" : compute;
   if (shapeEquals(a.shape, b.shape)) {
-    const res = emptyTensor(a.shape, outDType);
+    const res = outputTensor(a.shape, outDType);
     backend().binary(e.kernel, kview(a), kview(b), kview(res));
     return record(e, [a, b], [res], ALPHA_ONE)[0];
   }
   const shape = broadcastShapes(a.shape, b.shape);
-  const res = emptyTensor(shape, outDType);
+  const res = outputTensor(shape, outDType);
   backend().binary(e.kernel, broadcastView(a, shape), broadcastView(b, shape), kview(res));
   return record(e, [a, b], [res], ALPHA_ONE)[0];
 }
@@ -286,12 +286,12 @@ function generalBinary(e: BinaryEntry, a: TensorLike, b: TensorLike, alpha: numb
   const shape = broadcastShapes(ta.shape, tb.shape);
   let vb = broadcastView(tb, shape);
   if (alpha !== 1) {
-    const scaled = emptyTensor(shape, compute);
+    const scaled = outputTensor(shape, compute);
     backend().binary("mul", vb, broadcastView(scalarTensor(alpha, compute), shape), kview(scaled));
     vb = kview(scaled);
   }
   if (e.kernel === "pow" && !isFloating(compute)) checkIntegerPow(tb);
-  const res = emptyTensor(shape, outDType);
+  const res = outputTensor(shape, outDType);
   backend().binary(e.kernel, broadcastView(ta, shape), vb, kview(res));
   return record(e, [ta, tb], [res], { alpha })[0];
 }

@@ -9,7 +9,7 @@ import { noGrad } from "../autograd/grad-mode.ts";
 import { RuntimeError } from "../errors.ts";
 import { SCALAR_TYPE_NAME } from "../dtype.ts";
 import type { Tensor } from "../tensor.ts";
-import { checkTensorArg, emptyTensor, kview } from "./core.ts";
+import { checkTensorArg, emptyTensor, kview, outputTensor } from "./core.ts";
 import { expandInts, fresh, intArg, linearOp, listText, mergeArgs, prod, type IntOrTuple } from "./conv-util.ts";
 import { constantPad } from "./pad.ts";
 // ---- [jvp-rules] begin ----
@@ -23,7 +23,7 @@ export function im2colOp(x: Tensor, g: ConvGeometry, batched = true): Tensor {
   const inSize = x.shape.slice(batched ? 2 : 1);
   return linearOp("Im2ColBackward0", x, (t) => {
     const xb = batched ? t : t.unsqueeze(0);
-    const cols = emptyTensor([xb.shape[0], xb.shape[1] * prod(g.kernel), prod(g.outSize)], t.dtype);
+    const cols = outputTensor([xb.shape[0], xb.shape[1] * prod(g.kernel), prod(g.outSize)], t.dtype);
     backend().im2col(kview(xb), kview(cols), g);
     return batched ? cols : cols.squeeze(0);
   }, (gy) => col2imOp(gy, inSize, g, batched));
@@ -67,7 +67,7 @@ function convForward(x: Tensor, w: Tensor, b: Tensor | null, p: ConvParams): Ten
   const kernel = w.shape.slice(2), inSize = x.shape.slice(2), outSize = convOutSize(inSize, kernel, p);
   const bias = b === null ? null : kview(b);
   if (!p.transposed) {
-    const y = emptyTensor([x.shape[0], w.shape[0], ...outSize], x.dtype);
+    const y = outputTensor([x.shape[0], w.shape[0], ...outSize], x.dtype);
     backend().conv(kview(x), kview(w), bias, kview(y), geometryOf(kernel, p, outSize), p.groups);
     return y;
   }
@@ -111,7 +111,7 @@ const CONV_WEIGHT_SPEC: GradSpec<ConvWeightParams> = {
 
 /** The weight gradient of a convolution between `big` and `small` (one GEMM kernel, differentiable again). */
 function convWeight(big: Tensor, small: Tensor, p: ConvParams, kernel: readonly number[]): Tensor {
-  const gw = emptyTensor([small.shape[1], big.shape[1] / p.groups, ...kernel], big.dtype);
+  const gw = outputTensor([small.shape[1], big.shape[1] / p.groups, ...kernel], big.dtype);
   backend().convWeight(kview(big), kview(small), kview(gw), geometryOf(kernel, p, small.shape.slice(2)), p.groups);
   return record(CONV_WEIGHT_SPEC, [big, small], [fresh([big, small], gw)], { p, kernel })[0];
 }

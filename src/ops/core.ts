@@ -3,6 +3,7 @@ import { RuntimeError } from "../errors.ts";
 import { allocStorage, isDType, type DType } from "../dtype.ts";
 import { contiguousStrides, numelOf, type Shape } from "../shape.ts";
 import { Storage } from "../storage.ts";
+import { allocOutput } from "../output-storage.ts";
 import { Tensor } from "../tensor.ts";
 import type { View } from "../backend/types.ts";
 import { backend } from "../backend/index.ts";
@@ -13,6 +14,11 @@ export type TensorLike = Tensor | number | boolean;
 /** A fresh contiguous tensor with zeroed storage. */
 export function emptyTensor(shape: Shape, dtype: DType): Tensor {
   return new Tensor(new Storage(allocStorage(dtype, numelOf(shape))), [...shape], contiguousStrides(shape), 0, dtype);
+}
+
+/** A fresh contiguous tensor whose every element the caller's kernel writes first (Note [unzeroed outputs]). */
+export function outputTensor(shape: Shape, dtype: DType): Tensor {
+  return new Tensor(new Storage(allocOutput(dtype, numelOf(shape))), [...shape], contiguousStrides(shape), 0, dtype);
 }
 
 /** The strided view a kernel sees of `t`. */
@@ -59,7 +65,7 @@ export function dtypeOption(d: unknown, fallback: DType): DType {
 /** All elements of `t` in row-major order as a contiguous array of its storage type. */
 export function contiguousData(t: Tensor): Tensor["_storage"]["data"] {
   if (t.isContiguous() && t._offset === 0 && t._storage.data.length === t.numel()) return t._storage.data;
-  const out = emptyTensor(t.shape, t.dtype);
+  const out = outputTensor(t.shape, t.dtype);
   backendCopy(t, out);
   return out._storage.data;
 }

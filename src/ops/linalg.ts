@@ -6,7 +6,7 @@ import { RuntimeError } from "../errors.ts";
 import { broadcastShapes } from "../shape.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
 import type { Tensor } from "../tensor.ts";
-import { emptyTensor, kview } from "./core.ts";
+import { emptyTensor, outputTensor, kview } from "./core.ts";
 import { squeezeFresh, unsafeView } from "./movement.ts";
 import { mmGradA, mmGradB } from "./mm-grad.ts";
 import { T, type OpInfo, type TensorSpec } from "./opinfo.ts";
@@ -49,7 +49,7 @@ function checkSameDType(op: string, a: Tensor, b: Tensor): void {
 
 /** Runs the batched kernel on 3-D views of a and b and records `spec`. */
 function product(spec: GradSpec<void>, a: Tensor, b: Tensor, va: View, vb: View, outShape: number[]): Tensor {
-  const out = emptyTensor(outShape, a.dtype);
+  const out = outputTensor(outShape, a.dtype);
   const [batch, rows] = va.shape, cols = vb.shape[2];
   backend().matmul(va, vb, { data: out._storage.data, shape: [batch, rows, cols], strides: [rows * cols, cols, 1], offset: 0 });
   return record(spec, [a, b], [out], undefined)[0];

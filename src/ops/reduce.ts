@@ -6,7 +6,7 @@ import { RuntimeError } from "../errors.ts";
 import { normalizeDims, numelOf, shapeEquals, type Shape } from "../shape.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
 import type { Tensor } from "../tensor.ts";
-import { dtypeOption, emptyTensor, isOptions, kview, rawReshape } from "./core.ts";
+import { dtypeOption, emptyTensor, outputTensor, isOptions, kview, rawReshape } from "./core.ts";
 import { T, type OpInfo, type OpSample } from "./opinfo.ts";
 // ---- [vmap] begin ----
 import * as VM from "../func/batch-rules/index.ts";
@@ -84,7 +84,7 @@ export function reduceKernel(code: ReduceCode, x: Tensor, dims: readonly number[
   if (x._batched !== undefined) return VM.reduceDims(x, dims, (p, d) => reduceKernel(code, p, d, keepdim, dtype));
   // ---- [vmap] end ----
   const kept = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
-  const out = emptyTensor(kept, dtype);
+  const out = outputTensor(kept, dtype);
   if (numelOf(x.shape) === 0 && (code === "max" || code === "min") && numelOf(kept) > 0) {
     throw new RuntimeError(`${code === "max" ? "amax" : "amin"}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
   }
@@ -130,7 +130,7 @@ export function mean(x: Tensor, ...args: unknown[]): Tensor {
   const src = dtype === x.dtype ? x : x.to(dtype);
   const p = { inShape: x.shape, dims, keepdim };
   const total = reduceKernel("sum", src, dims, keepdim, dtype);
-  const out = emptyTensor(total.shape, dtype);
+  const out = outputTensor(total.shape, dtype);
   backend().binary("div", kview(total), { data: new Float64Array([countOf(p)]), shape: total.shape, strides: total.shape.map(() => 0), offset: 0 }, kview(out));
   return record(all ? SPECS.meanAll : SPECS.meanDim, [src], [out], p)[0];
 }

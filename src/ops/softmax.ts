@@ -5,7 +5,7 @@ import { RuntimeError } from "../errors.ts";
 import { normalizeDim } from "../shape.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
 import type { Tensor } from "../tensor.ts";
-import { checkTensorArg, dtypeOption, emptyTensor, kview, splitOptions } from "./core.ts";
+import { checkTensorArg, dtypeOption, emptyTensor, outputTensor, kview, splitOptions } from "./core.ts";
 import { T, type OpInfo, type OpSample } from "./opinfo.ts";
 // ---- [vmap] begin ----
 import * as VM from "../func/batch-rules/index.ts";
@@ -67,7 +67,7 @@ const BACKWARD_DATA = {
  */
 export function softmaxBackwardData(g: Tensor, y: Tensor, dim: number, log: boolean): Tensor {
   const gy = g.dtype === y.dtype ? g : g.to(y.dtype);
-  const out = emptyTensor(y.shape, y.dtype);
+  const out = outputTensor(y.shape, y.dtype);
   backend().softmaxBackward(kview(y), kview(gy), dim, log, kview(out));
   return record(log ? BACKWARD_DATA.logSoftmax : BACKWARD_DATA.softmax, [gy, y], [out], { dim, log })[0];
 }
@@ -97,7 +97,7 @@ export function softmaxKernel(kind: "softmax" | "logSoftmax", x: Tensor, dim: nu
   // ---- [vmap] begin ----
   if (src._batched !== undefined) return VM.onDims(src, [d], (p, [pd]) => softmaxKernel(kind, p, pd, null));
   // ---- [vmap] end ----
-  const out = emptyTensor(src.shape, src.dtype);
+  const out = outputTensor(src.shape, src.dtype);
   backend().softmax(kview(src), d, kind === "logSoftmax", kview(out));
   return record(SPECS[kind], [src], [out], { dim: d })[0];
 }

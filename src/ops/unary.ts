@@ -6,7 +6,7 @@ import { isFloating, SCALAR_TYPE_NAME, type DType } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
 import { record, type GradSpec } from "../autograd/record.ts";
 import type { Tensor } from "../tensor.ts";
-import { checkTensorArg, emptyTensor, kview, pyTypeName, splitOptions } from "./core.ts";
+import { checkTensorArg, emptyTensor, outputTensor, kview, pyTypeName, splitOptions } from "./core.ts";
 import { applyInplace } from "./inplace.ts";
 import { snake, T, type OpInfo, type OpSample, type ValueGen } from "./opinfo.ts";
 // ---- [vmap] begin ----
@@ -166,7 +166,7 @@ export function unaryOp(e: UnaryEntry, fn: string, x: Tensor, params: UnaryParam
   // ---- [vmap] begin ----
   if (x._batched !== undefined) return VM.elementwise([x], (p) => unaryOp(e, fn, p, params, node));
   // ---- [vmap] end ----
-  const out = emptyTensor(x.shape, outDType(e, x.dtype));
+  const out = outputTensor(x.shape, outDType(e, x.dtype));
   backend().unary(e.kernel, kview(x), kview(out), params);
   return record(node === undefined ? e : { ...e, node }, [x], [out], params)[0];
 }

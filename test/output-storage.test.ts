@@ -1,0 +1,60 @@
+// Unzeroed outputs (Note [unzeroed outputs]): every OpInfo sample gives the same values and gradients with every output poisoned first.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as torch from "tensorgrad";
+import { allOpInfos } from "../src/ops/registry.ts";
+import { allocOutput, setOutputPoison } from "../src/output-storage.ts";
+import { buildSample, callOp, concreteSample, type BuildContext } from "./helpers/samples.ts";
+import { tensorsOf } from "./helpers/dual.ts";
+
+/** Every output tensor's and every leaf gradient's values (NaN kept as a string, -0 distinguished), or the error text. */
+function run(info: ReturnType<typeof allOpInfos>[number], i: number): string {
+  torch.manualSeed(0);
+  const ctx: BuildContext = { leaves: [] };
+  try {
+    const { args, kwargs } = buildSample(concreteSample(info, "samples", i, info.samples[i]), ctx);
+    const outs = tensorsOf(callOp(info, args, kwargs));
+    const first = outs[0];
+    if (first !== undefined && first.requiresGrad && first.isFloatingPoint()) {
+      const w = torch.arange(first.numel()).remainder(5).add(0.5).to(first.dtype).reshape(first.shape);
+      first.backward(w);
+    }
+    const vals = (t: torch.Tensor | null): unknown => (t === null ? null : (t.reshape(-1).tolist() as number[]).map((v) => Object.is(v, -0) ? "-0" : Number.isNaN(v) ? "NaN" : v));
+    return JSON.stringify({ outs: outs.map(vals), grads: ctx.leaves.map((l) => vals(l.grad)) });
+  } catch (e) {
+    return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  }
+}
+
+test("every OpInfo sample: outputs and gradients are the same with every output poisoned before its kernel", () => {
+  let compared = 0;
+  for (const info of allOpInfos()) {
+    for (let i = 0; i < info.samples.length; i++) {
+      const clean = run(info, i);
+      const prev = setOutputPoison(true);
+      let poisoned: string;
+      try { poisoned = run(info, i); } finally { setOutputPoison(prev); }
+      assert.equal(poisoned, clean, `${info.name} sample ${i}`);
+      compared++;
+    }
+  }
+  assert.ok(compared > 1000, `only ${compared} samples compared`);
+});
+
+test("poison mode fills outputs (so the comparison above can fail)", () => {
+  const prev = setOutputPoison(true);
+  try {
+    assert.ok(Number.isNaN(allocOutput("float32", 3)[1]));
+    assert.notEqual(allocOutput("int32", 2)[0], 0);
+  } finally { setOutputPoison(prev); }
+});
+
+test("large outputs are full-size storage of the right type, at any alignment the allocator gives", () => {
+  for (const d of ["float32", "float64", "int32", "int64", "bool"] as const) {
+    const a = allocOutput(d, 100_003);
+    assert.equal(a.length, 100_003);
+    assert.equal(a.byteLength, 100_003 * a.BYTES_PER_ELEMENT);
+  }
+  const x = torch.randn([300, 301]);
+  assert.deepEqual(x.mul(2).div(2).tolist(), x.tolist());
+});
