@@ -133,6 +133,14 @@ describe("wasm matmul", () => {
             const what = `${JSON.stringify(shape)} ${la}/${lb} ${m}x${k}x${n}`;
             check(makeView(2, m, k, { offset: 1, pad: 2 }, rand), makeView(2, k, n, { pad: 3 }, rand), {}, what, run);
             check(makeView(1, m, k, {}, rand), makeView(1, k, n, { transposed: true }, rand), { transposed: true }, `${what} bT`, run);
+            check(makeView(1, m, k, { transposed: true, offset: 2, pad: 1 }, rand), makeView(1, k, n, { offset: 1 }, rand), {}, `${what} aT`, run);
+            // neither stride 1 (every other element): the JavaScript packers
+            const spread = (v: View): View => {
+              const data = new Float32Array(2 * v.data.length);
+              v.data.forEach((x, i) => { data[2 * i] = x; data[2 * i + 1] = NaN; });
+              return { data, shape: v.shape, strides: v.strides.map((st) => 2 * st), offset: 2 * v.offset };
+            };
+            check(spread(makeView(1, m, k, {}, rand)), spread(makeView(1, k, n, { transposed: true }, rand)), {}, `${what} strided`, run);
             // stale arena contents in the padding: poison it with NaN/Inf and run again
             kernel.run(makeView(1, 80, 80, {}, () => NaN), makeView(1, 80, 80, {}, () => Infinity), makeView(1, 80, 80, {}, rand));
             check(makeView(1, m, k, {}, rand), makeView(1, k, n, {}, rand), {}, `${what} after NaN`, run);

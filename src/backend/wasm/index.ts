@@ -20,6 +20,8 @@ interface Prebuilt {
   readonly instance: WasmInstance;
   readonly memory: WasmMemory;
 }
+/** A packer `(src, pitch, dst, panels, kp)` (bytes for addresses and pitch): Note [wasm packing]. */
+type PackFn = (src: number, pitch: number, dst: number, panels: number, kp: number) => void;
 export type TilesFn = (a: number, b: number, c: number, nm: number, nn: number, kc: number,
   aStride: number, bStride: number, cStride: number, accumulate: number, aRow: number, bK: number) => void;
 
@@ -87,6 +89,7 @@ export class WasmMatmul {
   readonly #tiles: TilesFn;
   readonly #tilesRowsA: TilesFn;
   readonly #job = new Int32Array(J.size);
+  readonly #packers = new Map<number, { copy: PackFn; transpose: PackFn }>();
   #f32: Float32Array;
   #team: Team | undefined;
 
@@ -104,6 +107,10 @@ export class WasmMatmul {
     const instance = prebuilt?.instance ?? new wasm.Instance(this.module, { env: { memory: this.#memory } });
     this.#tiles = instance.exports.tiles as TilesFn;
     this.#tilesRowsA = instance.exports.tilesRowsA as TilesFn;
+    for (const w of [shape.mr, shape.nr]) {
+      const copy = instance.exports[`packCopy${w}`], transpose = instance.exports[`packT${w}`];
+      if (copy !== undefined) this.#packers.set(w, { copy: copy as PackFn, transpose: transpose as PackFn });
+    }
     this.#f32 = new Float32Array(this.#memory.buffer);
   }
 
@@ -122,10 +129,14 @@ export class WasmMatmul {
     const { mr, nr, unroll } = this.shape;
     const [B, M, K] = a.shape;
     const N = b.shape[2];
-    const Kp = roundUp(K, unroll), Mp = roundUp(M, mr), Np = roundUp(N, nr);
-    const aFloats = roundUp(Mp * Kp, 16), bFloats = roundUp(Np * Kp, 16);
+    // K padded to a multiple of 4 as well: packT transposes 4x4 blocks (the padding is zeroed, adding nothing)
+    const Kp = roundUp(K, lcm4(unroll)), Mp = roundUp(M, mr), Np = roundUp(N, nr);
+    // A rows whose pitch is a multiple of 2 KiB would share L1 sets: pad the pitch (Note [wasm layouts])
+    const aPitch = Kp % 512 === 0 ? Kp + 16 : Kp;
+    const aFloats = roundUp(Mp * aPitch, 16), bFloats = roundUp(Np * Kp, 16);
     const aBase = 0, bBase = aFloats, cBase = aFloats + bFloats;
-    const bytes = 4 * (cBase + Mp * Np);
+    const stageBase = cBase + roundUp(Mp * Np, 16);
+    const bytes = 4 * (stageBase + Math.max(Mp, Np) * Kp);
     if (bytes > MAX_ARENA_BYTES) return false;
     this.#reserve(bytes);
     const f32 = this.#f32;
@@ -135,19 +146,19 @@ export class WasmMatmul {
     const aRows = as2 === 1 && (this.layout.a === "rows" || (this.layout.a === "auto" && small));
     const bRows = bs2 === 1 && (this.layout.b === "rows" || (this.layout.b === "auto" && small));
     const tiles = aRows ? this.#tilesRowsA : this.#tiles;
-    const aStride = 4 * Kp * mr, aRow = 4 * Kp;
+    const aStride = aRows ? 4 * aPitch * mr : 4 * Kp * mr, aRow = 4 * aPitch;
     const bStride = bRows ? 4 * nr : 4 * Kp * nr, bK = bRows ? 4 * Np : 4 * nr;
     const cStride = 4 * Np;
     const { kc, mc } = this.blocking;
     for (let bt = 0; bt < B; bt++) {
       // a broadcast operand (batch stride 0) is copied in once
       if (bt === 0 || as0 !== 0) {
-        if (aRows) copyRows(f32, aBase, Kp, ad, a.offset + bt * as0, as1, as2, M, K, M, true);
-        else packA(f32, aBase, ad, a.offset + bt * as0, as1, as2, M, K, Kp, mr);
+        if (aRows) copyRows(f32, aBase, aPitch, ad, a.offset + bt * as0, as1, as2, M, K, M, true);
+        else if (!this.#packWasm(aBase, ad, a.offset + bt * as0, as1, as2, M, K, Kp, mr, stageBase)) packA(f32, aBase, ad, a.offset + bt * as0, as1, as2, M, K, Kp, mr);
       }
       if (bt === 0 || bs0 !== 0) {
         if (bRows) copyRows(f32, bBase, Np, bd, b.offset + bt * bs0, bs1, bs2, K, N, Kp, false);
-        else packB(f32, bBase, bd, b.offset + bt * bs0, bs1, bs2, K, N, Kp, nr);
+        else if (!this.#packWasm(bBase, bd, b.offset + bt * bs0, bs2, bs1, N, K, Kp, nr, stageBase)) packB(f32, bBase, bd, b.offset + bt * bs0, bs1, bs2, K, N, Kp, nr);
       }
       const job = this.#job;
       job[J.fn] = aRows ? 1 : 0;
@@ -165,12 +176,39 @@ export class WasmMatmul {
     return true;
   }
 
+  /**
+   * Packs X (P rows of the panel dim with stride `sp`, K along k with stride `sk`, from `off`) into
+   * [Kp][w] panels at `dst` (floats) on the wasm packers, staging its rows at `stage` first
+   * (Note [wasm packing]); false (nothing written) when neither stride is 1 or no packer has width w.
+   */
+  #packWasm(dst: number, xd: Float32Array, off: number, sp: number, sk: number, P: number, K: number, Kp: number,
+    w: number, stage: number): boolean {
+    const packer = this.#packers.get(w);
+    if (packer === undefined || (sk !== 1 && sp !== 1)) return false;
+    const f32 = this.#f32, Pp = roundUp(P, w);
+    if (sk === 1) {
+      // staged rows run along k: P rows of K, pitch Kp, zero-padded to Pp rows
+      copyRows(f32, stage, Kp, xd, off, sp, 1, P, K, Pp, true);
+      packer.transpose(4 * stage, 4 * Kp, 4 * dst, Pp / w, Kp);
+    } else {
+      // staged rows run along the panel dim: K rows of P, pitch Pp, zero-padded to Kp rows
+      copyRows(f32, stage, Pp, xd, off, sk, 1, K, P, Kp, true);
+      packer.copy(4 * stage, 4 * Pp, 4 * dst, Pp / w, Kp);
+    }
+    return true;
+  }
+
   #reserve(bytes: number): void {
     const have = this.#memory.buffer.byteLength;
     if (bytes > have) this.#memory.grow(Math.ceil((bytes - have) / PAGE));
     // grow detaches the old buffer: refresh the view whenever the buffer changed
     if (this.#f32.byteLength !== this.#memory.buffer.byteLength) this.#f32 = new Float32Array(this.#memory.buffer);
   }
+}
+
+/** The least common multiple of `m` and 4 (m a positive integer). */
+function lcm4(m: number): number {
+  return m % 4 === 0 ? m : m % 2 === 0 ? 2 * m : 4 * m;
 }
 
 function roundUp(x: number, m: number): number {

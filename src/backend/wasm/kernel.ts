@@ -1,5 +1,6 @@
 // Generates the WebAssembly SIMD matmul macro-kernel: MR x NR register tiles over packed panels.
 import { emitModule, FunctionBuilder, I32, V128 } from "./assembler.ts";
+import { packFunctions } from "./pack-kernels.ts";
 
 /** The tile shape and code options of one generated kernel. */
 export interface KernelShape {
@@ -24,9 +25,11 @@ export type ALayout = "packed" | "rows";
  * (row-major, `cStride` bytes per row) = (accumulate ? C tile : 0) + A panel[0..kc) x B panel[0..kc).
  * `kc` is a positive multiple of `unroll`. Loop order: B panel outer (it stays in L1 across the A panels),
  * A panel inner. Lanes never mix: padding rows/columns only ever reach their own (discarded) C entries.
+ * It also exports the operand packers `packCopy<w>` / `packT<w>` for w = MR and NR when 4 or 8 (Note [wasm packing]).
  */
 export function emitMatmulModule(shape: KernelShape, memory: { shared: boolean; maxPages: number }): Uint8Array {
-  return emitModule([{ name: "tiles", fn: emitTiles(shape, "packed") }, { name: "tilesRowsA", fn: emitTiles(shape, "rows") }], memory);
+  const widths = [shape.mr, shape.nr].filter((w): w is 4 | 8 => w === 4 || w === 8);
+  return emitModule([{ name: "tiles", fn: emitTiles(shape, "packed") }, { name: "tilesRowsA", fn: emitTiles(shape, "rows") }, ...packFunctions(widths)], memory);
 }
 
 function emitTiles(shape: KernelShape, aLayout: ALayout): FunctionBuilder {
