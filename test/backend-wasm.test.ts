@@ -194,6 +194,7 @@ describe("wasm matmul", () => {
         for (const [B, m, k, n2] of [[1, 130, 129, 131], [2, 257, 140, 70], [1, 131, 300, 260], [3, 200, 130, 128]]) {
           check(makeView(B, m, k, { offset: 1 }, rand), makeView(B, k, n2, {}, rand), {}, `${n} threads ${B}x${m}x${k}x${n2}`);
           check(makeView(B, m, k, { transposed: true }, rand), makeView(B, k, n2, { transposed: true }, rand), { offset: 3 }, `${n} threads T ${m}x${k}x${n2}`);
+          check(makeView(B, m, k, {}, rand), makeView(B, k, n2, {}, rand), { transposed: true, pad: 2 }, `${n} threads, transposed out ${m}x${k}x${n2}`);
         }
         assert.notEqual(defaultWasmMatmul(), single);
         assert.equal(torch.getNumThreads(), n);

@@ -73,8 +73,11 @@ export function runBlocks(tiles: TilesFn, p: Int32Array): void {
 export interface Team {
   /** how many threads, the caller's included */
   readonly size: number;
-  /** Runs the job's panels [p0, p1) on every thread of the team; returns when all are done. */
-  run(tiles: TilesFn, job: Int32Array): void;
+  /**
+   * Runs the job's panels [p0, p1) on every thread of the team, calling `finished` on the caller's thread
+   * for each finished range of panels (in any order); returns when all are done and handed over.
+   */
+  run(tiles: TilesFn, job: Int32Array, finished: (p0: number, p1: number) => void): void;
 }
 
 /** Products smaller than this stay on one thread (the handoff costs a few microseconds). */
@@ -169,9 +172,16 @@ export class WasmMatmul {
       const panels = Mp / mr;
       job[J.p0] = 0; job[J.p1] = panels;
       const team = this.#team;
-      if (team && panels >= 2 && M * N * K >= PARALLEL_MIN_MACS) team.run(tiles, job);
-      else runBlocks(tiles, job);
-      unpackC(f32, cBase, Np, od, out.offset + bt * os0, os1, os2, M, N);
+      const oAt = out.offset + bt * os0;
+      if (team && panels >= 2 && M * N * K >= PARALLEL_MIN_MACS) {
+        team.run(tiles, job, (p0, p1) => {
+          const r0 = p0 * mr, r1 = Math.min(M, p1 * mr);
+          if (r1 > r0) unpackC(f32, cBase + r0 * Np, Np, od, oAt + r0 * os1, os1, os2, r1 - r0, N);
+        });
+      } else {
+        runBlocks(tiles, job);
+        unpackC(f32, cBase, Np, od, oAt, os1, os2, M, N);
+      }
     }
     return true;
   }

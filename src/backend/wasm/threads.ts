@@ -12,7 +12,9 @@ import { createWasmMatmul, DEFAULT_BLOCKING, DEFAULT_LAYOUT, DEFAULT_SHAPE, hasR
 // included, claims one at a time from a shared counter (claimChunks), so a helper the OS has not
 // scheduled yet costs nothing: the caller simply takes more chunks. Chunks write disjoint C rows.
 // The counter carries the job's epoch, so a helper waking late for an old job claims nothing of the
-// next one. The caller returns once the done count reaches the chunk count, then unpacks C.
+// next one. Each finished chunk is marked with the job's epoch; the caller copies every finished
+// chunk's C rows out to the result between its own chunks and while it waits for the last ones, so
+// the copy (with the page faults of a fresh result) overlaps the helpers' work instead of following it.
 // Everything stays synchronous for the caller, the start included: the main thread waits
 // (Atomics.wait) for the workers' ready count, so a synchronous training loop gets the team on its
 // first large product (the default in Node: see `getNumThreads`). Atomics.wait is forbidden on a
@@ -31,11 +33,14 @@ type NodeProcess = { getBuiltinModule?(id: string): unknown; env?: Record<string
 
 /**
  * Control words: [0] job sequence number (-1: stop), [1] next chunk (epoch << 16 | index), [2] chunks
- * done, [3] workers ready, [4] chunk count, [5] panels per chunk, then the job (J).
+ * done, [3] workers ready, [4] chunk count, [5] panels per chunk, then the job (J), then one word per
+ * chunk: the epoch of the job whose chunk it finished last.
  */
-const SEQ = 0, NEXT = 1, DONE = 2, READY = 3, CHUNKS = 4, CHUNK_PANELS = 5, JOB = 6;
+const SEQ = 0, NEXT = 1, DONE = 2, READY = 3, CHUNKS = 4, CHUNK_PANELS = 5, JOB = 6, FLAGS = JOB + J.size;
+/** At most this many chunks per job (more panels make bigger chunks). */
+const MAX_CHUNKS = 1024;
 /** The slots claimChunks reads, handed to it as data (its source also runs in the workers). */
-const SLOTS = { NEXT, DONE, CHUNKS, CHUNK_PANELS, JOB, size: J.size, p0: J.p0, p1: J.p1 } as const;
+const SLOTS = { NEXT, DONE, CHUNKS, CHUNK_PANELS, JOB, FLAGS, size: J.size, p0: J.p0, p1: J.p1 } as const;
 type Slots = typeof SLOTS;
 /** How long the first large product waits for the workers to start before running on one thread. */
 const START_TIMEOUT_MS = 10_000;
@@ -43,10 +48,11 @@ const START_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_THREADS = 4;
 
 /**
- * Claims chunks of job `epoch`'s M panels until none is left, running each with runBlocks; counts each
- * finished chunk in DONE. Self-contained (its source also runs in the workers).
+ * Claims chunks of job `epoch`'s M panels until none is left, running each with runBlocks; marks each
+ * finished chunk with the epoch and counts it in DONE; `after` (the caller's thread only) runs after
+ * each chunk. Self-contained (its source also runs in the workers).
  */
-export function claimChunks(tiles: TilesFn, c: Int32Array, epoch: number, run: typeof runBlocks, L: Slots): void {
+export function claimChunks(tiles: TilesFn, c: Int32Array, epoch: number, run: typeof runBlocks, L: Slots, after?: () => void): void {
   const job = c.slice(L.JOB, L.JOB + L.size);
   const chunks = c[L.CHUNKS], per = c[L.CHUNK_PANELS], p1 = job[L.p1], tag = epoch & 0x7fff;
   for (;;) {
@@ -57,8 +63,10 @@ export function claimChunks(tiles: TilesFn, c: Int32Array, epoch: number, run: t
     job[L.p0] = i * per;
     job[L.p1] = Math.min(p1, (i + 1) * per);
     run(tiles, job);
+    Atomics.store(c, L.FLAGS + i, epoch);
     Atomics.add(c, L.DONE, 1);
     Atomics.notify(c, L.DONE);
+    if (after) after();
   }
 }
 
@@ -98,7 +106,7 @@ class WorkerTeam implements Team {
   #seq = 0;
   constructor(spawn: () => TeamWorker, kernel: WasmMatmul, size: number) {
     this.size = size;
-    const control = new SharedArrayBuffer(4 * (JOB + J.size));
+    const control = new SharedArrayBuffer(4 * (FLAGS + MAX_CHUNKS));
     this.#c = new Int32Array(control);
     for (let i = 1; i < size; i++) {
       const worker = spawn();
@@ -118,11 +126,11 @@ class WorkerTeam implements Team {
       Atomics.wait(this.#c, READY, ready, left);
     }
   }
-  run(tiles: TilesFn, job: Int32Array): void {
+  run(tiles: TilesFn, job: Int32Array, finished: (p0: number, p1: number) => void): void {
     const c = this.#c;
     const panels = job[J.p1] - job[J.p0];
-    // about four chunks per thread, at most one M block each (runBlocks' inner block)
-    const per = Math.max(1, Math.min(job[J.mc] / job[J.mr], Math.ceil(panels / (4 * this.size))));
+    // about four chunks per thread, at most one M block each (runBlocks' inner block), at most MAX_CHUNKS
+    const per = Math.max(1, Math.ceil(panels / MAX_CHUNKS), Math.min(job[J.mc] / job[J.mr], Math.ceil(panels / (4 * this.size))));
     const chunks = Math.ceil(panels / per);
     const epoch = ++this.#seq & 0x7fffffff;
     c.set(job, JOB);
@@ -131,11 +139,25 @@ class WorkerTeam implements Team {
     Atomics.store(c, NEXT, (epoch & 0x7fff) << 16);
     Atomics.store(c, SEQ, epoch);
     Atomics.notify(c, SEQ);
-    claimChunks(tiles, c, epoch, runBlocks, SLOTS);
+    // hand each finished chunk (any thread's) to `finished` on this thread as soon as it is seen, between
+    // this thread's own chunks and while it waits for the last ones (Note [wasm helper threads])
+    const handled = new Uint8Array(chunks);
+    let left = chunks;
+    const drain = (): void => {
+      for (let i = 0; i < chunks; i++) {
+        if (handled[i] === 0 && Atomics.load(c, FLAGS + i) === epoch) {
+          handled[i] = 1;
+          left--;
+          finished(job[J.p0] + i * per, Math.min(job[J.p1], job[J.p0] + (i + 1) * per));
+        }
+      }
+    };
+    claimChunks(tiles, c, epoch, runBlocks, SLOTS, drain);
     for (;;) {
       const done = Atomics.load(c, DONE);
-      if (done === chunks) return;
-      Atomics.wait(c, DONE, done);
+      drain();
+      if (left === 0) return;
+      if (done === Atomics.load(c, DONE)) Atomics.wait(c, DONE, done);
     }
   }
   /** Makes the workers leave their loop and ends them. */
