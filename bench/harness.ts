@@ -145,6 +145,8 @@ export interface Timing {
   minMs: number;
   /** Median CPU time (user + system, all of this process's threads) of one repetition. */
   medianCpuMs: number;
+  /** Median minor page faults (whole process) of one repetition: first writes to freshly mapped memory. */
+  medianFaults: number;
   reps: number;
   samplesMs: number[];
 }
@@ -173,20 +175,22 @@ export async function measure(run: () => void | Promise<void>, plan: TimingPlan,
     const w0 = performance.now();
     for (let i = 0; (i < plan.warmup || performance.now() - w0 < plan.budgetMs / 3) && performance.now() - w0 < plan.budgetMs; i++) await run();
   }
-  const samples: number[] = [], cpu: number[] = [];
+  const samples: number[] = [], cpu: number[] = [], faults: number[] = [];
   const t0 = performance.now();
   const more = (): boolean => fixedReps
     ? samples.length < fixedReps
     : samples.length < plan.maxReps && (samples.length < plan.minReps || performance.now() - t0 < plan.budgetMs);
   while (more()) {
+    const f = process.resourceUsage().minorPageFault;
     const c = process.cpuUsage();
     const s = performance.now();
     await run();
     samples.push(performance.now() - s);
     const dc = process.cpuUsage(c);
     cpu.push((dc.user + dc.system) / 1000);
+    faults.push(process.resourceUsage().minorPageFault - f);
   }
-  return { medianMs: median(samples), minMs: Math.min(...samples), medianCpuMs: median(cpu), reps: samples.length, samplesMs: samples };
+  return { medianMs: median(samples), minMs: Math.min(...samples), medianCpuMs: median(cpu), medianFaults: median(faults), reps: samples.length, samplesMs: samples };
 }
 /** The metric's value for a median time. */
 export function metricValue(metric: Metric, ms: number): number {

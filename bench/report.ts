@@ -14,6 +14,8 @@ export interface CellResult {
   medianMs?: number;
   wallMs?: number;
   cpuMs?: number;
+  /** Median minor page faults per repetition (the process's first writes to freshly mapped memory). */
+  faults?: number;
   minMs?: number;
   reps?: number;
   /** The metric at the median (GFLOP/s, ms or µs/op). */
@@ -83,7 +85,8 @@ export function printBackends(cases: CaseResult[], systems: string[]): void {
   if (!systems.includes("tensorgrad")) return;
   for (const c of cases) {
     const r = c.results.tensorgrad;
-    console.log(`  tensorgrad ${c.name}: ${r?.ran ?? r?.note ?? "-"}`);
+    const faults = r?.faults === undefined ? "" : `; ${r.faults} page faults per repetition (median)`;
+    console.log(`  tensorgrad ${c.name}: ${r?.ran ?? r?.note ?? "-"}${faults}`);
   }
 }
 
