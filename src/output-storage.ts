@@ -8,7 +8,7 @@
 // ordinary GC-owned ArrayBuffer (freed when unreachable, as every storage), only not zeroed first.
 // So this is only for outputs whose kernel writes every element before anything reads it; call
 // sites use `outputTensor` (ops/core.ts) and keep `emptyTensor` (zeroed) where a kernel accumulates.
-// Tests switch on poison (`setOutputPoison(true)`): then every output of every size is filled with
+// Tests switch on poison (`setOutputOptions({ poison: true })`): then every output of every size is filled with
 // NaN (floating) or a sentinel (integral, bool) first, so a kernel that leaves an element unwritten,
 // or reads its output before writing it, shows up as a changed result (test/output-storage.test.ts
 // runs every OpInfo sample both ways).
@@ -26,20 +26,14 @@ const allocUnsafe: UnsafeAlloc | undefined = (() => {
   return typeof B?.allocUnsafeSlow === "function" ? B.allocUnsafeSlow.bind(B) : undefined;
 })();
 
-let poison = false;
-let unzeroed = true;
+/** How outputs are allocated: `unzeroed` large ones (the default), or every one `poison`ed first (tests). */
+export interface OutputOptions { readonly unzeroed: boolean; readonly poison: boolean }
+let options: OutputOptions = { unzeroed: true, poison: false };
 
-/** Turns unzeroed large outputs on or off (in-process A/B measurements); returns the previous setting. */
-export function setUnzeroedOutputs(on: boolean): boolean {
-  const prev = unzeroed;
-  unzeroed = on;
-  return prev;
-}
-
-/** Turns poisoned outputs on or off (tests only); returns the previous setting. */
-export function setOutputPoison(on: boolean): boolean {
-  const prev = poison;
-  poison = on;
+/** Changes how outputs are allocated (tests, in-process A/B measurements); returns the previous options. */
+export function setOutputOptions(o: Partial<OutputOptions>): OutputOptions {
+  const prev = options;
+  options = { ...options, ...o };
   return prev;
 }
 
@@ -48,9 +42,9 @@ export function setOutputPoison(on: boolean): boolean {
  * it (see Note [unzeroed outputs]): unzeroed in Node when large, zeroed otherwise.
  */
 export function allocOutput(d: DType, n: number): StorageArray {
-  if (poison) return allocStorage(d, n).fill(POISON[d]);
+  if (options.poison) return allocStorage(d, n).fill(POISON[d]);
   const bytes = n * BYTES[d];
-  if (allocUnsafe === undefined || !unzeroed || bytes < MIN_BYTES) return allocStorage(d, n);
+  if (allocUnsafe === undefined || !options.unzeroed || bytes < MIN_BYTES) return allocStorage(d, n);
   const u = allocUnsafe(bytes), buf = u.buffer, at = u.byteOffset;
   if (at % 8 !== 0) return allocStorage(d, n);
   switch (d) {

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "tensorgrad";
 import { allOpInfos } from "../src/ops/registry.ts";
-import { allocOutput, setOutputPoison } from "../src/output-storage.ts";
+import { allocOutput, setOutputOptions } from "../src/output-storage.ts";
 import { buildSample, callOp, concreteSample, type BuildContext } from "./helpers/samples.ts";
 import { tensorsOf } from "./helpers/dual.ts";
 
@@ -31,9 +31,9 @@ test("every OpInfo sample: outputs and gradients are the same with every output 
   for (const info of allOpInfos()) {
     for (let i = 0; i < info.samples.length; i++) {
       const clean = run(info, i);
-      const prev = setOutputPoison(true);
+      const prev = setOutputOptions({ poison: true });
       let poisoned: string;
-      try { poisoned = run(info, i); } finally { setOutputPoison(prev); }
+      try { poisoned = run(info, i); } finally { setOutputOptions(prev); }
       assert.equal(poisoned, clean, `${info.name} sample ${i}`);
       compared++;
     }
@@ -42,11 +42,11 @@ test("every OpInfo sample: outputs and gradients are the same with every output 
 });
 
 test("poison mode fills outputs (so the comparison above can fail)", () => {
-  const prev = setOutputPoison(true);
+  const prev = setOutputOptions({ poison: true });
   try {
     assert.ok(Number.isNaN(allocOutput("float32", 3)[1]));
     assert.notEqual(allocOutput("int32", 2)[0], 0);
-  } finally { setOutputPoison(prev); }
+  } finally { setOutputOptions(prev); }
 });
 
 test("large outputs are full-size storage of the right type, at any alignment the allocator gives", () => {
@@ -54,6 +54,10 @@ test("large outputs are full-size storage of the right type, at any alignment th
     const a = allocOutput(d, 100_003);
     assert.equal(a.length, 100_003);
     assert.equal(a.byteLength, 100_003 * a.BYTES_PER_ELEMENT);
+  }
+  for (const unzeroed of [true, false]) {
+    const prev = setOutputOptions({ unzeroed });
+    try { assert.equal(allocOutput("float32", 100_003).length, 100_003); } finally { setOutputOptions(prev); }
   }
   const x = torch.randn([300, 301]);
   assert.deepEqual(x.mul(2).div(2).tolist(), x.tolist());
