@@ -196,6 +196,11 @@ describe("wasm matmul", () => {
           check(makeView(B, m, k, { transposed: true }, rand), makeView(B, k, n2, { transposed: true }, rand), { offset: 3 }, `${n} threads T ${m}x${k}x${n2}`);
           check(makeView(B, m, k, {}, rand), makeView(B, k, n2, {}, rand), { transposed: true, pad: 2 }, `${n} threads, transposed out ${m}x${k}x${n2}`);
         }
+        // batch items each below the thread threshold, together above it: shared out by item (Note [wasm batch items])
+        for (const [B, m, k, n2] of [[16, 16, 72, 1024], [5, 33, 70, 129], [9, 64, 64, 64]]) {
+          check(makeView(B, m, k, { broadcast: true }, rand), makeView(B, k, n2, { offset: 2 }, rand), {}, `${n} threads, ${B} items ${m}x${k}x${n2}`);
+          check(makeView(B, m, k, { transposed: true }, rand), makeView(B, k, n2, { transposed: true, broadcast: true }, rand), { transposed: true, offset: 1 }, `${n} threads, ${B} items T ${m}x${k}x${n2}`);
+        }
         assert.notEqual(defaultWasmMatmul(), single);
         assert.equal(torch.getNumThreads(), n);
       }

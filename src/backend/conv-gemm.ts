@@ -13,8 +13,12 @@ import type { View } from "./types.ts";
 //   conv:          S[n] = Wm @ cols(B[n]) (+ bias)           (forward of a convolution)
 //   convAdjoint:   B[n] = col2im(Wmᵀ @ S[n]) (+ bias)        (forward of a transposed convolution; d input)
 //   convWeight:    W = Σ_n (cols(B[n]) @ S[n]ᵀ)ᵀ             (d weight of both, summed over n in order)
-// One batch item's columns live in a scratch buffer reused across items and calls (never the whole
-// batch's), so no kernel allocates per call beyond its first use of a size. A backend passes its own
+// One batch item's columns live in a scratch buffer reused across items and calls, so no kernel
+// allocates per call beyond its first use of a size.
+// Note [conv batch items]: with one group and float32 (`float32BatchItems`), several items' columns sit
+// side by side in that scratch (up to KEEP_MAX elements) and go to the GEMM as one call: a batched
+// product with the weight broadcast for conv and the stride-1 adjoint, one product with a long sum for
+// the weight gradient. A threaded GEMM then shares the items out (Note [wasm batch items] in wasm/index.ts). A backend passes its own
 // im2col/col2im/matmul/copy: ref's compose the spec, the js backend's fast ones give the same results
 // (bit-identical wherever its primitives are), and the default backend's use the wasm matmul.
 
@@ -171,9 +175,10 @@ function flippedWeight(p: GemmPrims, w: View, G: number): View {
 
 /**
  * Options of the composition: `float32AdjointAsConv` runs float32 stride-1 adjoints as flipped convolutions
- * (another summation order: for a backend whose float32 GEMM differs from ref's anyway).
+ * (another summation order: for a backend whose float32 GEMM differs from ref's anyway); `float32BatchItems`
+ * hands the GEMM several batch items per call where there is one group (Note [conv batch items]).
  */
-export interface ConvKernelOptions { readonly float32AdjointAsConv?: boolean }
+export interface ConvKernelOptions { readonly float32AdjointAsConv?: boolean; readonly float32BatchItems?: boolean }
 
 /**
  * The GEMM convolution kernels over `p`'s primitives (see Note [conv as GEMM]).
@@ -182,24 +187,38 @@ export interface ConvKernelOptions { readonly float32AdjointAsConv?: boolean }
  * k.conv(x, w, null, y, { kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1], outSize: [8, 8] }, 1);
  */
 export function convKernels(p: GemmPrims, opts: ConvKernelOptions = {}): ConvKernels {
+  /** dst[n] = wm @ im2col(src[n]) (+ bias) for every batch item n: a convolution, or a stride-1 adjoint as one. */
+  const gatherGemm = (wm: View, src: View, dst: View, g: ConvGeometry, G: number, bias: View | null): void => {
+    const N = src.shape[0], R = wm.shape[2], L = numelOf(g.outSize);
+    const per = G === 1 && opts.float32BatchItems && src.data instanceof Float32Array ? Math.min(N, Math.floor(KEEP_MAX / (R * L))) : 1;
+    const out = per > 1 ? asGroups(dst, 0, 1) : null;
+    if (out === null) {
+      const cols = columns(src, g, G);
+      for (let n = 0; n < N; n++) {
+        p.im2col(item(src, n), cols.flat, g);
+        writeGroups(p, dst, n, G, (o) => { p.matmul(wm, cols.grouped, o); addBias(o, bias); });
+      }
+      return;
+    }
+    // Note [conv batch items]: `per` items' columns side by side in scratch, one batched GEMM over them
+    // (the weight broadcast), so a threaded GEMM can share the items out (Note [wasm batch items])
+    const data = scratchArray("cols", src.data, per * R * L);
+    for (let n0 = 0; n0 < N; n0 += per) {
+      const nb = Math.min(per, N - n0);
+      for (let j = 0; j < nb; j++) p.im2col(item(src, n0 + j), { data, shape: [1, R, L], strides: [R * L, L, 1], offset: j * R * L }, g);
+      const dstItems: View = { data: dst.data, shape: [nb, out.shape[1], L], strides: [dst.strides[0], out.strides[1], out.strides[2]], offset: dst.offset + n0 * dst.strides[0] };
+      p.matmul({ ...wm, shape: [nb, wm.shape[1], R], strides: [0, wm.strides[1], wm.strides[2]] }, { data, shape: [nb, R, L], strides: [R * L, L, 1], offset: 0 }, dstItems);
+      for (let j = 0; j < nb; j++) addBias({ ...dstItems, shape: [1, out.shape[1], L], offset: dstItems.offset + j * dst.strides[0] }, bias);
+    }
+  };
   return {
     conv(big, w, bias, small, g, G) {
-      const wm = readGroups(p, w, null, G, "w");
-      const cols = columns(big, g, G);
-      for (let n = 0; n < big.shape[0]; n++) {
-        p.im2col(item(big, n), cols.flat, g);
-        writeGroups(p, small, n, G, (out) => { p.matmul(wm, cols.grouped, out); addBias(out, bias); });
-      }
+      gatherGemm(readGroups(p, w, null, G, "w"), big, small, g, G, bias);
     },
     convAdjoint(small, w, bias, big, g, G) {
       const flip = opts.float32AdjointAsConv && big.data instanceof Float32Array ? adjointAsConv(g, big.shape.slice(2)) : null;
       if (flip !== null) {
-        const wf = flippedWeight(p, w, G);
-        const cols = columns(small, flip, G);
-        for (let n = 0; n < big.shape[0]; n++) {
-          p.im2col(item(small, n), cols.flat, flip);
-          writeGroups(p, big, n, G, (out) => { p.matmul(wf, cols.grouped, out); addBias(out, bias); });
-        }
+        gatherGemm(flippedWeight(p, w, G), small, big, flip, G, bias);
         return;
       }
       const wt = transposed(readGroups(p, w, null, G, "w"));
@@ -216,18 +235,51 @@ export function convKernels(p: GemmPrims, opts: ConvKernelOptions = {}): ConvKer
       const total = numelOf(w.shape);
       const acc = scratchArray("acc", F64, total).fill(0, 0, total);
       const part = dense(scratchArray("part", w.data, total), [G, w.shape[0] / G, total / w.shape[0]]);
+      if (weightByItems(big, small, part, acc, g, G)) return finishWeight(w, G, acc);
       const cols = columns(big, g, G);
       for (let n = 0; n < big.shape[0]; n++) {
         p.im2col(item(big, n), cols.flat, g);
         // (cols [G, R, L] @ S[n]ᵀ [G, L, Cs/G]) written transposed: part [G, Cs/G, R]
         p.matmul(cols.grouped, transposed(readGroups(p, small, n, G, "in")), transposed(part));
-        const pd = part.data;
-        for (let i = 0; i < total; i++) acc[i] += pd[i];
+        addInto(acc, part.data, total);
       }
-      writeGroups(p, w, null, G, (out) => {
-        const [A, B, C] = out.shape, od = out.data;
-        for (let a = 0, i = 0; a < A; a++) for (let b = 0; b < B; b++) for (let c = 0; c < C; c++, i++) od[out.offset + a * out.strides[0] + b * out.strides[1] + c * out.strides[2]] = acc[i];
-      });
+      finishWeight(w, G, acc);
     },
   };
+
+  /**
+   * convWeight with one group over blocks of batch items (Note [conv batch items]): the items' columns
+   * side by side along the sum, [R, nb L], and their S rows likewise, [Cs, nb L], so each block is one
+   * GEMM with a long sum (S_cat @ cols_catᵀ) that a threaded GEMM splits by rows; false when it does not apply.
+   */
+  function weightByItems(big: View, small: View, part: View, acc: StorageArray, g: ConvGeometry, G: number): boolean {
+    const N = big.shape[0], Cs = small.shape[1], R = part.shape[2], L = numelOf(g.outSize);
+    if (G !== 1 || !opts.float32BatchItems || !(big.data instanceof Float32Array) || asGroups(small, 0, 1) === null) return false;
+    const per = Math.min(N, Math.floor(KEEP_MAX / (Math.max(R, Cs) * L)));
+    if (per < 2) return false;
+    const cols = scratchArray("cols", big.data, per * R * L), rows = scratchArray("in", big.data, per * Cs * L);
+    for (let n0 = 0; n0 < N; n0 += per) {
+      const nb = Math.min(per, N - n0), K = nb * L;
+      for (let j = 0; j < nb; j++) {
+        p.im2col(item(big, n0 + j), { data: cols, shape: [1, R, L], strides: [R * K, K, 1], offset: j * L }, g);
+        p.copy(asGroups(small, n0 + j, 1) as View, { data: rows, shape: [1, Cs, L], strides: [Cs * K, K, 1], offset: j * L });
+      }
+      p.matmul({ data: rows, shape: [1, Cs, K], strides: [Cs * K, K, 1], offset: 0 }, { data: cols, shape: [1, K, R], strides: [R * K, 1, K], offset: 0 }, part);
+      addInto(acc, part.data, numelOf(part.shape));
+    }
+    return true;
+  }
+
+  /** Writes the float64 sums into w as [G, Cs / G, rest]. */
+  function finishWeight(w: View, G: number, acc: StorageArray): void {
+    writeGroups(p, w, null, G, (out) => {
+      const [A, B, C] = out.shape, od = out.data;
+      for (let a = 0, i = 0; a < A; a++) for (let b = 0; b < B; b++) for (let c = 0; c < C; c++, i++) od[out.offset + a * out.strides[0] + b * out.strides[1] + c * out.strides[2]] = acc[i];
+    });
+  }
+}
+
+/** acc[0, n) += part[0, n). */
+function addInto(acc: StorageArray, part: StorageArray, n: number): void {
+  for (let i = 0; i < n; i++) acc[i] += part[i];
 }

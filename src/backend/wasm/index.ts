@@ -49,7 +49,9 @@ export interface LayoutPolicy { readonly a: "auto" | "packed" | "rows"; readonly
 /** Slots of a job: the blocked loop's parameters (addresses and strides in bytes, counts in elements/panels). */
 export const J = {
   fn: 0, a: 1, aK: 2, aStride: 3, aRow: 4, b: 5, bK: 6, bStride: 7, c: 8, cStride: 9,
-  mr: 10, nn: 11, Kp: 12, kc: 13, mc: 14, p0: 15, p1: 16, size: 17,
+  mr: 10, nn: 11, Kp: 12, kc: 13, mc: 14, p0: 15, p1: 16,
+  // a team job over several batch items: how many, and the bytes between items' A, B and C (0: shared)
+  items: 17, aItem: 18, bItem: 19, cItem: 20, size: 21,
 } as const;
 
 /**
@@ -69,15 +71,26 @@ export function runBlocks(tiles: TilesFn, p: Int32Array): void {
   }
 }
 
-/** Threads sharing the M panels of a product (threads.ts); the calling thread takes part. */
+// Note [wasm batch items]
+// A batched product whose items are each below the thread threshold (PARALLEL_MIN_MACS) but large
+// together (a convolution's per-image GEMMs, many small bmm items) is shared out by item instead of
+// by M panel: every item's operands are packed first, each into its own arena region (a broadcast
+// operand once), then one team job carries the item count and the bytes between items' regions, and
+// its chunks are (item, panel range) pairs; each finished chunk's C rows are copied out as they come.
+// Only when all items fit in half the arena's cap; otherwise the items run one after another.
+
+/** Threads sharing the M panels of a product, or of several batch items' products (threads.ts); the calling thread takes part. */
 export interface Team {
   /** how many threads, the caller's included */
   readonly size: number;
+  /** the most batch items one job may carry */
+  readonly maxItems: number;
   /**
-   * Runs the job's panels [p0, p1) on every thread of the team, calling `finished` on the caller's thread
-   * for each finished range of panels (in any order); returns when all are done and handed over.
+   * Runs panels [p0, p1) of each of the job's `items` batch items on every thread of the team, calling
+   * `finished` on the caller's thread for each finished range of an item's panels (in any order);
+   * returns when all are done and handed over.
    */
-  run(tiles: TilesFn, job: Int32Array, finished: (p0: number, p1: number) => void): void;
+  run(tiles: TilesFn, job: Int32Array, finished: (item: number, p0: number, p1: number) => void): void;
 }
 
 /** Products smaller than this stay on one thread (the handoff costs a few microseconds). */
@@ -136,51 +149,62 @@ export class WasmMatmul {
     const Kp = roundUp(K, lcm4(unroll)), Mp = roundUp(M, mr), Np = roundUp(N, nr);
     // A rows whose pitch is a multiple of 2 KiB would share L1 sets: pad the pitch (Note [wasm layouts])
     const aPitch = Kp % 512 === 0 ? Kp + 16 : Kp;
-    const aFloats = roundUp(Mp * aPitch, 16), bFloats = roundUp(Np * Kp, 16);
-    const aBase = 0, bBase = aFloats, cBase = aFloats + bFloats;
-    const stageBase = cBase + roundUp(Mp * Np, 16);
+    const aFloats = roundUp(Mp * aPitch, 16), bFloats = roundUp(Np * Kp, 16), cFloats = roundUp(Mp * Np, 16);
+    const [as0, as1, as2] = a.strides, [bs0, bs1, bs2] = b.strides, [os0, os1, os2] = out.strides;
+    const team = this.#team, macs = M * N * K, panels = Mp / mr;
+    // items each below the thread threshold but large together are shared out whole (Note [wasm batch items])
+    const regions = (n: number): number => n * ((as0 !== 0 ? aFloats : 0) + (bs0 !== 0 ? bFloats : 0) + cFloats) + aFloats + bFloats;
+    const byItems = team !== undefined && B > 1 && B <= team.maxItems && macs < PARALLEL_MIN_MACS && B * macs >= PARALLEL_MIN_MACS &&
+      4 * regions(B) <= MAX_ARENA_BYTES / 2;
+    const byPanels = team !== undefined && panels >= 2 && macs >= PARALLEL_MIN_MACS;
+    const items = byItems ? B : 1;
+    const aCount = as0 !== 0 ? items : 1, bCount = bs0 !== 0 ? items : 1;
+    const aBase = 0, bBase = aCount * aFloats, cBase = bBase + bCount * bFloats, stageBase = cBase + items * cFloats;
     const bytes = 4 * (stageBase + Math.max(Mp, Np) * Kp);
     if (bytes > MAX_ARENA_BYTES) return false;
     this.#reserve(bytes);
     const f32 = this.#f32;
     const ad = a.data as Float32Array, bd = b.data as Float32Array, od = out.data as Float32Array;
-    const [as0, as1, as2] = a.strides, [bs0, bs1, bs2] = b.strides, [os0, os1, os2] = out.strides;
-    const small = M * N * K <= this.layout.rowsMaxMacs;
+    const small = macs <= this.layout.rowsMaxMacs;
     const aRows = as2 === 1 && (this.layout.a === "rows" || (this.layout.a === "auto" && small));
     const bRows = bs2 === 1 && (this.layout.b === "rows" || (this.layout.b === "auto" && small));
     const tiles = aRows ? this.#tilesRowsA : this.#tiles;
-    const aStride = aRows ? 4 * aPitch * mr : 4 * Kp * mr, aRow = 4 * aPitch;
-    const bStride = bRows ? 4 * nr : 4 * Kp * nr, bK = bRows ? 4 * Np : 4 * nr;
-    const cStride = 4 * Np;
-    const { kc, mc } = this.blocking;
-    for (let bt = 0; bt < B; bt++) {
-      // a broadcast operand (batch stride 0) is copied in once
+    /** Copies batch item bt's operands into region `slot` of each operand; a broadcast operand (batch stride 0) only once. */
+    const load = (bt: number, slot: number): void => {
       if (bt === 0 || as0 !== 0) {
-        if (aRows) copyRows(f32, aBase, aPitch, ad, a.offset + bt * as0, as1, as2, M, K, M, true);
-        else if (!this.#packWasm(aBase, ad, a.offset + bt * as0, as1, as2, M, K, Kp, mr, stageBase)) packA(f32, aBase, ad, a.offset + bt * as0, as1, as2, M, K, Kp, mr);
+        const at = aBase + (as0 !== 0 ? slot : 0) * aFloats, off = a.offset + bt * as0;
+        if (aRows) copyRows(f32, at, aPitch, ad, off, as1, as2, M, K, M, true);
+        else if (!this.#packWasm(at, ad, off, as1, as2, M, K, Kp, mr, stageBase)) packA(f32, at, ad, off, as1, as2, M, K, Kp, mr);
       }
       if (bt === 0 || bs0 !== 0) {
-        if (bRows) copyRows(f32, bBase, Np, bd, b.offset + bt * bs0, bs1, bs2, K, N, Kp, false);
-        else if (!this.#packWasm(bBase, bd, b.offset + bt * bs0, bs2, bs1, N, K, Kp, nr, stageBase)) packB(f32, bBase, bd, b.offset + bt * bs0, bs1, bs2, K, N, Kp, nr);
+        const at = bBase + (bs0 !== 0 ? slot : 0) * bFloats, off = b.offset + bt * bs0;
+        if (bRows) copyRows(f32, at, Np, bd, off, bs1, bs2, K, N, Kp, false);
+        else if (!this.#packWasm(at, bd, off, bs2, bs1, N, K, Kp, nr, stageBase)) packB(f32, at, bd, off, bs1, bs2, K, N, Kp, nr);
       }
-      const job = this.#job;
-      job[J.fn] = aRows ? 1 : 0;
-      job[J.a] = 4 * aBase; job[J.aK] = aRows ? 4 : 4 * mr; job[J.aStride] = aStride; job[J.aRow] = aRow;
-      job[J.b] = 4 * bBase; job[J.bK] = bK; job[J.bStride] = bStride;
-      job[J.c] = 4 * cBase; job[J.cStride] = cStride;
-      job[J.mr] = mr; job[J.nn] = Np / nr; job[J.Kp] = Kp; job[J.kc] = kc; job[J.mc] = mc;
-      const panels = Mp / mr;
-      job[J.p0] = 0; job[J.p1] = panels;
-      const team = this.#team;
-      const oAt = out.offset + bt * os0;
-      if (team && panels >= 2 && M * N * K >= PARALLEL_MIN_MACS) {
-        team.run(tiles, job, (p0, p1) => {
-          const r0 = p0 * mr, r1 = Math.min(M, p1 * mr);
-          if (r1 > r0) unpackC(f32, cBase + r0 * Np, Np, od, oAt + r0 * os1, os1, os2, r1 - r0, N);
-        });
-      } else {
+    };
+    /** Rows [r0, r1) of region `slot`'s C out to batch item bt of the result. */
+    const unpack = (bt: number, slot: number, r0: number, r1: number): void => {
+      if (r1 > r0) unpackC(f32, cBase + slot * cFloats + r0 * Np, Np, od, out.offset + bt * os0 + r0 * os1, os1, os2, r1 - r0, N);
+    };
+    const job = this.#job;
+    job[J.fn] = aRows ? 1 : 0;
+    job[J.a] = 4 * aBase; job[J.aK] = aRows ? 4 : 4 * mr; job[J.aStride] = aRows ? 4 * aPitch * mr : 4 * Kp * mr; job[J.aRow] = 4 * aPitch;
+    job[J.b] = 4 * bBase; job[J.bK] = bRows ? 4 * Np : 4 * nr; job[J.bStride] = bRows ? 4 * nr : 4 * Kp * nr;
+    job[J.c] = 4 * cBase; job[J.cStride] = 4 * Np;
+    job[J.mr] = mr; job[J.nn] = Np / nr; job[J.Kp] = Kp; job[J.kc] = this.blocking.kc; job[J.mc] = this.blocking.mc;
+    job[J.p0] = 0; job[J.p1] = panels;
+    job[J.items] = items; job[J.aItem] = aCount > 1 ? 4 * aFloats : 0; job[J.bItem] = bCount > 1 ? 4 * bFloats : 0; job[J.cItem] = 4 * cFloats;
+    if (byItems) {
+      for (let bt = 0; bt < B; bt++) load(bt, bt);
+      team.run(tiles, job, (bt, p0, p1) => unpack(bt, bt, p0 * mr, Math.min(M, p1 * mr)));
+      return true;
+    }
+    for (let bt = 0; bt < B; bt++) {
+      load(bt, 0);
+      if (byPanels) team.run(tiles, job, (_, p0, p1) => unpack(bt, 0, p0 * mr, Math.min(M, p1 * mr)));
+      else {
         runBlocks(tiles, job);
-        unpackC(f32, cBase, Np, od, oAt, os1, os2, M, N);
+        unpack(bt, 0, 0, M);
       }
     }
     return true;
@@ -396,7 +420,7 @@ export function wasmMatmul(a: View, b: View, out: View): boolean {
   const [B, M, K] = a.shape;
   const N = b.shape[2];
   if (B === 0 || M === 0 || N === 0 || K === 0 || M * N * K < threshold) return false;
-  if (autoThreads !== undefined && M * N * K >= PARALLEL_MIN_MACS) autoThreads();
+  if (autoThreads !== undefined && B * M * N * K >= PARALLEL_MIN_MACS) autoThreads();
   const kernel = defaultWasmMatmul();
   return kernel !== undefined && kernel.run(a, b, out);
 }

@@ -40,7 +40,8 @@ const SEQ = 0, NEXT = 1, DONE = 2, READY = 3, CHUNKS = 4, CHUNK_PANELS = 5, JOB 
 /** At most this many chunks per job (more panels make bigger chunks). */
 const MAX_CHUNKS = 1024;
 /** The slots claimChunks reads, handed to it as data (its source also runs in the workers). */
-const SLOTS = { NEXT, DONE, CHUNKS, CHUNK_PANELS, JOB, FLAGS, size: J.size, p0: J.p0, p1: J.p1 } as const;
+const SLOTS = { NEXT, DONE, CHUNKS, CHUNK_PANELS, JOB, FLAGS, size: J.size, p0: J.p0, p1: J.p1,
+  a: J.a, b: J.b, c: J.c, aItem: J.aItem, bItem: J.bItem, cItem: J.cItem } as const;
 type Slots = typeof SLOTS;
 /** How long the first large product waits for the workers to start before running on one thread. */
 const START_TIMEOUT_MS = 10_000;
@@ -54,14 +55,17 @@ const DEFAULT_MAX_THREADS = 4;
  */
 export function claimChunks(tiles: TilesFn, c: Int32Array, epoch: number, run: typeof runBlocks, L: Slots, after?: () => void): void {
   const job = c.slice(L.JOB, L.JOB + L.size);
-  const chunks = c[L.CHUNKS], per = c[L.CHUNK_PANELS], p1 = job[L.p1], tag = epoch & 0x7fff;
+  const chunks = c[L.CHUNKS], per = c[L.CHUNK_PANELS], p0 = job[L.p0], p1 = job[L.p1], tag = epoch & 0x7fff;
+  const a0 = job[L.a], b0 = job[L.b], c0 = job[L.c], perItem = Math.ceil((p1 - p0) / per);
   for (;;) {
     const v = Atomics.load(c, L.NEXT);
     if (v >>> 16 !== tag || (v & 0xffff) >= chunks) return;
     if (Atomics.compareExchange(c, L.NEXT, v, v + 1) !== v) continue;
-    const i = v & 0xffff;
-    job[L.p0] = i * per;
-    job[L.p1] = Math.min(p1, (i + 1) * per);
+    // chunk i: panels [p0 + k per, ...) of batch item `item` (Note [wasm batch items])
+    const i = v & 0xffff, item = Math.floor(i / perItem), k = i - item * perItem;
+    job[L.p0] = p0 + k * per;
+    job[L.p1] = Math.min(p1, p0 + (k + 1) * per);
+    job[L.a] = a0 + item * job[L.aItem]; job[L.b] = b0 + item * job[L.bItem]; job[L.c] = c0 + item * job[L.cItem];
     run(tiles, job);
     Atomics.store(c, L.FLAGS + i, epoch);
     Atomics.add(c, L.DONE, 1);
@@ -126,12 +130,14 @@ class WorkerTeam implements Team {
       Atomics.wait(this.#c, READY, ready, left);
     }
   }
-  run(tiles: TilesFn, job: Int32Array, finished: (p0: number, p1: number) => void): void {
+  get maxItems(): number { return MAX_CHUNKS; }
+  run(tiles: TilesFn, job: Int32Array, finished: (item: number, p0: number, p1: number) => void): void {
     const c = this.#c;
-    const panels = job[J.p1] - job[J.p0];
-    // about four chunks per thread, at most one M block each (runBlocks' inner block), at most MAX_CHUNKS
-    const per = Math.max(1, Math.ceil(panels / MAX_CHUNKS), Math.min(job[J.mc] / job[J.mr], Math.ceil(panels / (4 * this.size))));
-    const chunks = Math.ceil(panels / per);
+    const panels = job[J.p1] - job[J.p0], items = job[J.items];
+    // about four chunks per thread, at most one M block (runBlocks' inner block) and one item each, at most MAX_CHUNKS
+    const fair = Math.min(job[J.mc] / job[J.mr], Math.ceil((items * panels) / (4 * this.size)));
+    const per = Math.min(panels, Math.max(1, Math.ceil((items * panels) / MAX_CHUNKS), fair));
+    const perItem = Math.ceil(panels / per), chunks = items * perItem;
     const epoch = ++this.#seq & 0x7fffffff;
     c.set(job, JOB);
     c[CHUNKS] = chunks; c[CHUNK_PANELS] = per;
@@ -148,7 +154,8 @@ class WorkerTeam implements Team {
         if (handled[i] === 0 && Atomics.load(c, FLAGS + i) === epoch) {
           handled[i] = 1;
           left--;
-          finished(job[J.p0] + i * per, Math.min(job[J.p1], job[J.p0] + (i + 1) * per));
+          const item = Math.floor(i / perItem), k = i - item * perItem;
+          finished(item, job[J.p0] + k * per, Math.min(job[J.p1], job[J.p0] + (k + 1) * per));
         }
       }
     };
