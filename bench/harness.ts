@@ -145,8 +145,8 @@ export interface Timing {
   minMs: number;
   /** Median CPU time (user + system, all of this process's threads) of one repetition. */
   medianCpuMs: number;
-  /** Median minor page faults (whole process) of one repetition: first writes to freshly mapped memory. */
-  medianFaults: number;
+  /** Mean minor page faults (whole process) per repetition: first writes to freshly mapped memory (they come in bursts). */
+  meanFaults: number;
   reps: number;
   samplesMs: number[];
 }
@@ -190,7 +190,7 @@ export async function measure(run: () => void | Promise<void>, plan: TimingPlan,
     cpu.push((dc.user + dc.system) / 1000);
     faults.push(process.resourceUsage().minorPageFault - f);
   }
-  return { medianMs: median(samples), minMs: Math.min(...samples), medianCpuMs: median(cpu), medianFaults: median(faults), reps: samples.length, samplesMs: samples };
+  return { medianMs: median(samples), minMs: Math.min(...samples), medianCpuMs: median(cpu), meanFaults: faults.reduce((x, y) => x + y, 0) / faults.length, reps: samples.length, samplesMs: samples };
 }
 /** The metric's value for a median time. */
 export function metricValue(metric: Metric, ms: number): number {

@@ -75,7 +75,7 @@ async function runCell(s: System, tg: TensorgradSystem, c: Case, reference: Expe
       if (!(checkError <= c.tolerance)) return { status: "mismatch", note: `error ${checkError.toExponential(2)} > ${c.tolerance}`, checkError, ran };
       const t = await measure(() => impl.run(), plan, checkMs);
       const ms = clock === "cpu" ? t.medianCpuMs : t.medianMs;
-      return { status: "ok", medianMs: ms, wallMs: t.medianMs, cpuMs: t.medianCpuMs, faults: t.medianFaults, minMs: t.minMs, reps: t.reps, value: metricValue(c.metric, ms), checkError, ran };
+      return { status: "ok", medianMs: ms, wallMs: t.medianMs, cpuMs: t.medianCpuMs, faults: Math.round(t.meanFaults), minMs: t.minMs, reps: t.reps, value: metricValue(c.metric, ms), checkError, ran };
     } finally {
       impl.dispose?.();
     }

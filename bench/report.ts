@@ -14,7 +14,7 @@ export interface CellResult {
   medianMs?: number;
   wallMs?: number;
   cpuMs?: number;
-  /** Median minor page faults per repetition (the process's first writes to freshly mapped memory). */
+  /** Mean minor page faults per repetition (the process's first writes to freshly mapped memory). */
   faults?: number;
   minMs?: number;
   reps?: number;
@@ -85,7 +85,7 @@ export function printBackends(cases: CaseResult[], systems: string[]): void {
   if (!systems.includes("tensorgrad")) return;
   for (const c of cases) {
     const r = c.results.tensorgrad;
-    const faults = r?.faults === undefined ? "" : `; ${r.faults} page faults per repetition (median)`;
+    const faults = r?.faults === undefined ? "" : `; ${r.faults} page faults per repetition (mean)`;
     console.log(`  tensorgrad ${c.name}: ${r?.ran ?? r?.note ?? "-"}${faults}`);
   }
 }
