@@ -118,5 +118,10 @@ async function main(): Promise<void> {
   const median = (a: readonly number[]): number => [...a].sort((p, q) => p - q)[a.length >> 1];
   console.log(`${rounds} rounds; wall ms per repetition (median / min)`);
   for (const { name } of ROWS) console.log(`${name.padEnd(42)} ${median(wall[name]).toFixed(3).padStart(8)} / ${Math.min(...wall[name]).toFixed(3).padStart(7)}`);
+  // paired: each round's new / old of the same step (load drifts between rounds, less within one)
+  for (const step of ["W6", "W3"]) {
+    const o = wall[`${step} step (old)`], n = wall[`${step} step (new)`];
+    if (o !== undefined) console.log(`${step} step new / old, median of per-round ratios: ${median(n.map((v, i) => v / o[i])).toFixed(3)}`);
+  }
 }
 void main();

@@ -1,7 +1,8 @@
 // The wasm float32 sum (withWasmElementwise over js) against ref: column sums bit for bit, whole and row sums within Note [wasm sum accuracy]'s bound, NaN/±inf exactly, declined layouts and dtypes falling back.
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { jsBackend, refBackend } from "../src/backends.ts";
+import * as torch from "../src/index.ts";
+import { defaultBackend, jsBackend, refBackend } from "../src/backends.ts";
 import type { View } from "../src/backend/types.ts";
 import { contiguousStrides } from "../src/shape.ts";
 import { withWasmElementwise } from "../src/backend/wasm/with-elementwise.ts";
@@ -119,4 +120,22 @@ describe("wasm float32 sum matches ref", () => {
       assert.ok(Object.is(got[0], want[0]), op);
     }
   });
+});
+
+test("the default backend sums and averages large float32 tensors on wasm (sum, mean, bias-style dims)", () => {
+  const x = data(300 * 700, 0);
+  const t = torch.tensor(x).reshape([300, 700]);
+  const want = (dims: number[], mean: boolean): Float32Array => {
+    const outShape = keptShape([300, 700], dims), m = outShape.reduce((p, q) => p * q, 1), acc = new Float64Array(m);
+    refBackend.reduce("sum", dense(x, [300, 700]), dense(acc, outShape));
+    return new Float32Array(acc.map((v) => (mean ? Math.fround(v) / (x.length / m) : v)));
+  };
+  const got = (r: torch.Tensor): Float32Array => new Float32Array(r.reshape([-1]).tolist() as number[]);
+  const sumAll = new Float32Array(1);
+  assert.ok(wasmSum(dense(x, [300, 700]), dense(sumAll, [1, 1])), "taken at the default threshold");
+  assertNear(got(t.sum()), want([0, 1], false), ULP32, 1e-3, "sum()");
+  assertNear(got(t.mean()), want([0, 1], true), 2 * ULP32, 1e-8, "mean()");
+  assertNear(got(t.sum(0)), want([0], false), 0, 0, "sum(0)");
+  assertNear(got(t.mean(1)), want([1], true), 2 * ULP32, 1e-8, "mean(1)");
+  assert.notEqual(defaultBackend.reduce, jsBackend.reduce);
 });
