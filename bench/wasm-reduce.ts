@@ -3,6 +3,7 @@
 // With OLD_SRC=/path/to/an/older/checkout/src/index.ts (e.g. `git archive <commit> src | tar -x -C /tmp/old`,
 // plus a node_modules link) the W3 and W6 steps also run on that older library, interleaved with this one.
 // Each row is one sample per round (its body repeated `reps` times); medians and minima of wall time per repetition.
+// ONLY=<text> keeps the rows whose name contains it (e.g. ONLY=step).
 import * as torch from "../src/index.ts";
 import { jsBackend } from "../src/backends.ts";
 import type { Backend, BinaryCode, View } from "../src/backend/types.ts";
@@ -21,7 +22,7 @@ const dense = (d: Float32Array, shape: number[], offset = 0): View => {
 const wasm = withWasmElementwise(jsBackend);
 
 // ---- the binary kernel's loop, operands already in wasm memory (64 chunks of CH floats each, in L2) ----
-/** The loop before unrolling (three pointers stepped per vector), kept here as the baseline. */
+/** The loop before unrolling (three pointers advanced per vector), kept here as the baseline. */
 function emitSteppedBinary(): FunctionBuilder {
   const f = new FunctionBuilder([I32, I32, I32, I32], []);
   const [pa, pb, po, bytes] = [0, 1, 2, 3];
@@ -57,7 +58,7 @@ const X = torch.tensor(x), Y = torch.tensor(y);
 
 interface Row { readonly name: string; readonly reps: number; readonly run: () => void | Promise<void> }
 const ROWS: Row[] = [
-  { name: "mul loop 2^20 in wasm mem, stepped ptrs", reps: 4, run: chunks(stepped) },
+  { name: "mul loop 2^20 in wasm mem, 3 pointers", reps: 4, run: chunks(stepped) },
   { name: "mul loop 2^20 in wasm mem, unroll 1", reps: 4, run: chunks(unroll1) },
   { name: "mul loop 2^20 in wasm mem, unroll 4", reps: 4, run: chunks(unroll4) },
   { name: "mul 2^20 backend, reused out", reps: 2, run: bin(wasm, "mul", dense(x, [N]), dense(y, [N]), dense(o, [N])) },
@@ -69,6 +70,10 @@ const ROWS: Row[] = [
   { name: "sum dim1 [256,4096] wasm", reps: 2, run: sumTo(wasm, [256, 4096], [256, 1]) },
   { name: "sum dim0 [128,512] js", reps: 20, run: sumTo(jsBackend, [128, 512], [1, 512]) },
   { name: "sum dim0 [128,512] wasm", reps: 20, run: sumTo(wasm, [128, 512], [1, 512]) },
+  { name: "sum dim1 [32,64,512] js", reps: 2, run: sumTo(jsBackend, [32, 64, 512], [32, 1, 512]) },
+  { name: "sum dim1 [32,64,512] wasm", reps: 2, run: sumTo(wasm, [32, 64, 512], [32, 1, 512]) },
+  { name: "sum dims 0,2 [16,64,1024] js", reps: 2, run: sumTo(jsBackend, [16, 64, 1024], [1, 64, 1]) },
+  { name: "sum dims 0,2 [16,64,1024] wasm", reps: 2, run: sumTo(wasm, [16, 64, 1024], [1, 64, 1]) },
   { name: "add [128,512]+[512] js", reps: 20, run: bin(jsBackend, "add", dense(h, [128, 512]), row512, dense(ho, [128, 512])) },
   { name: "add [128,512]+[512] wasm", reps: 20, run: bin(wasm, "add", dense(h, [128, 512]), row512, dense(ho, [128, 512])) },
   { name: "mul [256,4096]*[256,1] js", reps: 2, run: bin(jsBackend, "mul", dense(x, [256, 4096]), col256, dense(o, [256, 4096])) },
@@ -106,6 +111,8 @@ async function main(): Promise<void> {
   for (const [tag, t] of libs) {
     ROWS.push({ name: `W6 step (${tag})`, reps: 1, run: w6Step(t) }, { name: `W3 step (${tag})`, reps: 1, run: w3Step(t) });
   }
+  const only = process.env.ONLY;
+  if (only !== undefined) ROWS.splice(0, ROWS.length, ...ROWS.filter((r) => r.name.includes(only)));
   const rounds = Number(process.argv[2] ?? 15);
   const wall: Record<string, number[]> = {};
   for (let r = 0; r <= rounds; r++) {

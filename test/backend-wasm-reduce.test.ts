@@ -81,15 +81,22 @@ describe("wasm float32 sum matches ref", () => {
     }
   });
 
-  test("higher rank: trailing and leading runs merge; a middle run and size-1 dims", () => {
+  test("higher rank: trailing, leading, middle and alternating runs; size-1 dims; small column blocks decline", () => {
     const x = data(4 * 6 * 10 * 3, 0.01), v = dense(x, [4, 6, 10, 3]);
     assert.ok(check(v, [1, 2, 3], false, "trailing three"));
     assert.ok(check(v, [0, 1], true, "leading two"));
     assert.ok(check(v, [3], false, "last"));
-    assert.ok(!check(v, [1, 2], false, "middle (declined)"));
-    assert.ok(!check(v, [0, 2], false, "alternating (declined)"));
+    assert.ok(check(v, [0, 2], false, "alternating, last kept in blocks of 30 (declined)") === false);
+    assert.ok(check(v, [1, 3], false, "alternating, last reduced"));
+    assert.ok(check(v, [0, 1, 2], true, "all but the last"));
     assert.ok(check(dense(x, [1, 24, 1, 30]), [3], false, "size-1 dims"));
     assert.ok(check(dense(x, [1, 24, 1, 30]), [0, 1, 2], true, "size-1 dims, leading"));
+    const y = data(3 * 7 * 20 * 61 + 1, 0.005), w = dense(y, [3, 7, 20, 61], 1);
+    assert.ok(check(w, [1], true, "a middle dim (blocks of 7 x 61)", 3));
+    assert.ok(check(w, [0, 2], true, "alternating, last kept (blocks of 20 x 61)", 3));
+    assert.ok(check(w, [1, 3], false, "alternating, last reduced", 3));
+    assert.ok(check(w, [0, 2, 3], false, "all but dim 1 (a conv bias gradient)", 3));
+    assert.ok(check(dense(data(2 * 3 * 20000, 0), [2, 3, 20000]), [1], true, "middle, rows longer than a chunk"));
   });
 
   test("declined: strided input or output, other dtypes (the js kernel runs, bit for bit with ref)", () => {
