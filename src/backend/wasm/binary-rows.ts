@@ -33,7 +33,11 @@ function rowOf(x: Operand, r: number, n: number): [number, View] {
 function layRepeated(heap: Float32Array, at: number, x: Operand, k: number, n: number): void {
   const d = x.data;
   if (x.kind === "one") heap.fill(d[x.offset], at, at + k * n);
-  else if (x.kind === "row") { const row = d.subarray(x.offset, x.offset + n); for (let r = 0; r < k; r++) heap.set(row, at + r * n); }
+  else if (x.kind === "row") {
+    // one copy, then doubling within the arena: log2(k) calls however short the row
+    heap.set(d.subarray(x.offset, x.offset + n), at);
+    for (let len = n; len < k * n; len *= 2) heap.copyWithin(at + len, at, at + Math.min(len, k * n - len));
+  }
 }
 
 /** Lays rows r0..r0+k of `n` of a per-row operand (rows, a column) into the arena at `at`. */

@@ -22,6 +22,11 @@ type SumFn = (px: number, pb: number, n: number, rows: number) => void;
 const RES = CHUNK / 2;
 /** Column blocks smaller than this (floats) decline when there are several: the js loop wins there. */
 const MIN_BLOCK = 1024;
+/** Row sums walked into their outputs (reduced dims outside the rows too) decline for rows shorter than this. */
+const MIN_WALKED_ROW = 32;
+
+/** The float64 accumulators, one per output, reused (a fresh large array costs its page faults each call). */
+let scratch = new Float64Array(1024);
 
 /** A row-major walk of the plan's outer dims: the accumulator index of each successive row or block. */
 class Walk {
@@ -51,7 +56,9 @@ function sumRows(arena: WasmArena, x: Float32Array, ix: number, acc: Float64Arra
       const k = Math.min(per, rows - r0);
       heap.set(x.subarray(ix + r0 * n, ix + (r0 + k) * n), 0);
       fn(0, n, k, 4 * CHUNK);
-      for (let r = 0; r < k; r++) acc[walk.next()] += res[RES + r];
+      // one row per output in order (rows sum from +0, so never to -0: setting is adding to acc's zeros)
+      if (walk.shape.length <= 1) acc.set(res.subarray(RES, RES + k), walk.shape.length === 0 ? 0 : r0);
+      else for (let r = 0; r < k; r++) acc[walk.next()] += res[RES + r];
     }
     return;
   }
@@ -106,10 +113,12 @@ export function wasmSum(x: View, out: View): boolean {
   if (p === null) return false;
   const r = p.shape.length - 1, n = p.shape[r], m = numelOf(out.shape);
   const outer = (dims: number): Walk => new Walk(p.shape.slice(0, dims), p.b.slice(0, dims));
-  const acc = new Float64Array(m);
-  if (r >= 0 && p.b[r] === 0) sumRows(arena, xd, x.offset, acc, total / n, n, outer(r));
-  else if (r >= 1 && (p.shape[r - 1] * n >= MIN_BLOCK || r === 1)) sumCols(arena, xd, x.offset, acc, total / (p.shape[r - 1] * n), p.shape[r - 1], n, outer(r - 1));
-  else return false;
-  for (let j = 0; j < m; j++) od[out.offset + j] = acc[j];
+  const rows = r >= 0 && p.b[r] === 0, cols = !rows && r >= 1 && (r === 1 || p.shape[r - 1] * n >= MIN_BLOCK);
+  if (!(rows ? r <= 1 || n >= MIN_WALKED_ROW : cols)) return false;
+  if (scratch.length < m) scratch = new Float64Array(Math.max(m, 2 * scratch.length));
+  const acc = scratch.fill(0, 0, m);
+  if (rows) sumRows(arena, xd, x.offset, acc, total / n, n, outer(r));
+  else sumCols(arena, xd, x.offset, acc, total / (p.shape[r - 1] * n), p.shape[r - 1], n, outer(r - 1));
+  od.set(acc.subarray(0, m), out.offset); // float64 -> float32: one rounding each, as ref's copy
   return true;
 }
