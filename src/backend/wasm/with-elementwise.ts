@@ -24,7 +24,7 @@ function float32Rows(views: readonly View[], dim: number): [number, number] | nu
 
 /**
  * `base` with float32 add/sub/mul/div of dense, one-value, repeated-row or repeated-column operands into a
- * dense output (binary-rows.ts), float32 sums over all, trailing or leading dims (reduce.ts), float32
+ * dense output (binary-rows.ts), float32 sums of dense tensors over any dims (reduce.ts), float32
  * exp/log/tanh/sigmoid/relu/neg/abs/sqrt of dense views, and float32 softmax / log-softmax and their
  * backward along a dense last dim, run by wasm/elementwise.ts when large enough (see
  * Note [wasm elementwise arena]); everything else, and every declined call, is base's. `base` must be a
