@@ -31,6 +31,7 @@ const CASES: Record<string, () => void> = {
   "softmax backward kernel": () => { be.softmaxBackward(rows(y), rows(ones), 1, false, rows(dx)); },
   "mul kernel": () => { be.binary("mul", rows(y), rows(g), rows(yg)); },
   "sum kernel": () => { be.reduce("sum", rows(yg), { data: total, shape: [1, 1], strides: [1, 1], offset: 0 }); },
+  "sum, js kernel": () => { jsBackend.reduce("sum", rows(yg), { data: total, shape: [1, 1], strides: [1, 1], offset: 0 }); },
   "4 fresh 4 MB arrays written": () => { for (let k = 0; k < 4; k++) new Float32Array(N).set(x); },
   "4 reused 4 MB arrays written": () => { for (const o of [y, yg, ones, dx]) o.set(x); },
 };

@@ -8,6 +8,7 @@ import { jsBackend, refBackend } from "../src/backends.ts";
 import type { View } from "../src/backend/types.ts";
 import { withWasmElementwise } from "../src/backend/wasm/with-elementwise.ts";
 import { setWasmElementwiseThreshold } from "../src/backend/wasm/elementwise.ts";
+import { wasmBinaryRows } from "../src/backend/wasm/binary-rows.ts";
 import { rng } from "./helpers/samples.ts";
 
 const rand = rng(4242);
@@ -53,6 +54,40 @@ describe("wasm float32 binary matches ref bit for bit", () => {
       check(op, dense(a), { data: b, shape: [r, c], strides: [0, 0], offset: 5 }, [r, c], [c, 1], 0, r * c, "one value, rank 2");
       check(op, { data: a, shape: [r, c], strides: [2 * c, 2], offset: 1 }, dense(b), [r, c], [c, 1], 0, r * c, "strided a");
       check(op, dense(a), dense(b), [r, c], [1, r], 0, r * c, "transposed out");
+    });
+  }
+
+  for (const op of ["add", "sub", "mul", "div", "thresholdBackward"] as const) {
+    test(`${op}: broadcast rows and columns, pitched rows, long rows, declined layouts`, () => {
+      /** [r, c] out (dense from offset 2) of a op b by wasmBinaryRows (or, declined, the backend) and ref, bit for bit. */
+      const rows = (a: View, b: View, r: number, c: number, taken: boolean, what: string): void => {
+        const size = r * c + 4, got = new Float32Array(size).fill(-7.5), want = new Float32Array(size).fill(-7.5);
+        const out = (d: Float32Array): View => ({ data: d, shape: a.shape, strides: a.shape.length === 3 ? [r * c / a.shape[0], c, 1] : [c, 1], offset: 2 });
+        const took = wasmBinaryRows(op, a, b, out(got));
+        assert.equal(took, taken, `${op} ${what}: taken`);
+        if (!took) wasm.binary(op, a, b, out(got));
+        refBackend.binary(op, a, b, out(want));
+        for (let i = 0; i < size; i++) assert.ok(Object.is(got[i], want[i]), `${op} ${what}: element ${i}: wasm ${got[i]}, ref ${want[i]}`);
+      };
+      for (const [r, c] of [[37, 129], [1000, 65], [5, 16384], [3, 16391], [2, 40001], [300, 64]]) {
+        const a = data(r * (c + 5) + 3), b = data(r * (c + 5) + 3);
+        const v = (d: Float32Array, strides: number[], offset = 3): View => ({ data: d, shape: [r, c], strides, offset });
+        rows(v(a, [c, 1]), v(b, [0, 1]), r, c, true, `[${r},${c}] + row`);
+        rows(v(a, [0, 1], 1), v(b, [c, 1]), r, c, true, `row + [${r},${c}]`);
+        rows(v(a, [c, 1]), v(b, [1, 0]), r, c, true, `[${r},${c}] + column`);
+        rows(v(a, [3, 0]), v(b, [c, 1]), r, c, true, `column (pitch 3) + [${r},${c}]`);
+        rows(v(a, [0, 1]), v(b, [1, 0], 0), r, c, true, `row + column [${r},${c}]`);
+        rows(v(a, [c + 5, 1]), v(b, [0, 0]), r, c, true, `pitched rows + one value [${r},${c}]`);
+        rows(v(a, [c + 5, 1]), v(b, [c, 1]), r, c, true, `pitched rows + rows [${r},${c}]`);
+        rows(v(a, [c, -1], c - 1), v(b, [0, 1]), r, c, false, `reversed rows [${r},${c}] (declined)`);
+        rows(v(a, [1, r]), v(b, [0, 1]), r, c, false, `transposed [${r},${c}] (declined)`);
+      }
+      const r = 6, c = 70, a = data(2 * r * c), b = data(c);
+      rows({ data: a, shape: [2, r, c], strides: [r * c, c, 1], offset: 0 }, { data: b, shape: [2, r, c], strides: [0, 0, 1], offset: 0 }, 2 * r, c, true, "rank 3 + row");
+      rows({ data: a, shape: [2, r, c], strides: [r * c, c, 1], offset: 0 }, { data: b, shape: [2, r, c], strides: [0, 1, 0], offset: 0 }, 2 * r, c, false, "rank 3, a middle broadcast (declined)");
+      const short = data(400 * 5);
+      rows({ data: short, shape: [400, 5], strides: [5, 1], offset: 0 }, { data: short, shape: [400, 5], strides: [1, 0], offset: 0 }, 400, 5, false, "column over short rows (declined)");
+      rows({ data: short, shape: [400, 5], strides: [5, 1], offset: 0 }, { data: short, shape: [400, 5], strides: [0, 1], offset: 7 }, 400, 5, true, "row over short rows");
     });
   }
 

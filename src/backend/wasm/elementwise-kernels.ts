@@ -1,11 +1,13 @@
-// Emits the WebAssembly SIMD module of the float32 elementwise and softmax kernels (wasm/elementwise.ts runs it).
+// Emits the WebAssembly SIMD module of the float32 elementwise, softmax and sum kernels (wasm/elementwise.ts runs it).
 import { emitModule, FunctionBuilder, I32, V128 } from "./assembler.ts";
 import { SIMD } from "./simd-math.ts";
+import { emitUnrolledLoop } from "./loops.ts";
+import { reduceFunctions } from "./reduce-kernels.ts";
 import { softmaxFunctions } from "./softmax-kernels.ts";
 import { unaryFunctions } from "./unary-kernels.ts";
 
 /** Emits `op(a, b)` with a and b on the stack, leaving the result (`zero`: a local holding +0 lanes). */
-type BinaryEmitter = (f: FunctionBuilder, zero: number) => void;
+export type BinaryEmitter = (f: FunctionBuilder, zero: number) => void;
 const simdOp = (opcode: number): BinaryEmitter => (f) => { f.simd(opcode); };
 
 /** The binary codes the module exports (each as `name(pa, pb, po, bytes)`), bit-identical to ref's. */
@@ -16,25 +18,28 @@ export const BINARY_EMITTERS = {
 } satisfies Record<string, BinaryEmitter>;
 export type WasmBinaryCode = keyof typeof BINARY_EMITTERS;
 
-/** `name(pa, pb, po, bytes)`: po[i] = pa[i] op pb[i] over `bytes` (a positive multiple of 16). */
-function emitBinary(op: BinaryEmitter): FunctionBuilder {
+/** f32x4 vectors per trip of the binary kernels' main loop (measured: bench/wasm-reduce.ts). */
+export const BINARY_UNROLL = 4;
+
+/**
+ * `name(pa, pb, po, bytes)`: po[i] = pa[i] op pb[i] over `bytes` (a positive multiple of 16), `unroll`
+ * vectors per trip of the main loop (one byte index, constant offsets), then one per trip.
+ */
+export function emitBinary(op: BinaryEmitter, unroll = BINARY_UNROLL): FunctionBuilder {
   const f = new FunctionBuilder([I32, I32, I32, I32], []);
   const [pa, pb, po, bytes] = [0, 1, 2, 3];
-  const end = f.local(I32), zero = f.local(V128);
+  const i = f.local(I32), mainEnd = f.local(I32), zero = f.local(V128);
   f.v128Zero().set(zero);
-  f.get(po).get(bytes).i32Add().set(end);
-  f.block().loop()
-    .get(po).get(pa).v128Load(0).get(pb).v128Load(0);
-  op(f, zero);
-  f.v128Store(0)
-    .get(pa).i32(16).i32Add().set(pa).get(pb).i32(16).i32Add().set(pb)
-    .get(po).i32(16).i32Add().tee(po).get(end).i32Ne().brIf(0)
-    .end().end();
+  emitUnrolledLoop(f, i, bytes, mainEnd, 16, unroll, (off) => {
+    f.get(po).get(i).i32Add().get(pa).get(i).i32Add().v128Load(off).get(pb).get(i).i32Add().v128Load(off);
+    op(f, zero);
+    f.v128Store(off);
+  });
   return f;
 }
 
-/** The module: the binary ops, the unary ops, and the softmax family over one imported memory. */
+/** The module: the binary ops, the unary ops, the softmax family and the sums over one imported memory. */
 export function emitElementwiseModule(maxPages: number): Uint8Array {
   const binaries = Object.entries(BINARY_EMITTERS).map(([name, op]) => ({ name, fn: emitBinary(op) }));
-  return emitModule([...binaries, ...unaryFunctions(), ...softmaxFunctions()], { shared: false, maxPages });
+  return emitModule([...binaries, ...unaryFunctions(), ...softmaxFunctions(), ...reduceFunctions()], { shared: false, maxPages });
 }

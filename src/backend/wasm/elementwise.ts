@@ -1,5 +1,5 @@
 // float32 add/sub/mul/div/thresholdBackward, unary exp/log/tanh/sigmoid/relu/neg/abs/sqrt and softmax / log-softmax (forward,
-// backward) on WebAssembly SIMD, through a small reused arena.
+// backward) on WebAssembly SIMD, through a small reused arena (which binary-rows.ts and reduce.ts also drive).
 //
 // Note [wasm elementwise arena]
 // Storage stays GC-owned JavaScript memory: each call copies its operands into one module-wide
@@ -22,7 +22,7 @@ import { wasmNamespace, type WasmMemory, type WasmNamespace } from "./runtime.ts
 
 /** A module instantiated ahead of time (asynchronously: what a browser's main thread requires). */
 interface Prebuilt { readonly memory: WasmMemory; readonly exports: Record<string, unknown> }
-type BinaryFn = (pa: number, pb: number, po: number, bytes: number) => void;
+export type BinaryFn = (pa: number, pb: number, po: number, bytes: number) => void;
 type UnaryFn = (px: number, po: number, bytes: number) => void;
 type ForwardFn = (px: number, po: number, pitch: number, rows: number) => void;
 type BackwardFn = (py: number, pg: number, po: number, pitch: number, rows: number) => void;
@@ -33,16 +33,27 @@ const isBackward = (kind: RowsKind): boolean => kind.endsWith("Backward");
 const PAGE = 65536;
 const MAX_PAGES = 2048; // 128 MiB: rows longer than fit decline
 /** floats per operand per chunk: three chunks (a, b, out) stay in L2 */
-const CHUNK = 16384;
+export const CHUNK = 16384;
 /** Below this many elements the js loops win (a wasm call and three copies cost ~1 µs). */
 let minElements = 4096;
 
-class Kernels {
+/** The arena and the module's exports, for the drivers in other files (wasm/reduce.ts, wasm/binary-rows.ts). */
+export interface WasmArena {
+  /** A float32 view of the whole arena, with room for `floats` at least, or null past the cap (views change when it grows). */
+  reserve(floats: number): Float32Array | null;
+  /** A float64 view of the arena as the last `reserve` left it. */
+  f64(): Float64Array;
+  /** An exported kernel by name. */
+  exported<F>(name: string): F;
+}
+
+class Kernels implements WasmArena {
   readonly #memory: WasmMemory;
   readonly #binary: Record<WasmBinaryCode, BinaryFn>;
   readonly #unary: Record<WasmUnaryCode, UnaryFn>;
   readonly #exports: Record<string, unknown>;
   #f32: Float32Array;
+  #f64: Float64Array;
 
   constructor(wasm: WasmNamespace, prebuilt?: Prebuilt) {
     this.#memory = prebuilt?.memory ?? arenaMemory(wasm);
@@ -51,21 +62,28 @@ class Kernels {
     this.#unary = Object.fromEntries(WASM_UNARY.map((op) => [op, exports[op] as UnaryFn])) as Record<WasmUnaryCode, UnaryFn>;
     this.#exports = exports;
     this.#f32 = new Float32Array(this.#memory.buffer);
+    this.#f64 = new Float64Array(this.#memory.buffer);
   }
 
-  /** A float32 view of the arena with room for `floats`, or null when it would exceed the cap. */
-  #reserve(floats: number): Float32Array | null {
+  reserve(floats: number): Float32Array | null {
     const bytes = floats * 4, have = this.#memory.buffer.byteLength;
     if (bytes > MAX_PAGES * PAGE) return null;
     if (bytes > have) this.#memory.grow(Math.ceil((bytes - have) / PAGE));
-    if (this.#f32.buffer !== this.#memory.buffer) this.#f32 = new Float32Array(this.#memory.buffer);
+    if (this.#f32.buffer !== this.#memory.buffer) {
+      this.#f32 = new Float32Array(this.#memory.buffer);
+      this.#f64 = new Float64Array(this.#memory.buffer);
+    }
     return this.#f32;
   }
+
+  f64(): Float64Array { return this.#f64; }
+
+  exported<F>(name: string): F { return this.#exports[name] as F; }
 
   /** o[io..io+n) = a op b, each operand dense from its offset or (stride 0) one repeated value. */
   binary(op: WasmBinaryCode, a: Float32Array, ia: number, sa: number, b: Float32Array, ib: number, sb: number,
     o: Float32Array, io: number, n: number): void {
-    const heap = this.#reserve(3 * CHUNK)!;
+    const heap = this.reserve(3 * CHUNK)!;
     const fn = this.#binary[op];
     if (sa === 0) heap.fill(a[ia], 0, CHUNK);
     if (sb === 0) heap.fill(b[ib], CHUNK, 2 * CHUNK);
@@ -80,7 +98,7 @@ class Kernels {
 
   /** o[io..io+n) = op(x[ix..ix+n)). */
   unary(op: WasmUnaryCode, x: Float32Array, ix: number, o: Float32Array, io: number, n: number): void {
-    const heap = this.#reserve(2 * CHUNK)!;
+    const heap = this.reserve(2 * CHUNK)!;
     const fn = this.#unary[op];
     for (let s = 0; s < n; s += CHUNK) {
       const m = Math.min(CHUNK, n - s);
@@ -101,7 +119,7 @@ class Kernels {
     const per = Math.max(1, Math.floor(CHUNK / pitch));
     // regions: x (or y) [per*pitch], g [per*pitch], out [per*pitch]
     const span = per * pitch;
-    const heap = this.#reserve(3 * span);
+    const heap = this.reserve(3 * span);
     if (heap === null) return false;
     const backward = isBackward(kind), pad = backward ? 0 : -Infinity;
     if (pitch !== n) for (let r = 0; r < per; r++) { heap.fill(pad, r * pitch + n, (r + 1) * pitch); heap.fill(0, span + r * pitch + n, span + (r + 1) * pitch); }
@@ -162,6 +180,11 @@ function instance(): Kernels | undefined {
   return kernels;
 }
 
+/** The arena for a float32 call over `n` elements, or undefined when the wasm kernels decline it (too small, unavailable). */
+export function wasmArena(n: number): WasmArena | undefined {
+  return n < minElements ? undefined : instance();
+}
+
 /** Sets the element count below which the wasm kernels decline; returns the previous one (tests use 0). */
 export function setWasmElementwiseThreshold(n: number): number {
   const prev = minElements;
@@ -169,7 +192,8 @@ export function setWasmElementwiseThreshold(n: number): number {
   return prev;
 }
 
-const isWasmBinary = (op: string): op is WasmBinaryCode => op in BINARY_EMITTERS;
+/** Whether `op` has a wasm binary kernel. */
+export const isWasmBinary = (op: string): op is WasmBinaryCode => op in BINARY_EMITTERS;
 
 /**
  * out = a op b for float32 views already collapsed to one dim (`n` elements from the offsets, strides

@@ -1,8 +1,10 @@
-// Wraps a backend so that large float32 add/sub/mul/div, hot unary ops and last-dim softmax / log-softmax run on wasm SIMD.
-import type { Backend, BinaryCode, UnaryCode, View } from "../types.ts";
+// Wraps a backend so that large float32 add/sub/mul/div (row / column broadcasts included), sums, hot unary ops and last-dim softmax / log-softmax run on wasm SIMD.
+import type { Backend, BinaryCode, ReduceCode, UnaryCode, View } from "../types.ts";
 import { isDense } from "../ref/strided.ts";
 import { numelOf } from "../../shape.ts";
 import { wasmBinary, wasmSoftmaxRows, wasmUnary } from "./elementwise.ts";
+import { wasmBinaryRows } from "./binary-rows.ts";
+import { wasmSum } from "./reduce.ts";
 
 /** 1 when `v` is dense row-major, 0 when every stride is 0 (one value repeated), else -1. */
 function denseOrRepeated(v: View): number {
@@ -21,7 +23,8 @@ function float32Rows(views: readonly View[], dim: number): [number, number] | nu
 }
 
 /**
- * `base` with float32 add/sub/mul/div of dense (or one-value) operands into a dense output, float32
+ * `base` with float32 add/sub/mul/div of dense, one-value, repeated-row or repeated-column operands into a
+ * dense output (binary-rows.ts), float32 sums of dense tensors over any dims (reduce.ts), float32
  * exp/log/tanh/sigmoid/relu/neg/abs/sqrt of dense views, and float32 softmax / log-softmax and their
  * backward along a dense last dim, run by wasm/elementwise.ts when large enough (see
  * Note [wasm elementwise arena]); everything else, and every declined call, is base's. `base` must be a
@@ -36,8 +39,13 @@ export function withWasmElementwise(base: Backend): Backend {
     ...base,
     name: `${base.name}+wasm-elementwise`,
     binary(op: BinaryCode, a: View, b: View, out: View): void {
+      if (!isDense(out)) { base.binary(op, a, b, out); return; }
       const sa = denseOrRepeated(a), sb = denseOrRepeated(b);
-      if (sa < 0 || sb < 0 || !isDense(out) || !wasmBinary(op, a, sa, b, sb, out, numelOf(out.shape))) base.binary(op, a, b, out);
+      const done = sa < 0 || sb < 0 ? wasmBinaryRows(op, a, b, out) : wasmBinary(op, a, sa, b, sb, out, numelOf(out.shape));
+      if (!done) base.binary(op, a, b, out);
+    },
+    reduce(op: ReduceCode, x: View, out: View): void {
+      if (op !== "sum" || !wasmSum(x, out)) base.reduce(op, x, out);
     },
     unary(op: UnaryCode, x: View, out: View, params?: readonly number[]): void {
       const plain = params === undefined || params.length === 0;
