@@ -33,6 +33,9 @@ const CASES: Record<string, { inputs: Float32Array[]; call: (k: Record<string, K
 for (const op of ["exp", "tanh", "sigmoid"]) CASES[op] = { inputs: [wide], call: (k) => k[op](0, B, B) };
 CASES.log = { inputs: [x.map(Math.abs)], call: (k) => k.log(0, B, B) };
 for (const kind of ["softmax", "logSoftmax"]) CASES[kind] = { inputs: [x], call: (k) => k[kind](0, 2 * B, COLS, ROWS) };
+// a causal-style mask: each row's second half -inf (the exp's slow path for those vectors)
+const masked = x.map((v, i) => (i % COLS >= COLS / 2 ? -Infinity : v));
+CASES["softmax, half -inf"] = { inputs: [masked], call: (k) => k.softmax(0, 2 * B, COLS, ROWS) };
 CASES.softmaxBackward = { inputs: [y, g], call: (k) => k.softmaxBackward(0, B, 2 * B, COLS, ROWS) };
 CASES.logSoftmaxBackward = { inputs: [ly, g], call: (k) => k.logSoftmaxBackward(0, B, 2 * B, COLS, ROWS) };
 
