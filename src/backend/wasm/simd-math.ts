@@ -16,7 +16,7 @@ export const SIMD = {
   i32x4GtS: 0x3b, f32x4Eq: 0x41, f32x4Ne: 0x42, f32x4Lt: 0x43, f32x4Gt: 0x44, f32x4Le: 0x45, f32x4Ge: 0x46,
   and: 0x4e, andnot: 0x4f, or: 0x50, xor: 0x51, bitselect: 0x52, anyTrue: 0x53,
   load64Zero: 0x5d, store64Lane: 0x5b, demoteZero: 0x5e, promoteLow: 0x5f,
-  i32x4Shl: 0xab, i32x4ShrS: 0xac, i32x4ShrU: 0xad, i32x4Add: 0xae, i32x4Sub: 0xb1, i32x4MaxS: 0xb8,
+  i32x4AllTrue: 0xa3, i32x4Shl: 0xab, i32x4ShrS: 0xac, i32x4ShrU: 0xad, i32x4Add: 0xae, i32x4Sub: 0xb1, i32x4MaxS: 0xb8,
   f32x4Abs: 0xe0, f32x4Neg: 0xe1, f32x4Sqrt: 0xe3, f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6, f32x4Div: 0xe7,
   f32x4Min: 0xe8, f32x4Max: 0xe9, f32x4Pmin: 0xea, f32x4Pmax: 0xeb, f64x2Add: 0xf0, f64x2Sub: 0xf1, f64x2Mul: 0xf2, f64x2Max: 0xf5,
   f32x4FromI32: 0xfa,
@@ -81,8 +81,8 @@ export function expConsts(p: ConstPool, domain: ExpDomain): void {
  * Sets locals `outs[j]` = e^(local ts[j]) for a few vectors at once (their independent chains overlap in
  * the core). One range check for all of them: when every lane has |t| <= 87 (or NaN: it propagates
  * through the arithmetic) the fast path runs (2^k built by shifting the rounded value's bits, result
- * 2^k + 2^k (e^r - 1): one rounding); else the slow path for all: t clamped to [-104, 88.8], 2^k as two
- * normal halves (overflow to inf, gradual underflow to subnormals and 0 as ref's: -inf gives 0).
+ * 2^k + 2^k (e^r - 1): one rounding); when every lane is below -104 (a masked stretch of a softmax row),
+ * zeros; else the slow path for all (overflow to inf, gradual underflow to subnormals and 0 as ref's).
  */
 export function emitExp(p: ConstPool, ts: readonly number[], outs: readonly number[], domain: ExpDomain): void {
   const f = p.f;
@@ -94,7 +94,13 @@ export function emitExp(p: ConstPool, ts: readonly number[], outs: readonly numb
     ts.forEach((t, j) => { f.get(t).get(p.f32(-EXP_FAST)).simd(SIMD.f32x4Lt); if (j > 0) f.simd(SIMD.or); });
   }
   f.simd(SIMD.anyTrue).if();
+  // every lane below -104 (a masked stretch of a softmax row: -inf): all +0
+  ts.forEach((t, j) => { f.get(t); f32x4Const(f, EXP_LO).simd(SIMD.f32x4Lt); if (j > 0) f.simd(SIMD.and); });
+  f.simd(SIMD.i32x4AllTrue).if();
+  for (const o of outs) f.v128Zero().set(o);
+  f.else();
   ts.forEach((t, j) => emitExpSlow(p, t, outs[j]));
+  f.end();
   f.else();
   ts.forEach((t, j) => emitExpFast(p, t, outs[j]));
   f.end();
