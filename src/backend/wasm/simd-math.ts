@@ -7,7 +7,8 @@
 // underflowing product, t clamped at 88.8, 2^k in two halves): gradual underflow to subnormals and 0,
 // overflow to inf, -inf -> 0, NaN stays, as ref. Max error 0.98 ulp (every 7th float32 in [-104, 89]).
 // log: x = 2^e m with m in [sqrt(1/2), sqrt(2)), log(m) by Cephes' logf polynomial in m - 1, plus e ln2
-// (split in C1 + C2); subnormal inputs are scaled by 2^23 first; 0 -> -inf, x < 0 or NaN -> NaN, inf -> inf.
+// (split in C1 + C2); vectors with a lane not a positive normal number take a general path: subnormal
+// inputs scaled by 2^23 first; 0 -> -inf, x < 0 or NaN -> NaN, inf -> inf.
 import { FunctionBuilder, V128 } from "./assembler.ts";
 
 /** SIMD opcodes (after the 0xfd prefix) the elementwise kernels use. */
@@ -34,6 +35,9 @@ export const f32Bits = (v: number): number => { F32_VIEW[0] = v; return F32_BITS
 export const f32x4Const = (f: FunctionBuilder, v: number): FunctionBuilder => const32(f, f32Bits(v));
 /** Pushes an i32x4 splat of `v` (v128.const). */
 export const i32x4Const = (f: FunctionBuilder, v: number): FunctionBuilder => const32(f, v | 0);
+
+/** Declares `n` v128 locals; returns their indices. */
+export const v128Locals = (f: FunctionBuilder, n: number): number[] => Array.from({ length: n }, () => f.local(V128));
 
 /** v128 locals holding splat constants, set where the function starts (V8 does not hoist constants out of loops). */
 export class ConstPool {
@@ -159,16 +163,41 @@ export function logConsts(p: ConstPool): void {
   for (const v of [0x7fffff, 0x3f000000, 126, 23]) p.i32(v);
 }
 
-/** Leaves log(local x) on the stack, using scratch v128 locals `w` (4). */
-export function emitLog(p: ConstPool, x: number, w: readonly number[]): void {
+/**
+ * Sets locals `outs[j]` = log(local xs[j]) for a few vectors at once: when every lane is a positive
+ * normal number, the core alone; else with subnormal inputs scaled and special values (see emitLog).
+ */
+export function emitLogs(p: ConstPool, xs: readonly number[], outs: readonly number[]): void {
+  const f = p.f;
+  xs.forEach((x, j) => {
+    f.get(x).get(p.f32(MIN_NORMAL)).simd(SIMD.f32x4Ge).get(x).get(p.f32(Infinity)).simd(SIMD.f32x4Lt).simd(SIMD.and);
+    if (j > 0) f.simd(SIMD.and);
+  });
+  f.simd(SIMD.i32x4AllTrue).if();
+  xs.forEach((x, j) => { emitLog(p, x, v128Locals(f, 4), false); f.set(outs[j]); });
+  f.else();
+  xs.forEach((x, j) => { emitLog(p, x, v128Locals(f, 4), true); f.set(outs[j]); });
+  f.end();
+}
+
+/**
+ * Leaves log(local x) on the stack, using scratch v128 locals `w` (4). `general`: any x (subnormals
+ * scaled, specials); else x must be a positive normal number.
+ */
+export function emitLog(p: ConstPool, x: number, w: readonly number[], general = true): void {
   const f = p.f, [a, e, m, z] = w;
-  // subnormals: a = x 2^23, e starts at -23 (else a = x, e = 0)
-  f.get(x).get(p.f32(MIN_NORMAL)).simd(SIMD.f32x4Lt).set(z);
-  f.get(x).get(p.f32(TWO23)).simd(SIMD.f32x4Mul).get(x).get(z).simd(SIMD.bitselect).set(a);
-  f.get(z).get(p.i32(23)).simd(SIMD.and).set(e);
-  // e += exponent - 126; m in [0.5, 1)
-  f.get(a).i32(23).simd(SIMD.i32x4ShrU).get(p.i32(126)).simd(SIMD.i32x4Sub).get(e).simd(SIMD.i32x4Sub).set(e);
-  f.get(a).get(p.i32(0x7fffff)).simd(SIMD.and).get(p.i32(0x3f000000)).simd(SIMD.or).set(m);
+  if (general) {
+    // subnormals: a = x 2^23, e starts at -23 (else a = x, e = 0)
+    f.get(x).get(p.f32(MIN_NORMAL)).simd(SIMD.f32x4Lt).set(z);
+    f.get(x).get(p.f32(TWO23)).simd(SIMD.f32x4Mul).get(x).get(z).simd(SIMD.bitselect).set(a);
+    f.get(z).get(p.i32(23)).simd(SIMD.and).set(e);
+  }
+  // e (+)= exponent - 126; m in [0.5, 1)
+  const src = general ? a : x;
+  f.get(src).i32(23).simd(SIMD.i32x4ShrU).get(p.i32(126)).simd(SIMD.i32x4Sub);
+  if (general) f.get(e).simd(SIMD.i32x4Sub);
+  f.set(e);
+  f.get(src).get(p.i32(0x7fffff)).simd(SIMD.and).get(p.i32(0x3f000000)).simd(SIMD.or).set(m);
   // m < sqrt(1/2): e -= 1, m = 2m - 1; else m = m - 1
   f.get(m).get(p.f32(SQRTHF)).simd(SIMD.f32x4Lt).set(z);
   f.get(e).get(z).simd(SIMD.i32x4Add).simd(SIMD.f32x4FromI32).set(e);
@@ -179,8 +208,10 @@ export function emitLog(p: ConstPool, x: number, w: readonly number[]): void {
   f.get(m).simd(SIMD.f32x4Mul).get(z).simd(SIMD.f32x4Mul);
   f.get(e).get(p.f32(C2)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add);
   f.get(z).get(p.f32(0.5)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub);
-  f.get(m).simd(SIMD.f32x4Add).get(e).get(p.f32(C1)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).set(a);
+  f.get(m).simd(SIMD.f32x4Add).get(e).get(p.f32(C1)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add);
+  if (!general) return;
   // specials: 0 -> -inf, inf -> inf, x < 0 or NaN -> NaN
+  f.set(a);
   f.get(p.f32(-Infinity)).get(a).get(x).get(p.f32(0)).simd(SIMD.f32x4Eq).simd(SIMD.bitselect).set(a);
   f.get(x).get(a).get(x).get(p.f32(Infinity)).simd(SIMD.f32x4Eq).simd(SIMD.bitselect).set(a);
   f.get(p.f32(NaN)).get(a).get(x).get(p.f32(0)).simd(SIMD.f32x4Lt).get(x).get(x).simd(SIMD.f32x4Ne).simd(SIMD.or).simd(SIMD.bitselect);

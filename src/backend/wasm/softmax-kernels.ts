@@ -18,7 +18,7 @@
 // (as PyTorch's float32 kernel: where g and e^y s nearly cancel the error is a float32 step of |g|, not
 // of the result).
 import { FunctionBuilder, I32, V128 } from "./assembler.ts";
-import { ConstPool, emitExp, emitLog, expConsts, logConsts, SIMD } from "./simd-math.ts";
+import { ConstPool, emitExp, emitLog, expConsts, logConsts, SIMD, v128Locals } from "./simd-math.ts";
 
 const F64 = 0x7c;
 const f64Const = (f: FunctionBuilder, v: number): FunctionBuilder => f.op(0x44, ...new Uint8Array(new Float64Array([v]).buffer));
@@ -68,8 +68,6 @@ function rowKernel(nPtr: number, setup: (c: RowCtx) => () => void): FunctionBuil
   f.get(rows).i32(1).i32Sub().tee(rows).brIf(0).end();
   return f;
 }
-
-const v128Locals = (f: FunctionBuilder, n: number): number[] => Array.from({ length: n }, () => f.local(V128));
 
 /** Forward: `softmax(px, po, pitch, rows)`, or `logSoftmax` with `log`; two vectors per trip. */
 function emitForward(log: boolean): FunctionBuilder {

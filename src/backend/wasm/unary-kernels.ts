@@ -6,8 +6,8 @@
 // (~1 ulp; exp's subnormal results as ref's, log's results are normal); sigmoid = 1 / (1 + e^-x) (0 for
 // x < -88.7, where e^-x overflows: ref's results there are subnormal); tanh = Cephes' odd polynomial
 // below |x| 0.625, else sign(x) (1 - 2 / (e^2|x| + 1)).
-import { FunctionBuilder, I32, V128 } from "./assembler.ts";
-import { ConstPool, emitExp, emitLog, expConsts, logConsts, SIMD } from "./simd-math.ts";
+import { FunctionBuilder, I32 } from "./assembler.ts";
+import { ConstPool, emitExp, emitLogs, expConsts, logConsts, SIMD, v128Locals } from "./simd-math.ts";
 
 /** The ops with a wasm kernel. */
 export const WASM_UNARY = ["exp", "log", "tanh", "sigmoid", "relu", "neg", "abs", "sqrt"] as const;
@@ -28,14 +28,13 @@ const each = (consts: (p: ConstPool) => void, one: (p: ConstPool, x: number) => 
   consts, emit: (p, xs, outs) => xs.forEach((x, j) => { one(p, x); p.f.set(outs[j]); }),
 });
 const plain = (opcode: number): OpEmitter => each(() => undefined, (p, x) => { p.f.get(x).simd(opcode); });
-const locals = (p: ConstPool, n: number): number[] => Array.from({ length: n }, () => p.f.local(V128));
 
 /** e^(t_j) for t_j = `pre`(x_j) (pushed), then outs[j] = `post`(x_j, e_j) (pushed). */
 function viaExp(extra: readonly number[], pre: (p: ConstPool, x: number) => void, post: (p: ConstPool, x: number, e: number) => void): OpEmitter {
   return {
     consts: (p) => { expConsts(p, "full"); for (const v of extra) p.f32(v); },
     emit: (p, xs, outs) => {
-      const ts = locals(p, xs.length), es = locals(p, xs.length);
+      const ts = v128Locals(p.f, xs.length), es = v128Locals(p.f, xs.length);
       xs.forEach((x, j) => { pre(p, x); p.f.set(ts[j]); });
       emitExp(p, ts, es, "full");
       xs.forEach((x, j) => { post(p, x, es[j]); p.f.set(outs[j]); });
@@ -50,7 +49,7 @@ const EMITTERS: Record<WasmUnaryCode, OpEmitter> = {
   // x <= 0 (-0 included) -> +0, NaN stays: two one-instruction ops (f32x4.max is a long sequence on x64)
   relu: each((p) => { p.f32(0); }, (p, x) => { p.f.get(x).get(x).get(p.f32(0)).simd(SIMD.f32x4Le).simd(SIMD.andnot); }),
   exp: { consts: (p) => expConsts(p, "full"), emit: (p, xs, outs) => emitExp(p, xs, outs, "full") },
-  log: each(logConsts, (p, x) => emitLog(p, x, locals(p, 4))),
+  log: { consts: logConsts, emit: emitLogs },
   sigmoid: viaExp([1], (p, x) => { p.f.get(x).simd(SIMD.f32x4Neg); },
     (p, _x, e) => { p.f.get(p.f32(1)).get(p.f32(1)).get(e).simd(SIMD.f32x4Add).simd(SIMD.f32x4Div); }),
   tanh: viaExp([...TANH_P, TANH_SMALL, 1, 2, -0], (p, x) => { p.f.get(x).simd(SIMD.f32x4Abs).get(p.f32(2)).simd(SIMD.f32x4Mul); }, (p, x, e) => {
@@ -72,7 +71,7 @@ const EMITTERS: Record<WasmUnaryCode, OpEmitter> = {
 function emitUnary(op: WasmUnaryCode): FunctionBuilder {
   const f = new FunctionBuilder([I32, I32, I32], []);
   const [px, po, bytes] = [0, 1, 2];
-  const end = f.local(I32), xs = [f.local(V128), f.local(V128)], outs = [f.local(V128), f.local(V128)];
+  const end = f.local(I32), xs = v128Locals(f, 2), outs = v128Locals(f, 2);
   const p = new ConstPool(f);
   EMITTERS[op].consts(p);
   p.seal();
