@@ -66,6 +66,23 @@ function checkForward(x: Float32Array, shape: readonly number[], log: boolean, w
   assertNear(a, b, 4 * ULP32, atol, `wasm ${log ? "log-softmax" : "softmax"} ${what}`);
 }
 
+/**
+ * Softmax backward of dense y, g rows, wasm vs ref: 2 float32 steps of the result (out = y ((g - s_hi) -
+ * s_lo): three roundings against ref's one) plus |y| times the float64 sum's reordering (1e-15 sum |g y|).
+ */
+function checkSoftmaxBackward(y: Float32Array, g: Float32Array, shape: readonly number[], what: string): void {
+  const n = y.length, cols = shape[shape.length - 1];
+  const a = new Float32Array(n).fill(-7.5), b = new Float32Array(n).fill(-7.5);
+  wasm.softmaxBackward(dense(y, shape), dense(g, shape), shape.length - 1, false, dense(a, shape));
+  refBackend.softmaxBackward(dense(y, shape), dense(g, shape), shape.length - 1, false, dense(b, shape));
+  assertNear(a, b, 2 * ULP32, (i) => {
+    const row = i - (i % cols);
+    let mag = 0;
+    for (let j = 0; j < cols; j++) mag += Math.abs(g[row + j] * y[row + j]);
+    return 1e-15 * mag * Math.abs(y[i]);
+  }, `wasm softmaxBackward ${what}`);
+}
+
 describe("wasm float32 softmax family matches ref", () => {
   let prev = 0;
   before(() => { prev = setWasmElementwiseThreshold(0); });
@@ -79,26 +96,46 @@ describe("wasm float32 softmax family matches ref", () => {
       }
       for (const line of SPECIAL_LINES) checkForward(new Float32Array([0, ...line]), [1, line.length], log, `line ${line}`);
       // special rows among ordinary ones, several rows per chunk
+      // masked rows: long -inf stretches (whole vector pairs below the exp's range) after ordinary values
+      const masked = randomData(3 * 41, 30).map((v, i) => (i % 41 > 8 && i % 41 !== 37 ? -I : v));
+      checkForward(new Float32Array([0, ...masked]), [3, 41], log, "masked rows");
       const rows = SPECIAL_LINES.filter((l) => l.length === 3);
       checkForward(new Float32Array([0, ...rows.flat(), ...randomData(30, 5)]), [rows.length + 10, 3], log, "mixed rows");
     });
   }
 
-  test("softmax backward: float64 lanes, within float32 rounding of ref plus the sum's reordering", () => {
+  test("softmax backward: within 2 float32 steps of ref (float32 y ((g - s_hi) - s_lo)) plus the sum's reordering", () => {
     for (const shape of SHAPES) {
-      const n = shape.reduce((p, q) => p * q, 1), cols = shape[shape.length - 1];
+      const n = shape.reduce((p, q) => p * q, 1);
       const y = randomData(n, 1), g = randomData(n + 3, 5);
       y[0] = NaN;
-      const a = new Float32Array(n).fill(-7.5), b = new Float32Array(n).fill(-7.5);
-      wasm.softmaxBackward(dense(y, shape), dense(g, shape, 3), shape.length - 1, false, dense(a, shape));
-      refBackend.softmaxBackward(dense(y, shape), dense(g, shape, 3), shape.length - 1, false, dense(b, shape));
-      assertNear(a, b, ULP32, (i) => {
-        const row = i - (i % cols);
-        let mag = 0;
-        for (let j = 0; j < cols; j++) mag += Math.abs(g[3 + row + j] * y[row + j]);
-        return 1e-15 * mag * Math.abs(y[i]);
-      }, `wasm softmaxBackward ${shape}`);
+      checkSoftmaxBackward(y, g.subarray(3), shape, `${shape}`);
     }
+  });
+
+  test("softmax backward: g and s nearly cancelling keep float32 accuracy relative to the result", () => {
+    for (const [rows, cols] of [[4, 8], [3, 333], [2, 4096]]) {
+      const x = randomData(rows * cols, 3), y = new Float32Array(rows * cols), g = new Float32Array(rows * cols);
+      refBackend.softmax(dense(x, [rows, cols]), 1, false, dense(y, [rows, cols]));
+      // g = c (1 + small noise): s ~ c, g - s ~ c * noise, the result a few orders below |g y|
+      for (let i = 0; i < g.length; i++) g[i] = (1 + (i % cols) * 7 + 0.5) * (1 + (rand() - 0.5) * 2 ** -10);
+      for (let r = 0; r < rows; r++) g.fill(g[r * cols + 3] * 1.0001, r * cols + 5, r * cols + 9);
+      for (let r = 0; r < rows; r++) {
+        let s = 0;
+        for (let j = 0; j < cols; j++) s += g[r * cols + j] * y[r * cols + j];
+        g.fill(Math.fround(s), r * cols, r * cols + 3); // exactly f32(s): g - s is s's own rounding
+      }
+      checkSoftmaxBackward(y, g, [rows, cols], `cancelling ${rows}x${cols}`);
+    }
+  });
+
+  test("softmax backward: s past float32 (float64 pass), infinite and NaN s, ±inf and NaN in g", () => {
+    const lines: [number[], number[]][] = [
+      [[1e-10, 1], [3.4e38, -1e38]], [[1e-30, 1e-30, 1e10], [3e38, -3e38, 1e25]], [[1e30, 1e-30], [1e30, 3e38]],
+      [[0.5, 0.5], [I, 1]], [[0, 1], [I, 1]], [[0.25, 0.75], [-I, I]], [[0.5, 0.5, 0], [NaN, 1, 2]], [[NaN, 0.5], [1, 2]],
+      [[0.5, 0.5, 0, 0, 0, 0, 0, 0, 0], [2, 3, 1, 2, 3, 4, 5, 6, 7]],
+    ];
+    for (const [y, g] of lines) checkSoftmaxBackward(Float32Array.from(y), Float32Array.from(g), [1, y.length], `y ${y} g ${g}`);
   });
 
   test("log-softmax backward: g - e^y s in float32, a few float32 steps of |g| + |e^y s|", () => {

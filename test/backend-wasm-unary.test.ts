@@ -12,7 +12,7 @@ import { assertNear, MIN_NORMAL32, ULP32 } from "./helpers/float32-near.ts";
 const rand = rng(9191);
 const wasm = withWasmElementwise(jsBackend);
 const SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1e-40, -1e-40, 1.2e-38, 3e38, -3e38, 88.7, 88.72, 88.73, 89, -87.3, -87.34, -88,
-  -103, 0.62, -0.62, 0.63, 1e-6, -1e-6, 1, -1, 2, 0.5];
+  -103, 0.62, -0.62, 0.63, 1e-6, -1e-6, 1, -1, 2, 0.5, 87, -87, 87.00001, -87.00001, -103.9, -104, -150, 44, -44];
 
 /** Values over many magnitudes (uniform in log scale, both signs), with specials sprinkled in. */
 function data(n: number, positive: boolean): Float32Array {
@@ -58,6 +58,22 @@ describe("wasm float32 unary kernels match ref", () => {
     for (let i = 0; i < bits.length; i++) bits[i] = (i << 16) | (i * 40503 & 0xffff);
     const x = new Float32Array(bits.buffer);
     for (const op of ["exp", "log", "tanh", "sigmoid"] as const) check(op, { data: x, shape: [x.length], strides: [1], offset: 0 }, x.length, 0, "bit sweep");
+  });
+
+  test("exp at the range's edges: subnormal results within a subnormal step of ref's, 0 and inf where ref has them", () => {
+    // t swept through [-106, -85] and [86, 90], every other lane an ordinary value: vectors mix both paths
+    const ts: number[] = [];
+    for (let t = -106; t < -85; t += 0.0037) ts.push(t, rand() * 4 - 2);
+    for (let t = 86; t < 90; t += 0.0011) ts.push(t, rand() * 4 - 2);
+    ts.push(...new Array<number>(21).fill(-Infinity), ...new Array<number>(13).fill(-1000), -104.5, -103.99, NaN, ...new Array<number>(9).fill(-200));
+    const x = Float32Array.from(ts), got = new Float32Array(x.length), want = new Float32Array(x.length);
+    const v = (d: Float32Array): View => ({ data: d, shape: [d.length], strides: [1], offset: 0 });
+    wasm.unary("exp", v(x), v(got));
+    refBackend.unary("exp", v(x), v(want));
+    assertNear(got, want, 2 * ULP32, 2 ** -149, "exp edges");
+    for (let i = 0; i < x.length; i++) {
+      if (x[i] < -104 || x[i] > 88.8) assert.ok(Object.is(got[i], want[i]), `exp(${x[i]}): wasm ${got[i]}, ref ${want[i]}`);
+    }
   });
 
   test("strided views, parameters, float64 and other ops fall back to the js kernels", () => {

@@ -2,19 +2,23 @@
 //
 // Every kernel takes row pointers, then `pitch` (floats per row: the row length rounded up to a multiple
 // of 8, padded with -inf in x, 0 in y and g) and `rows` (>= 1); rows are `pitch` floats apart.
-// Forward: m = the row's max by f32x4.pmax (one instruction; f32x4.max is a long NaN-propagating
-// sequence on x64 and cost more than the exp). pmax may skip a NaN, but x - m is NaN there, so s and
-// the whole row are NaN, as in PyTorch. e = e^(x - m) by the f32x4 exp core, with x - m rounded to
-// float32 (as PyTorch's float32 kernel: e^t then carries a relative |t| 2^-24); s = sum e in float64
-// lanes (softmax first adds pairs of f32x4 in float32: s within a float32 step of ref's; log-softmax
-// widens each e, since its log s is absolute in the result). softmax = e * f32(1 / s); log-softmax =
-// (x - m) - (log(f32(s)) + (s - f32(s)) / s).
-// Backward: softmax's s = sum(g y) and out = y (g - s) stay in float64 lanes (as ref, up to the sum's
-// order; an f32x4 version measured ~15% faster but loses accuracy where g and s nearly cancel);
-// log-softmax's s = sum(g) in float64 lanes, out = g - e^y f32(s) in float32 (as PyTorch's float32
-// kernel: where g and e^y s nearly cancel the error is a float32 step of |g|, not of the result).
+// Loops take two f32x4 per trip (the pitch allows it): independent chains that overlap.
+// Forward: m = the row's max by f32x4.pmax in two chains (one instruction; f32x4.max is a long
+// NaN-propagating sequence on x64 and cost more than the exp). pmax may skip a NaN, but x - m is NaN
+// there, so s and the whole row are NaN, as in PyTorch. e = e^(x - m) by the f32x4 exp core (its t <= 0
+// variant: -inf -> 0, subnormal results as ref's), with x - m rounded to float32 (as PyTorch's float32
+// kernel: e^t then carries a relative |t| 2^-24); s = sum e in float64 lanes (softmax first adds the
+// trip's two f32x4 in float32: s within a float32 step of ref's; log-softmax widens each e, since its
+// log s is absolute in the result). softmax = e * f32(1 / s); log-softmax = (x - m) - (log(f32(s)) +
+// (s - f32(s)) / s).
+// Backward: softmax's s = sum(g y) with exact products in float64 lanes (as ref, up to the sum's order),
+// out = y ((g - s_hi) - s_lo) in float32 (s = s_hi + s_lo: where g and s nearly cancel g - s_hi is exact,
+// so the result keeps float32 accuracy: 2 float32 steps of ref's; rows with |s| >= 2^103, inf or NaN
+// run the float64-lane pass); log-softmax's s = sum(g) in float64 lanes, out = g - e^y f32(s) in float32
+// (as PyTorch's float32 kernel: where g and e^y s nearly cancel the error is a float32 step of |g|, not
+// of the result).
 import { FunctionBuilder, I32, V128 } from "./assembler.ts";
-import { ConstPool, emitExp, emitLog, expConsts, logConsts, SIMD } from "./simd-math.ts";
+import { ConstPool, emitExp, emitLog, expConsts, logConsts, SIMD, v128Locals } from "./simd-math.ts";
 
 const F64 = 0x7c;
 const f64Const = (f: FunctionBuilder, v: number): FunctionBuilder => f.op(0x44, ...new Uint8Array(new Float64Array([v]).buffer));
@@ -28,15 +32,22 @@ function forBytes(f: FunctionBuilder, i: number, n4: number, step: number, body:
   f.get(i).i32(step).i32Add().tee(i).get(n4).op(0x48).brIf(0).end();
 }
 
-/** Pushes acc + (the f32x4 on the stack, widened to float64 and added in two lanes). */
-function addWidened(f: FunctionBuilder, acc: number, tmp: number): void {
-  f.tee(tmp).simd(SIMD.promoteLow).get(acc).simd(SIMD.f64x2Add)
-    .get(tmp).get(tmp).simd(SIMD.shuffle, ...HIGH_TO_LOW).simd(SIMD.promoteLow).simd(SIMD.f64x2Add);
+/** Adds the f32x4 on the stack, widened to float64, to two float64x2 accumulators (low half to accs[0], high to accs[1]). */
+function addWidened(f: FunctionBuilder, accs: readonly number[], tmp: number): void {
+  f.tee(tmp).simd(SIMD.promoteLow).get(accs[0]).simd(SIMD.f64x2Add).set(accs[0]);
+  f.get(tmp).get(tmp).simd(SIMD.shuffle, ...HIGH_TO_LOW).simd(SIMD.promoteLow).get(accs[1]).simd(SIMD.f64x2Add).set(accs[1]);
 }
 
-/** Pushes the sum of the two float64 lanes of `acc` (a scalar f64). */
-const laneSum = (f: FunctionBuilder, acc: number): FunctionBuilder =>
-  f.get(acc).simd(SIMD.f64x2Extract, 0).get(acc).simd(SIMD.f64x2Extract, 1).op(0xa0);
+/** Zeroes the float64x2 accumulators. */
+function zero(f: FunctionBuilder, accs: readonly number[]): void { for (const a of accs) f64Const(f, 0).simd(SIMD.f64x2Splat).set(a); }
+
+/** Pushes the sum of every float64 lane of the accumulators (a scalar f64). */
+function laneSum(f: FunctionBuilder, accs: readonly number[]): FunctionBuilder {
+  f.get(accs[0]);
+  for (let k = 1; k < accs.length; k++) f.get(accs[k]).simd(SIMD.f64x2Add);
+  f.tee(accs[0]).simd(SIMD.f64x2Extract, 0).get(accs[0]).simd(SIMD.f64x2Extract, 1).op(0xa0);
+  return f;
+}
 
 interface RowCtx { readonly f: FunctionBuilder; readonly p: ConstPool; readonly ptr: readonly number[]; readonly n4: number; readonly i: number }
 
@@ -58,84 +69,110 @@ function rowKernel(nPtr: number, setup: (c: RowCtx) => () => void): FunctionBuil
   return f;
 }
 
-/** Forward: `softmax(px, po, pitch, rows)`, or `logSoftmax` with `log`. */
+/** Forward: `softmax(px, po, pitch, rows)`, or `logSoftmax` with `log`; two vectors per trip. */
 function emitForward(log: boolean): FunctionBuilder {
   return rowKernel(2, ({ f, p, ptr: [px, po], n4, i }) => {
-    const m4 = f.local(V128), t = f.local(V128), e1 = f.local(V128), acc = f.local(V128), sv = f.local(F64);
-    const w = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)];
-    expConsts(p, false);
-    if (log) logConsts(p);
-    /** exp(x[i + off] - m) on the stack (and stored at po + i + off unless log). */
-    const expAt = (off: number): void => {
-      f.get(px).get(i).i32Add().v128Load(off).get(m4).simd(SIMD.f32x4Sub).set(t);
-      if (log) { emitExp(p, t, w, false); return; }
-      f.get(po).get(i).i32Add();
-      emitExp(p, t, w, false);
-      f.tee(e1).v128Store(off).get(e1);
-    };
+    const m = v128Locals(f, 2), t = v128Locals(f, 2), e = v128Locals(f, 2), acc = v128Locals(f, 2), tmp = f.local(V128), sv = f.local(F64);
+    expConsts(p, "nonpositive");
+    const load = (base: number, off: number): void => { f.get(base).get(i).i32Add().v128Load(off); };
     return () => {
-      f.get(px).v128Load(0).set(m4);
-      forBytes(f, i, n4, 16, () => { f.get(m4).get(px).get(i).i32Add().v128Load(0).simd(SIMD.f32x4Pmax).set(m4); });
-      const lane = (k: number): void => { f.get(m4).simd(SIMD.f32x4Extract, k); };
-      lane(0); lane(1); f.op(0x97); lane(2); lane(3); f.op(0x97).op(0x97).simd(SIMD.f32x4Splat).set(m4);
-      f64Const(f, 0).simd(SIMD.f64x2Splat).set(acc);
+      // m: two pmax chains, then across them and the lanes
+      f.get(px).v128Load(0).set(m[0]).get(px).v128Load(16).set(m[1]);
+      forBytes(f, i, n4, 32, () => { for (const j of [0, 1]) { f.get(m[j]); load(px, 16 * j); f.simd(SIMD.f32x4Pmax).set(m[j]); } });
+      f.get(m[0]).get(m[1]).simd(SIMD.f32x4Pmax).set(m[0]);
+      const lane = (k: number): void => { f.get(m[0]).simd(SIMD.f32x4Extract, k); };
+      lane(0); lane(1); f.op(0x97); lane(2); lane(3); f.op(0x97).op(0x97).simd(SIMD.f32x4Splat).set(m[0]);
+      // e = exp(x - m) (stored unless log), s = sum e in float64 lanes
+      zero(f, acc);
       forBytes(f, i, n4, 32, () => {
+        for (const j of [0, 1]) { load(px, 16 * j); f.get(m[0]).simd(SIMD.f32x4Sub).set(t[j]); }
+        emitExp(p, t, e, "nonpositive");
         if (log) { // each e widened (log s is absolute in the result: no float32 pre-add)
-          expAt(0); addWidened(f, acc, e1); f.set(acc); expAt(16); addWidened(f, acc, e1); f.set(acc);
+          for (const j of [0, 1]) { f.get(e[j]); addWidened(f, acc, tmp); }
         } else {
-          expAt(0); expAt(16); f.simd(SIMD.f32x4Add); addWidened(f, acc, e1); f.set(acc);
+          for (const j of [0, 1]) f.get(po).get(i).i32Add().get(e[j]).v128Store(16 * j);
+          f.get(e[0]).get(e[1]).simd(SIMD.f32x4Add); addWidened(f, acc, tmp);
         }
       });
+      laneSum(f, acc).set(sv);
       if (log) {
         // out = (x - m) - log s, log s = log f32(s) + (s - f32(s)) / s
-        laneSum(f, acc).set(sv);
-        f.get(sv).op(0xb6).simd(SIMD.f32x4Splat).set(t);
-        emitLog(p, t, w);
-        f.get(sv).get(sv).op(0xb6).op(0xbb).op(0xa1).get(sv).op(0xa3).op(0xb6).simd(SIMD.f32x4Splat).simd(SIMD.f32x4Add).set(e1);
-        forBytes(f, i, n4, 16, () => {
-          f.get(po).get(i).i32Add().get(px).get(i).i32Add().v128Load(0).get(m4).simd(SIMD.f32x4Sub).get(e1).simd(SIMD.f32x4Sub).v128Store(0);
+        // (log's constants set here, once per row: pooled for the function they would hold registers in the exp loop)
+        const lp = new ConstPool(f);
+        logConsts(lp);
+        f.get(sv).op(0xb6).simd(SIMD.f32x4Splat).set(t[0]);
+        emitLog(lp, t[0], v128Locals(f, 4));
+        f.get(sv).get(sv).op(0xb6).op(0xbb).op(0xa1).get(sv).op(0xa3).op(0xb6).simd(SIMD.f32x4Splat).simd(SIMD.f32x4Add).set(e[0]);
+        forBytes(f, i, n4, 32, () => {
+          for (const j of [0, 1]) { f.get(po).get(i).i32Add(); load(px, 16 * j); f.get(m[0]).simd(SIMD.f32x4Sub).get(e[0]).simd(SIMD.f32x4Sub).v128Store(16 * j); }
         });
       } else {
         // out = e * f32(1 / s)
-        f64Const(f, 1); laneSum(f, acc).op(0xa3).op(0xb6).simd(SIMD.f32x4Splat).set(m4);
-        forBytes(f, i, n4, 16, () => { f.get(po).get(i).i32Add().get(po).get(i).i32Add().v128Load(0).get(m4).simd(SIMD.f32x4Mul).v128Store(0); });
+        f64Const(f, 1).get(sv).op(0xa3).op(0xb6).simd(SIMD.f32x4Splat).set(m[0]);
+        forBytes(f, i, n4, 32, () => {
+          for (const j of [0, 1]) { f.get(po).get(i).i32Add(); load(po, 16 * j); f.get(m[0]).simd(SIMD.f32x4Mul).v128Store(16 * j); }
+        });
       }
     };
   });
 }
 
-/** `softmaxBackward(py, pg, po, pitch, rows)`: s = sum(g y), out = f32(y (g - s)), in float64 lanes. */
+/** 2^103: below it in magnitude, g - f32(s) cannot overflow for finite g (f32 max's half-step is 2^103). */
+const BACKWARD_F32_MAX_S = 2 ** 103;
+
+/**
+ * `softmaxBackward(py, pg, po, pitch, rows)`: s = sum(g y) with exact products in four float64 lane
+ * accumulators; out = f32(y ((g - s_hi) - s_lo)) in float32 with s = s_hi + s_lo (two float32s): where g
+ * and s nearly cancel, g - s_hi is exact, so the result keeps float32 accuracy relative to itself (2
+ * float32 steps of ref's float64 y (g - s)). Rows whose s is NaN, infinite or past 2^103 run the
+ * float64-lane pass (as ref: f32(y (g - s)) from float64).
+ */
 function emitSoftmaxBackward(): FunctionBuilder {
   return rowKernel(3, ({ f, ptr: [py, pg, po], n4, i }) => {
-    const acc = f.local(V128), s2 = f.local(V128), yv = f.local(V128);
-    const load2 = (base: number): void => { f.get(base).get(i).i32Add().simd(SIMD.load64Zero, 3, 0).simd(SIMD.promoteLow); };
+    const acc = v128Locals(f, 4), hi = f.local(V128), lo = f.local(V128), sv = f.local(F64);
+    const at = (base: number): FunctionBuilder => f.get(base).get(i).i32Add();
+    const load2 = (base: number, off: number): void => { at(base).simd(SIMD.load64Zero, 3, off).simd(SIMD.promoteLow); };
     return () => {
-      f64Const(f, 0).simd(SIMD.f64x2Splat).set(acc);
-      forBytes(f, i, n4, 8, () => { f.get(acc); load2(pg); load2(py); f.simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).set(acc); });
-      laneSum(f, acc).simd(SIMD.f64x2Splat).set(s2);
-      forBytes(f, i, n4, 8, () => {
-        f.get(po).get(i).i32Add(); load2(py); f.set(yv).get(yv); load2(pg);
-        f.get(s2).simd(SIMD.f64x2Sub).simd(SIMD.f64x2Mul).simd(SIMD.demoteZero).simd(SIMD.store64Lane, 3, 0, 0);
+      zero(f, acc);
+      forBytes(f, i, n4, 32, () => {
+        for (let k = 0; k < 4; k++) { f.get(acc[k]); load2(pg, 8 * k); load2(py, 8 * k); f.simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).set(acc[k]); }
       });
+      laneSum(f, acc).set(sv);
+      f.get(sv).op(0x99); f64Const(f, BACKWARD_F32_MAX_S).op(0x63).if();
+      // s_hi = f32(s), s_lo = f32(s - s_hi)
+      f.get(sv).op(0xb6).simd(SIMD.f32x4Splat).set(hi);
+      f.get(sv).get(sv).op(0xb6).op(0xbb).op(0xa1).op(0xb6).simd(SIMD.f32x4Splat).set(lo);
+      forBytes(f, i, n4, 32, () => {
+        for (const off of [0, 16]) {
+          at(po); at(py).v128Load(off); at(pg).v128Load(off);
+          f.get(hi).simd(SIMD.f32x4Sub).get(lo).simd(SIMD.f32x4Sub).simd(SIMD.f32x4Mul).v128Store(off);
+        }
+      });
+      f.else();
+      f.get(sv).simd(SIMD.f64x2Splat).set(hi);
+      forBytes(f, i, n4, 8, () => {
+        at(po); load2(py, 0); load2(pg, 0);
+        f.get(hi).simd(SIMD.f64x2Sub).simd(SIMD.f64x2Mul).simd(SIMD.demoteZero).simd(SIMD.store64Lane, 3, 0, 0);
+      });
+      f.end();
     };
   });
 }
 
-/** `logSoftmaxBackward(py, pg, po, pitch, rows)`: s = sum(g) in float64 lanes, out = g - e^y f32(s). */
+/** `logSoftmaxBackward(py, pg, po, pitch, rows)`: s = sum(g) in float64 lanes, out = g - e^y f32(s); two vectors per trip. */
 function emitLogSoftmaxBackward(): FunctionBuilder {
   return rowKernel(3, ({ f, p, ptr: [py, pg, po], n4, i }) => {
-    const acc = f.local(V128), s4 = f.local(V128), t = f.local(V128), tmp = f.local(V128);
-    const w = [f.local(V128), f.local(V128), f.local(V128)];
-    expConsts(p, true);
+    const acc = v128Locals(f, 2), s4 = f.local(V128), t = v128Locals(f, 2), e = v128Locals(f, 2), tmp = f.local(V128);
+    const at = (base: number): FunctionBuilder => f.get(base).get(i).i32Add();
+    expConsts(p, "full");
     return () => {
-      f64Const(f, 0).simd(SIMD.f64x2Splat).set(acc);
-      forBytes(f, i, n4, 16, () => { f.get(pg).get(i).i32Add().v128Load(0); addWidened(f, acc, tmp); f.set(acc); });
+      zero(f, acc);
+      forBytes(f, i, n4, 32, () => { for (const off of [0, 16]) { at(pg).v128Load(off); addWidened(f, acc, tmp); } });
       laneSum(f, acc).op(0xb6).simd(SIMD.f32x4Splat).set(s4);
-      forBytes(f, i, n4, 16, () => {
-        f.get(py).get(i).i32Add().v128Load(0).set(t);
-        f.get(po).get(i).i32Add().get(pg).get(i).i32Add().v128Load(0);
-        emitExp(p, t, w, true);
-        f.get(s4).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub).v128Store(0);
+      forBytes(f, i, n4, 32, () => {
+        for (const j of [0, 1]) at(py).v128Load(16 * j).set(t[j]);
+        emitExp(p, t, e, "full");
+        for (const j of [0, 1]) { at(po); at(pg).v128Load(16 * j).get(e[j]).get(s4).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub).v128Store(16 * j); }
       });
     };
   });
