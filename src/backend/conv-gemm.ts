@@ -175,10 +175,9 @@ function flippedWeight(p: GemmPrims, w: View, G: number): View {
 
 /**
  * Options of the composition: `float32AdjointAsConv` runs float32 stride-1 adjoints as flipped convolutions
- * (another summation order: for a backend whose float32 GEMM differs from ref's anyway); `float32BatchItems`
- * hands the GEMM several batch items per call where there is one group (Note [conv batch items]).
+ * (another summation order: for a backend whose float32 GEMM differs from ref's anyway).
  */
-export interface ConvKernelOptions { readonly float32AdjointAsConv?: boolean; readonly float32BatchItems?: boolean }
+export interface ConvKernelOptions { readonly float32AdjointAsConv?: boolean }
 
 /**
  * The GEMM convolution kernels over `p`'s primitives (see Note [conv as GEMM]).
@@ -189,26 +188,10 @@ export interface ConvKernelOptions { readonly float32AdjointAsConv?: boolean; re
 export function convKernels(p: GemmPrims, opts: ConvKernelOptions = {}): ConvKernels {
   /** dst[n] = wm @ im2col(src[n]) (+ bias) for every batch item n: a convolution, or a stride-1 adjoint as one. */
   const gatherGemm = (wm: View, src: View, dst: View, g: ConvGeometry, G: number, bias: View | null): void => {
-    const N = src.shape[0], R = wm.shape[2], L = numelOf(g.outSize);
-    const per = G === 1 && opts.float32BatchItems && src.data instanceof Float32Array ? Math.min(N, Math.floor(KEEP_MAX / (R * L))) : 1;
-    const out = per > 1 ? asGroups(dst, 0, 1) : null;
-    if (out === null) {
-      const cols = columns(src, g, G);
-      for (let n = 0; n < N; n++) {
-        p.im2col(item(src, n), cols.flat, g);
-        writeGroups(p, dst, n, G, (o) => { p.matmul(wm, cols.grouped, o); addBias(o, bias); });
-      }
-      return;
-    }
-    // Note [conv batch items]: `per` items' columns side by side in scratch, one batched GEMM over them
-    // (the weight broadcast), so a threaded GEMM can share the items out (Note [wasm batch items])
-    const data = scratchArray("cols", src.data, per * R * L);
-    for (let n0 = 0; n0 < N; n0 += per) {
-      const nb = Math.min(per, N - n0);
-      for (let j = 0; j < nb; j++) p.im2col(item(src, n0 + j), { data, shape: [1, R, L], strides: [R * L, L, 1], offset: j * R * L }, g);
-      const dstItems: View = { data: dst.data, shape: [nb, out.shape[1], L], strides: [dst.strides[0], out.strides[1], out.strides[2]], offset: dst.offset + n0 * dst.strides[0] };
-      p.matmul({ ...wm, shape: [nb, wm.shape[1], R], strides: [0, wm.strides[1], wm.strides[2]] }, { data, shape: [nb, R, L], strides: [R * L, L, 1], offset: 0 }, dstItems);
-      for (let j = 0; j < nb; j++) addBias({ ...dstItems, shape: [1, out.shape[1], L], offset: dstItems.offset + j * dst.strides[0] }, bias);
+    const cols = columns(src, g, G);
+    for (let n = 0; n < src.shape[0]; n++) {
+      p.im2col(item(src, n), cols.flat, g);
+      writeGroups(p, dst, n, G, (o) => { p.matmul(wm, cols.grouped, o); addBias(o, bias); });
     }
   };
   return {
@@ -235,7 +218,6 @@ export function convKernels(p: GemmPrims, opts: ConvKernelOptions = {}): ConvKer
       const total = numelOf(w.shape);
       const acc = scratchArray("acc", F64, total).fill(0, 0, total);
       const part = dense(scratchArray("part", w.data, total), [G, w.shape[0] / G, total / w.shape[0]]);
-      if (weightByItems(big, small, part, acc, g, G)) return finishWeight(w, G, acc);
       const cols = columns(big, g, G);
       for (let n = 0; n < big.shape[0]; n++) {
         p.im2col(item(big, n), cols.flat, g);
@@ -246,29 +228,6 @@ export function convKernels(p: GemmPrims, opts: ConvKernelOptions = {}): ConvKer
       finishWeight(w, G, acc);
     },
   };
-
-  /**
-   * convWeight with one group over blocks of batch items (Note [conv batch items]): the items' columns
-   * side by side along the sum, [R, nb L], and their S rows likewise, [Cs, nb L], so each block is one
-   * GEMM with a long sum (S_cat @ cols_catᵀ) that a threaded GEMM splits by rows; false when it does not apply.
-   */
-  function weightByItems(big: View, small: View, part: View, acc: StorageArray, g: ConvGeometry, G: number): boolean {
-    const N = big.shape[0], Cs = small.shape[1], R = part.shape[2], L = numelOf(g.outSize);
-    if (G !== 1 || !opts.float32BatchItems || !(big.data instanceof Float32Array) || asGroups(small, 0, 1) === null) return false;
-    const per = Math.min(N, Math.floor(KEEP_MAX / (Math.max(R, Cs) * L)));
-    if (per < 2) return false;
-    const cols = scratchArray("cols", big.data, per * R * L), rows = scratchArray("in", big.data, per * Cs * L);
-    for (let n0 = 0; n0 < N; n0 += per) {
-      const nb = Math.min(per, N - n0), K = nb * L;
-      for (let j = 0; j < nb; j++) {
-        p.im2col(item(big, n0 + j), { data: cols, shape: [1, R, L], strides: [R * K, K, 1], offset: j * L }, g);
-        p.copy(asGroups(small, n0 + j, 1) as View, { data: rows, shape: [1, Cs, L], strides: [Cs * K, K, 1], offset: j * L });
-      }
-      p.matmul({ data: rows, shape: [1, Cs, K], strides: [Cs * K, K, 1], offset: 0 }, { data: cols, shape: [1, K, R], strides: [R * K, 1, K], offset: 0 }, part);
-      addInto(acc, part.data, numelOf(part.shape));
-    }
-    return true;
-  }
 
   /** Writes the float64 sums into w as [G, Cs / G, rest]. */
   function finishWeight(w: View, G: number, acc: StorageArray): void {

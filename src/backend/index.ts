@@ -18,7 +18,7 @@ const jsWithWasm = withWasmMatmul(withWasmElementwise(jsBackend));
  * kernels elsewhere; the GEMM convolutions run their GEMMs on that matmul too (stride-1 adjoints as
  * flipped convolutions: float32 differs from ref by summation order anyway).
  */
-export const defaultBackend: Backend = { ...jsWithWasm, ...convKernels(jsConvPrims(jsWithWasm.matmul), { float32AdjointAsConv: true, float32BatchItems: true }) };
+export const defaultBackend: Backend = { ...jsWithWasm, ...convKernels(jsConvPrims(jsWithWasm.matmul), { float32AdjointAsConv: true }) };
 // ---- [conv-fast] end ----
 
 let active: Backend = defaultBackend;
