@@ -3,6 +3,7 @@ import { allocStorage, INT64_MAX_EXACT, isFloating, type DType, type StorageArra
 import { RuntimeError, ValueError } from "../errors.ts";
 import { contiguousStrides, parseSize, type Shape } from "../shape.ts";
 import { Storage } from "../storage.ts";
+import { allocOutput } from "../output-storage.ts";
 import { Tensor } from "../tensor.ts";
 import { defaultGenerator, fillNormal, fillRandomFromTo, type Generator } from "../random.ts";
 import { dtypeOption, emptyTensor, isOptions, isTensor, checkDevice } from "./core.ts";
@@ -79,7 +80,7 @@ function typedArrayDType(a: ArrayBufferView): DType {
 }
 
 function fromValues(shape: Shape, values: ArrayLike<number>, dtype: DType): Tensor {
-  const data: StorageArray = allocStorage(dtype, values.length);
+  const data: StorageArray = allocOutput(dtype, values.length);
   if (dtype === "int64") for (let i = 0; i < values.length; i++) { checkInt64(values[i]); data[i] = Math.trunc(values[i]); }
   else if (dtype === "bool") for (let i = 0; i < values.length; i++) data[i] = values[i] !== 0 ? 1 : 0;
   else data.set(values);
