@@ -12,6 +12,7 @@ import { isForwardAdEnabled } from "../autograd/forward-ad.ts";
 import { unary, type UnaryName } from "./unary.ts";
 import { broadcastView, contiguousData, emptyTensor, isTensor, kview, scalarTensor, type TensorLike } from "./core.ts";
 import { T, type OpInfo, type OpSample, type TensorSpec } from "./opinfo.ts";
+import { assertNoInternalOverlap, assertNoPartialOverlap } from "./mem-overlap.ts";
 // ---- [vmap] begin ----
 import * as VM from "../func/batch-rules/index.ts";
 // ---- [vmap] end ----
@@ -71,12 +72,15 @@ function snapshot(self: Tensor): Tensor {
  * recording makes self's gradFn the result's (or CopySlices on its base, for a view). With nothing
  * to record, `direct` may write into self's storage itself (returning false where it cannot).
  */
-export function applyInplace<T extends Tensor>(self: T, others: readonly (TensorLike | null)[], compute: (old: Tensor) => Tensor, direct?: () => boolean): T {
+export function applyInplace<T extends Tensor>(self: T, others: readonly (TensorLike | null)[], compute: (old: Tensor) => Tensor,
+  direct?: () => boolean, repeatedSelfOk = false): T {
   // ---- [vmap] begin ----
   if (self._batched !== undefined || VM.maxLevel(others) > 0) return VM.inplace(self, others, compute);
   // ---- [vmap] end ----
   checkInplace(self);
   const tensors = others.filter(isTensor);
+  if (!repeatedSelfOk) assertNoInternalOverlap(self);
+  for (const t of tensors) assertNoPartialOverlap(self, t);
   if (!needsGrad([self, ...tensors])) {
     if (direct !== undefined && !isForwardAdEnabled() && direct()) {
       self._storage.bump();
@@ -123,12 +127,13 @@ function fillWith<T extends Tensor>(self: T, value: TensorLike, scalarSpec: Grad
   if (isTensor(value) && value.dim() !== 0) {
     throw new RuntimeError(`fill_ only supports 0-dimension value tensor but got tensor with ${value.dim()} dimensions.`);
   }
+  // a fill writes one value everywhere: PyTorch allows it on a tensor with repeated elements
   return applyInplace(self, [value], (old) => {
     const out = emptyTensor(old.shape, old.dtype);
     const v = isTensor(value) ? value : scalarTensor(value, old.dtype);
     backend().copy(broadcastView(v, old.shape), kview(out));
     return record(isTensor(value) ? FILL_SPECS.fillTensor : scalarSpec, [old, isTensor(value) ? value : null], [out], undefined)[0];
-  });
+  }, undefined, true);
 }
 
 /** Fills every element with `value` (a number or a 0-d tensor). */
