@@ -44,6 +44,12 @@ describe("wasm float32 binary matches ref bit for bit", () => {
         check(op, v(a, 0), one(b, 2), [n], [1], 2, n + 2, `n=${n} b repeated, out offset`);
         check(op, one(a, 1), v(b, 0), [n], [1], 0, n, `n=${n} a repeated`);
         check(op, one(a, 1), one(b, 0), [n], [1], 0, n, `n=${n} both repeated`);
+        // an exact 1 repeated (mul copies the other operand, specials included), and values near 1
+        const ones = Float32Array.of(5, 1, Math.fround(1 + 2 ** -23), -1);
+        for (const at of [1, 2, 3]) {
+          check(op, one(ones, at), v(a, 2), [n], [1], 0, n, `n=${n} a repeated ${ones[at]}`);
+          check(op, v(b, 1), one(ones, at), [n], [1], 1, n + 1, `n=${n} b repeated ${ones[at]}`);
+        }
       }
     });
     test(`${op}: rank 2, broadcast rows and strided views (declined: js kernels) agree too`, () => {

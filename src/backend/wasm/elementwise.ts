@@ -204,6 +204,12 @@ export function wasmBinary(op: string, a: View, sa: number, b: View, sb: number,
   if (n < minElements || !isWasmBinary(op)) return false;
   const ad = a.data, bd = b.data, od = out.data;
   if (!(ad instanceof Float32Array && bd instanceof Float32Array && od instanceof Float32Array)) return false;
+  // times a repeated exact 1 (the gradient of a sum, expanded): the other operand's values, bit for bit
+  if (op === "mul" && sa + sb === 1 && (sa === 0 ? ad[a.offset] : bd[b.offset]) === 1) {
+    const [src, at] = sa === 0 ? [bd, b.offset] : [ad, a.offset];
+    od.set(src.subarray(at, at + n), out.offset);
+    return true;
+  }
   const k = instance();
   if (k === undefined) return false;
   k.binary(op, ad, a.offset, sa, bd, b.offset, sb, od, out.offset, n);
