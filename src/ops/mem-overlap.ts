@@ -7,6 +7,7 @@ const ADVICE = "Please clone() the tensor before performing the operation.";
 
 /** Whether some permutation of t's dims makes it contiguous (PyTorch's is_non_overlapping_and_dense). */
 function nonOverlappingAndDense(t: Tensor): boolean {
+  if (t.isContiguous()) return true;
   const dims = t.shape.map((_, d) => d).filter((d) => t.shape[d] !== 1);
   dims.sort((a, b) => t._strides[a] - t._strides[b] || t.shape[a] - t.shape[b]);
   let want = 1;
