@@ -41,6 +41,34 @@ test("every OpInfo sample: outputs and gradients are the same with every output 
   assert.ok(compared > 1000, `only ${compared} samples compared`);
 });
 
+test("large float32 shapes (the wasm and threaded kernels): the same results with every output poisoned first", () => {
+  torch.manualSeed(5);
+  const x = torch.randn([70, 301]), y = torch.randn([70, 301]), row = torch.randn([301]), col = torch.randn([70, 1]);
+  const w = torch.randn([160, 301]), img = torch.randn([4, 3, 40, 40]), k = torch.randn([8, 3, 3, 3]), z = torch.randn([6, 80, 30]);
+  const cases: Record<string, () => torch.Tensor> = {
+    "mul, add, div": () => x.mul(y).add(x).div(y.abs().add(1)),
+    "row and column broadcasts": () => x.add(row).mul(col).sub(row),
+    "times a repeated 1": () => x.mul(torch.ones([1]).expand([70, 301])),
+    "unary": () => torch.stack([x.exp(), x.tanh(), x.sigmoid(), x.relu(), x.abs().log(), x.abs().sqrt()]),
+    "sums": () => torch.cat([x.sum().reshape([1]), x.sum(0), x.sum(1), x.mean(0), z.sum(1).reshape([-1])]),
+    "softmax family": () => torch.stack([torch.softmax(x, -1), torch.logSoftmax(x, -1)]),
+    "matmul": () => x.matmul(w.t()),
+    "conv2d": () => torch.nn.functional.conv2d(img, k, null, 1, 1),
+    "backward": () => {
+      const a = x.clone().requiresGrad_();
+      torch.softmax(a.mul(row), -1).mul(y).sum().backward();
+      return a.grad!;
+    },
+  };
+  for (const [name, f] of Object.entries(cases)) {
+    const clean = f().tolist();
+    const prev = setOutputOptions({ poison: true });
+    let poisoned: unknown;
+    try { poisoned = f().tolist(); } finally { setOutputOptions(prev); }
+    assert.deepEqual(poisoned, clean, name);
+  }
+});
+
 test("poison mode fills outputs (so the comparison above can fail)", () => {
   const prev = setOutputOptions({ poison: true });
   try {
