@@ -1,4 +1,4 @@
-// A/B of the wasm sum, broadcast-binary and unrolled binary kernels against what they replace, in one process, interleaved.
+// A/B of the wasm sum / max / min, broadcast-binary and unrolled binary kernels against what they replace, in one process, interleaved.
 // Usage: node --conditions=source --import tsx bench/wasm-reduce.ts [rounds]
 // With OLD_SRC=/path/to/an/older/checkout/src/index.ts (e.g. `git archive <commit> src | tar -x -C /tmp/old`,
 // plus a node_modules link) the W3 and W6 steps also run on that older library, interleaved with this one.
@@ -6,7 +6,7 @@
 // ONLY=<text> keeps the rows whose name contains it (e.g. ONLY=step).
 import * as torch from "../src/index.ts";
 import { jsBackend } from "../src/backends.ts";
-import type { Backend, BinaryCode, View } from "../src/backend/types.ts";
+import type { Backend, BinaryCode, ReduceCode, View } from "../src/backend/types.ts";
 import { emitModule, FunctionBuilder, I32 } from "../src/backend/wasm/assembler.ts";
 import { BINARY_EMITTERS, emitBinary } from "../src/backend/wasm/elementwise-kernels.ts";
 import { withWasmElementwise } from "../src/backend/wasm/with-elementwise.ts";
@@ -47,10 +47,15 @@ const stepped = kernelIn(emitSteppedBinary()), unroll1 = kernelIn(emitBinary(BIN
 // ---- operands ----
 const x = rand(N, 2), y = rand(N, 3), o = new Float32Array(N), one = new Float32Array([1.5]);
 const bias = rand(512, 4), col = rand(256, 5), h = rand(128 * 512, 6), ho = new Float32Array(128 * 512);
-const sumTo = (be: Backend, shape: number[], outShape: number[]) => {
+const reduceTo = (op: ReduceCode) => (be: Backend, shape: number[], outShape: number[]) => {
   const out = new Float32Array(outShape.reduce((p, q) => p * q, 1));
-  return (): void => be.reduce("sum", dense(x.subarray(0, shape.reduce((p, q) => p * q, 1)), shape), dense(out, outShape));
+  return (): void => be.reduce(op, dense(x.subarray(0, shape.reduce((p, q) => p * q, 1)), shape), dense(out, outShape));
 };
+const sumTo = reduceTo("sum");
+/** js and wasm rows of max and min over [256,4096]: all, the last dim, dim 0. */
+const minMaxRows = (): Row[] => (["max", "min"] as const).flatMap((op) => ([["all", [1, 1]], ["dim1", [256, 1]], ["dim0", [1, 4096]]] as const)
+  .flatMap(([what, outShape]) => ([["js", jsBackend], ["wasm", wasm]] as const)
+    .map(([tag, be]) => ({ name: `${op} ${what} [256,4096] ${tag}`, reps: 2, run: reduceTo(op)(be, [256, 4096], [...outShape]) }))));
 const bin = (be: Backend, op: BinaryCode, a: View, b: View, out: View) => (): void => be.binary(op, a, b, out);
 const row512: View = { data: bias, shape: [128, 512], strides: [0, 1], offset: 0 };
 const col256: View = { data: col, shape: [256, 4096], strides: [1, 0], offset: 0 };
@@ -79,6 +84,7 @@ const ROWS: Row[] = [
   { name: "mul [256,4096]*[256,1] js", reps: 2, run: bin(jsBackend, "mul", dense(x, [256, 4096]), col256, dense(o, [256, 4096])) },
   { name: "mul [256,4096]*[256,1] wasm", reps: 2, run: bin(wasm, "mul", dense(x, [256, 4096]), col256, dense(o, [256, 4096])) },
   { name: "mul 2^20 by one value, wasm", reps: 2, run: bin(wasm, "mul", { data: one, shape: [N], strides: [0], offset: 0 }, dense(y, [N]), dense(o, [N])) },
+  ...minMaxRows(),
 ];
 
 // ---- whole steps, on this library and (OLD_SRC) an older one ----

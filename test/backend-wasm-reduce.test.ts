@@ -118,9 +118,9 @@ describe("wasm float32 sum matches ref", () => {
     }
   });
 
-  test("other reductions are base's", () => {
+  test("prod is base's (max and min: backend-wasm-minmax.test.ts)", () => {
     const x = data(4097, 0.01);
-    for (const op of ["prod", "max", "min"] as const) {
+    for (const op of ["prod"] as const) {
       const got = new Float32Array(1), want = new Float32Array(1);
       wasm.reduce(op, dense(x, [4097]), dense(got, [1]));
       refBackend.reduce(op, dense(x, [4097]), dense(want, [1]));

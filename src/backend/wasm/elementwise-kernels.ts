@@ -1,7 +1,8 @@
-// Emits the WebAssembly SIMD module of the float32 elementwise, softmax and sum kernels (wasm/elementwise.ts runs it).
+// Emits the WebAssembly SIMD module of the float32 elementwise, softmax and reduction kernels (wasm/elementwise.ts runs it).
 import { emitModule, FunctionBuilder, I32, V128 } from "./assembler.ts";
 import { SIMD } from "./simd-math.ts";
 import { emitUnrolledLoop } from "./loops.ts";
+import { minMaxFunctions } from "./minmax-kernels.ts";
 import { reduceFunctions } from "./reduce-kernels.ts";
 import { softmaxFunctions } from "./softmax-kernels.ts";
 import { unaryFunctions } from "./unary-kernels.ts";
@@ -38,8 +39,8 @@ export function emitBinary(op: BinaryEmitter, unroll = BINARY_UNROLL): FunctionB
   return f;
 }
 
-/** The module: the binary ops, the unary ops, the softmax family and the sums over one imported memory. */
+/** The module: the binary ops, the unary ops, the softmax family and the reductions over one imported memory. */
 export function emitElementwiseModule(maxPages: number): Uint8Array {
   const binaries = Object.entries(BINARY_EMITTERS).map(([name, op]) => ({ name, fn: emitBinary(op) }));
-  return emitModule([...binaries, ...unaryFunctions(), ...softmaxFunctions(), ...reduceFunctions()], { shared: false, maxPages });
+  return emitModule([...binaries, ...unaryFunctions(), ...softmaxFunctions(), ...reduceFunctions(), ...minMaxFunctions()], { shared: false, maxPages });
 }

@@ -1,4 +1,4 @@
-// float32 sum on wasm (reduce-kernels.ts) of a dense tensor over any dims: row sums where the last dim is reduced, column sums where it is kept.
+// float32 sum / max / min on wasm (reduce-kernels.ts, minmax-kernels.ts) of a dense tensor over any dims: row results where the last dim is reduced, column results where it is kept.
 //
 // Note [wasm sum accuracy]
 // ref adds the float32 inputs one by one into a float64 accumulator and rounds once to float32.
@@ -16,10 +16,27 @@ import { isDense } from "../ref/strided.ts";
 import { numelOf } from "../../shape.ts";
 import { CHUNK, wasmArena, type WasmArena } from "./elementwise.ts";
 
-type SumFn = (px: number, pb: number, n: number, rows: number) => void;
+type ReduceFn = (px: number, pb: number, n: number, rows: number) => void;
+/** The reductions with wasm kernels. */
+export type WasmReduceCode = "sum" | "max" | "min";
 
-/** Float64 index of the arena's result region (byte 4 CHUNK, after the input chunk); it holds CHUNK float64s. */
-const RES = CHUNK / 2;
+/**
+ * A reduction's kernels (`rows(px, n, rows, pout)`: each row's result; `cols(px, pacc, n, rows)`: rows
+ * folded into column accumulators), its start value, and `fold(acc, v)`, which adds a partial result `v`
+ * (of the inputs after acc's) as ref would have: the sum's in float64 (the arena's result region holds
+ * float64s), max / min's exactly (ref's step, which is associative over partial results; float32s).
+ */
+interface Reducer { readonly rows: string; readonly cols: string; readonly init: number; readonly f64: boolean; fold(acc: number, v: number): number }
+const REDUCERS: Record<WasmReduceCode, Reducer> = {
+  sum: { rows: "sumRows", cols: "sumCols", init: 0, f64: true, fold: (acc, v) => acc + v },
+  max: { rows: "maxRows", cols: "maxCols", init: -Infinity, f64: false, fold: (acc, v) => (v > acc || v !== v ? v : acc) },
+  min: { rows: "minRows", cols: "minCols", init: Infinity, f64: false, fold: (acc, v) => (v < acc || v !== v ? v : acc) },
+};
+
+/** The arena's result region (byte 4 CHUNK, after the input chunk) as the reducer's kernels use it, and its start index. */
+function results(red: Reducer, arena: WasmArena, heap: Float32Array): [Float32Array | Float64Array, number] {
+  return red.f64 ? [arena.f64(), CHUNK / 2] : [heap, CHUNK];
+}
 /** Column blocks smaller than this (floats) decline when there are several: the js loop wins there. */
 const MIN_BLOCK = 1024;
 /** Row sums walked into their outputs (reduced dims outside the rows too) decline for rows shorter than this. */
@@ -46,41 +63,43 @@ class Walk {
   }
 }
 
-/** acc[walk.next()] += the sum of each row (`rows` dense rows of `n` from x's offset), rows in order. */
-function sumRows(arena: WasmArena, x: Float32Array, ix: number, acc: Float64Array, rows: number, n: number, walk: Walk): void {
-  const heap = arena.reserve(3 * CHUNK)!, res = arena.f64();
-  const fn = arena.exported<SumFn>("sumRows");
+/** acc[a] = fold(acc[a], each row's result), a = walk.next() (`rows` dense rows of `n` from x's offset), rows in order. */
+function reduceRows(red: Reducer, arena: WasmArena, x: Float32Array, ix: number, acc: Float64Array, rows: number, n: number, walk: Walk): void {
+  const heap = arena.reserve(3 * CHUNK)!, [res, RES] = results(red, arena, heap);
+  const fn = arena.exported<ReduceFn>(red.rows);
   if (n <= CHUNK) {
     const per = Math.floor(CHUNK / n);
     for (let r0 = 0; r0 < rows; r0 += per) {
       const k = Math.min(per, rows - r0);
       heap.set(x.subarray(ix + r0 * n, ix + (r0 + k) * n), 0);
       fn(0, n, k, 4 * CHUNK);
-      // one row per output in order (rows sum from +0, so never to -0: setting is adding to acc's zeros)
+      // one row per output in order: fold(init, v) is v (rows sum from +0, so never to -0)
       if (walk.shape.length <= 1) acc.set(res.subarray(RES, RES + k), walk.shape.length === 0 ? 0 : r0);
-      else for (let r = 0; r < k; r++) acc[walk.next()] += res[RES + r];
+      else for (let r = 0; r < k; r++) { const a = walk.next(); acc[a] = red.fold(acc[a], res[RES + r]); }
     }
     return;
   }
   for (let r = 0; r < rows; r++) {
-    let s = 0;
+    let s = red.init;
     for (let c0 = 0; c0 < n; c0 += CHUNK) {
       const m = Math.min(CHUNK, n - c0), at = ix + r * n + c0;
       heap.set(x.subarray(at, at + m), 0);
       fn(0, m, 1, 4 * CHUNK);
-      s += res[RES];
+      s = red.fold(s, res[RES]);
     }
-    acc[walk.next()] += s;
+    const a = walk.next();
+    acc[a] = red.fold(acc[a], s);
   }
 }
 
 /**
- * For each of `blocks` blocks of `rows` dense rows of `n` (from x's offset), in order: acc[a + j] +=
- * x[i][j] row after row, a = walk.next() (the accumulators pass through the arena, float64 both ways).
+ * For each of `blocks` blocks of `rows` dense rows of `n` (from x's offset), in order: acc[a + j] =
+ * step(acc[a + j], x[i][j]) row after row, a = walk.next() (the accumulators pass through the arena's
+ * result region, exactly both ways: float64, or float32 values for max / min).
  */
-function sumCols(arena: WasmArena, x: Float32Array, ix: number, acc: Float64Array, blocks: number, rows: number, n: number, walk: Walk): void {
-  const heap = arena.reserve(3 * CHUNK)!, res = arena.f64();
-  const fn = arena.exported<SumFn>("sumCols");
+function reduceCols(red: Reducer, arena: WasmArena, x: Float32Array, ix: number, acc: Float64Array, blocks: number, rows: number, n: number, walk: Walk): void {
+  const heap = arena.reserve(3 * CHUNK)!, [res, RES] = results(red, arena, heap);
+  const fn = arena.exported<ReduceFn>(red.cols);
   for (let bk = 0; bk < blocks; bk++) {
     const a = walk.next(), xb = ix + bk * rows * n;
     for (let c0 = 0; c0 < n; c0 += CHUNK) {
@@ -98,11 +117,12 @@ function sumCols(arena: WasmArena, x: Float32Array, ix: number, acc: Float64Arra
 }
 
 /**
- * out = sum of float32 x over the dims where out has size 1, when x and out are dense float32 (a
- * reduced last dim: row sums; a kept last dim: column sums over the reduced dim before it, block by
- * block); else false, writing nothing. See Note [wasm sum accuracy].
+ * out = the sum, max or min of float32 x over the dims where out has size 1, when x and out are dense
+ * float32 (a reduced last dim: row results; a kept last dim: column results over the reduced dim before
+ * it, block by block); else false, writing nothing. See Note [wasm sum accuracy]; max and min are ref's
+ * bit for bit (minmax-kernels.ts).
  */
-export function wasmSum(x: View, out: View): boolean {
+export function wasmReduce(op: WasmReduceCode, x: View, out: View): boolean {
   const xd = x.data, od = out.data;
   if (!(xd instanceof Float32Array && od instanceof Float32Array) || !isDense(x) || !isDense(out)) return false;
   const total = numelOf(x.shape), arena = wasmArena(total);
@@ -116,9 +136,15 @@ export function wasmSum(x: View, out: View): boolean {
   const rows = r >= 0 && p.b[r] === 0, cols = !rows && r >= 1 && (r === 1 || p.shape[r - 1] * n >= MIN_BLOCK);
   if (!(rows ? r <= 1 || n >= MIN_WALKED_ROW : cols)) return false;
   if (scratch.length < m) scratch = new Float64Array(Math.max(m, 2 * scratch.length));
-  const acc = scratch.fill(0, 0, m);
-  if (rows) sumRows(arena, xd, x.offset, acc, total / n, n, outer(r));
-  else sumCols(arena, xd, x.offset, acc, total / (p.shape[r - 1] * n), p.shape[r - 1], n, outer(r - 1));
+  const red = REDUCERS[op], acc = scratch.fill(red.init, 0, m);
+  if (rows) reduceRows(red, arena, xd, x.offset, acc, total / n, n, outer(r));
+  else reduceCols(red, arena, xd, x.offset, acc, total / (p.shape[r - 1] * n), p.shape[r - 1], n, outer(r - 1));
   od.set(acc.subarray(0, m), out.offset); // float64 -> float32: one rounding each, as ref's copy
   return true;
 }
+
+/** wasmReduce("sum", x, out). */
+export const wasmSum = (x: View, out: View): boolean => wasmReduce("sum", x, out);
+
+/** Whether `op` has wasm kernels. */
+export const isWasmReduce = (op: string): op is WasmReduceCode => op === "sum" || op === "max" || op === "min";

@@ -1,10 +1,10 @@
-// Wraps a backend so that large float32 add/sub/mul/div (row / column broadcasts included), sums, hot unary ops and last-dim softmax / log-softmax run on wasm SIMD.
+// Wraps a backend so that large float32 add/sub/mul/div (row / column broadcasts included), sums / max / min, unary ops and last-dim softmax / log-softmax run on wasm SIMD.
 import type { Backend, BinaryCode, ReduceCode, UnaryCode, View } from "../types.ts";
 import { isDense } from "../ref/strided.ts";
 import { numelOf } from "../../shape.ts";
 import { wasmBinary, wasmSoftmaxRows, wasmUnary } from "./elementwise.ts";
 import { wasmBinaryRows } from "./binary-rows.ts";
-import { wasmSum } from "./reduce.ts";
+import { isWasmReduce, wasmReduce } from "./reduce.ts";
 
 /** 1 when `v` is dense row-major, 0 when every stride is 0 (one value repeated), else -1. */
 function denseOrRepeated(v: View): number {
@@ -24,7 +24,7 @@ function float32Rows(views: readonly View[], dim: number): [number, number] | nu
 
 /**
  * `base` with float32 add/sub/mul/div of dense, one-value, repeated-row or repeated-column operands into a
- * dense output (binary-rows.ts), float32 sums of dense tensors over any dims (reduce.ts), float32
+ * dense output (binary-rows.ts), float32 sums / max / min of dense tensors over any dims (reduce.ts), float32
  * exp/log/tanh/sigmoid/relu/neg/abs/sqrt of dense views, and float32 softmax / log-softmax and their
  * backward along a dense last dim, run by wasm/elementwise.ts when large enough (see
  * Note [wasm elementwise arena]); everything else, and every declined call, is base's. `base` must be a
@@ -45,7 +45,7 @@ export function withWasmElementwise(base: Backend): Backend {
       if (!done) base.binary(op, a, b, out);
     },
     reduce(op: ReduceCode, x: View, out: View): void {
-      if (op !== "sum" || !wasmSum(x, out)) base.reduce(op, x, out);
+      if (!isWasmReduce(op) || !wasmReduce(op, x, out)) base.reduce(op, x, out);
     },
     unary(op: UnaryCode, x: View, out: View, params?: readonly number[]): void {
       const plain = params === undefined || params.length === 0;
