@@ -1,4 +1,4 @@
-// float32 add/sub/mul/div/thresholdBackward, unary exp/log/tanh/sigmoid/relu/neg/abs/sqrt and softmax / log-softmax (forward,
+// float32 add/sub/mul/div/thresholdBackward, unary exp/log/tanh/sigmoid/relu/neg/abs/sqrt/silu/gelu/softplus/erf/logSigmoid and softmax / log-softmax (forward,
 // backward) on WebAssembly SIMD, through a small reused arena (which binary-rows.ts and reduce.ts also drive).
 //
 // Note [wasm elementwise arena]
@@ -17,7 +17,7 @@
 // PyTorch's float32 tolerance (see softmax-kernels.ts, unary-kernels.ts).
 import type { View } from "../types.ts";
 import { BINARY_EMITTERS, emitElementwiseModule, type WasmBinaryCode } from "./elementwise-kernels.ts";
-import { WASM_UNARY, type WasmUnaryCode } from "./unary-kernels.ts";
+import { WASM_UNARY_KERNELS, wasmUnaryKernel, type WasmUnaryKernel } from "./unary-kernels.ts";
 import { wasmNamespace, type WasmMemory, type WasmNamespace } from "./runtime.ts";
 
 /** A module instantiated ahead of time (asynchronously: what a browser's main thread requires). */
@@ -50,7 +50,7 @@ export interface WasmArena {
 class Kernels implements WasmArena {
   readonly #memory: WasmMemory;
   readonly #binary: Record<WasmBinaryCode, BinaryFn>;
-  readonly #unary: Record<WasmUnaryCode, UnaryFn>;
+  readonly #unary: Record<WasmUnaryKernel, UnaryFn>;
   readonly #exports: Record<string, unknown>;
   #f32: Float32Array;
   #f64: Float64Array;
@@ -59,7 +59,7 @@ class Kernels implements WasmArena {
     this.#memory = prebuilt?.memory ?? arenaMemory(wasm);
     const exports = prebuilt?.exports ?? new wasm.Instance(new wasm.Module(emitElementwiseModule(MAX_PAGES)), { env: { memory: this.#memory } }).exports;
     this.#binary = Object.fromEntries(Object.keys(BINARY_EMITTERS).map((op) => [op, exports[op] as BinaryFn])) as Record<WasmBinaryCode, BinaryFn>;
-    this.#unary = Object.fromEntries(WASM_UNARY.map((op) => [op, exports[op] as UnaryFn])) as Record<WasmUnaryCode, UnaryFn>;
+    this.#unary = Object.fromEntries(WASM_UNARY_KERNELS.map((op) => [op, exports[op] as UnaryFn])) as Record<WasmUnaryKernel, UnaryFn>;
     this.#exports = exports;
     this.#f32 = new Float32Array(this.#memory.buffer);
     this.#f64 = new Float64Array(this.#memory.buffer);
@@ -97,7 +97,7 @@ class Kernels implements WasmArena {
   }
 
   /** o[io..io+n) = op(x[ix..ix+n)). */
-  unary(op: WasmUnaryCode, x: Float32Array, ix: number, o: Float32Array, io: number, n: number): void {
+  unary(op: WasmUnaryKernel, x: Float32Array, ix: number, o: Float32Array, io: number, n: number): void {
     const heap = this.reserve(2 * CHUNK)!;
     const fn = this.#unary[op];
     for (let s = 0; s < n; s += CHUNK) {
@@ -216,16 +216,18 @@ export function wasmBinary(op: string, a: View, sa: number, b: View, sb: number,
   return true;
 }
 
-const isWasmUnary = (op: string): op is WasmUnaryCode => (WASM_UNARY as readonly string[]).includes(op);
-
-/** out = op(x) for dense float32 x and out of `n` elements when op has a wasm kernel and n is large enough; else false. */
-export function wasmUnary(op: string, x: View, out: View, n: number): boolean {
-  if (n < minElements || !isWasmUnary(op)) return false;
+/**
+ * out = op(x; params) for dense float32 x and out of `n` elements when op has a wasm kernel for these
+ * parameters (see wasmUnaryKernel) and n is large enough; else false.
+ */
+export function wasmUnary(op: string, x: View, out: View, n: number, params?: readonly number[]): boolean {
+  const kernel = n < minElements ? undefined : wasmUnaryKernel(op, params);
+  if (kernel === undefined) return false;
   const xd = x.data, od = out.data;
   if (!(xd instanceof Float32Array && od instanceof Float32Array)) return false;
   const k = instance();
   if (k === undefined) return false;
-  k.unary(op, xd, x.offset, od, out.offset, n);
+  k.unary(kernel, xd, x.offset, od, out.offset, n);
   return true;
 }
 

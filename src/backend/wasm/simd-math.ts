@@ -1,4 +1,4 @@
-// f32x4 math emitted into a FunctionBuilder: SIMD opcodes, v128 constants, and the exp / log cores.
+// f32x4 math emitted into a FunctionBuilder: SIMD opcodes, v128 constants, and the exp / log / log1p cores.
 //
 // exp: t = k ln2 + r with k = round(t log2e) (a magic constant added: its low bits become k + 127), r = t -
 // k C1 - k C2 (C1 has few bits, so k C1 is exact), e^r - 1 = r + r^2 P(r) by a degree-6 minimax fit, 2^k
@@ -8,7 +8,7 @@
 // overflow to inf, -inf -> 0, NaN stays, as ref. Max error 0.98 ulp (every 7th float32 in [-104, 89]).
 // log: x = 2^e m with m in [sqrt(1/2), sqrt(2)), log(m) by Cephes' logf polynomial in m - 1, plus e ln2
 // (split in C1 + C2); vectors with a lane not a positive normal number take a general path: subnormal
-// inputs scaled by 2^23 first; 0 -> -inf, x < 0 or NaN -> NaN, inf -> inf.
+// inputs scaled by 2^23 first; 0 -> -inf, x < 0 or NaN -> NaN, inf -> inf. log1p(u), u >= 0: log(1 + u) u / ((1 + u) - 1).
 import { FunctionBuilder, V128 } from "./assembler.ts";
 
 /** SIMD opcodes (after the 0xfd prefix) the elementwise kernels use. */
@@ -215,4 +215,19 @@ export function emitLog(p: ConstPool, x: number, w: readonly number[], general =
   f.get(p.f32(-Infinity)).get(a).get(x).get(p.f32(0)).simd(SIMD.f32x4Eq).simd(SIMD.bitselect).set(a);
   f.get(x).get(a).get(x).get(p.f32(Infinity)).simd(SIMD.f32x4Eq).simd(SIMD.bitselect).set(a);
   f.get(p.f32(NaN)).get(a).get(x).get(p.f32(0)).simd(SIMD.f32x4Lt).get(x).get(x).simd(SIMD.f32x4Ne).simd(SIMD.or).simd(SIMD.bitselect);
+}
+
+/**
+ * Sets locals `outs[j]` = log1p(local us[j]) for u >= 0 or NaN: w = 1 + u, then u where w is 1, else
+ * log(w) u / (w - 1) (w - 1 is exact, and the quotient corrects w's rounding): log's error plus a step or so.
+ * Needs logConsts.
+ */
+export function emitLog1ps(p: ConstPool, us: readonly number[], outs: readonly number[]): void {
+  const f = p.f, ws = v128Locals(f, us.length);
+  us.forEach((u, j) => { f.get(u).get(p.f32(1)).simd(SIMD.f32x4Add).set(ws[j]); });
+  emitLogs(p, ws, outs);
+  us.forEach((u, j) => {
+    f.get(u).get(outs[j]).get(u).simd(SIMD.f32x4Mul).get(ws[j]).get(p.f32(1)).simd(SIMD.f32x4Sub).simd(SIMD.f32x4Div);
+    f.get(ws[j]).get(p.f32(1)).simd(SIMD.f32x4Eq).simd(SIMD.bitselect).set(outs[j]);
+  });
 }

@@ -1,4 +1,4 @@
-// Emits the float32 unary kernels (exp, log, tanh, sigmoid, relu, neg, abs, sqrt) on f32x4 lanes.
+// Emits the float32 unary kernels (exp, log, tanh, sigmoid, relu, neg, abs, sqrt, silu, gelu, softplus, erf, logSigmoid) on f32x4 lanes.
 //
 // Each is `name(px, po, bytes)`: po[i] = op(px[i]) over `bytes` (a positive multiple of 16), two f32x4 per
 // trip (a lone one first when the count is odd). relu (x <= 0 masked to +0: -0 -> +0, NaN stays), neg,
@@ -6,12 +6,36 @@
 // (~1 ulp; exp's subnormal results as ref's, log's results are normal); sigmoid = 1 / (1 + e^-x) (0 for
 // x < -88.7, where e^-x overflows: ref's results there are subnormal); tanh = Cephes' odd polynomial
 // below |x| 0.625, else sign(x) (1 - 2 / (e^2|x| + 1)).
+// The activations: silu = x (x < 0 ? e : 1) / (1 + e), e = e^-|x| (no overflow); softplus (beta 1,
+// threshold 20 only) = x above 20, else max(x, 0) + log1p(e^-|x|); logSigmoid = (x < 0 ? x : 0) -
+// log1p(e^-|x|), -0 for large x as ref's -softplus(-x); erf and gelu (exact: x Phi(x), Phi from erf near
+// 0 and from erfc in the tails, no cancellation) by the core of simd-erf.ts; gelu's tanh form as x / (1 +
+// e^(-2 k (x + 0.044715 x^3))) (= 0.5 x (1 + tanh(...)) without its cancellation for x < 0).
+// `wasmUnaryKernel` picks the kernel for an op and its parameters (ref's defaults fill missing ones).
 import { FunctionBuilder, I32 } from "./assembler.ts";
-import { ConstPool, emitExp, emitLogs, expConsts, logConsts, SIMD, v128Locals } from "./simd-math.ts";
+import { ConstPool, emitExp, emitLog1ps, emitLogs, expConsts, logConsts, SIMD, v128Locals, type ExpDomain } from "./simd-math.ts";
+import { emitErfParts, erfConsts, type ErfScale } from "./simd-erf.ts";
 
 /** The ops with a wasm kernel. */
-export const WASM_UNARY = ["exp", "log", "tanh", "sigmoid", "relu", "neg", "abs", "sqrt"] as const;
+export const WASM_UNARY = ["exp", "log", "tanh", "sigmoid", "relu", "neg", "abs", "sqrt", "silu", "gelu", "softplus", "erf", "logSigmoid"] as const;
 export type WasmUnaryCode = (typeof WASM_UNARY)[number];
+/** The wasm unary functions: one per op of WASM_UNARY (its default parameters), and gelu's tanh form. */
+export type WasmUnaryKernel = WasmUnaryCode | "geluTanh";
+export const WASM_UNARY_KERNELS: readonly WasmUnaryKernel[] = [...WASM_UNARY, "geluTanh"];
+
+/** The ops whose kernels take parameters: each kernel with the full parameter list it computes. */
+const PARAM_FORMS: Partial<Record<WasmUnaryCode, readonly (readonly [readonly number[], WasmUnaryKernel])[]>> = {
+  gelu: [[[0], "gelu"], [[1], "geluTanh"]],
+  softplus: [[[1, 20], "softplus"]],
+};
+
+/** The kernel computing `op` with `params` (missing trailing ones at ref's defaults), or undefined when there is none. */
+export function wasmUnaryKernel(op: string, params: readonly number[] = []): WasmUnaryKernel | undefined {
+  if (!(WASM_UNARY as readonly string[]).includes(op)) return undefined;
+  const forms = PARAM_FORMS[op as WasmUnaryCode];
+  if (forms === undefined) return params.length === 0 ? op as WasmUnaryCode : undefined;
+  return forms.find(([want]) => params.length <= want.length && params.every((v, i) => v === want[i]))?.[1];
+}
 
 const TANH_P = [-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1];
 const TANH_SMALL = 0.625;
@@ -30,19 +54,51 @@ const each = (consts: (p: ConstPool) => void, one: (p: ConstPool, x: number) => 
 const plain = (opcode: number): OpEmitter => each(() => undefined, (p, x) => { p.f.get(x).simd(opcode); });
 
 /** e^(t_j) for t_j = `pre`(x_j) (pushed), then outs[j] = `post`(x_j, e_j) (pushed). */
-function viaExp(extra: readonly number[], pre: (p: ConstPool, x: number) => void, post: (p: ConstPool, x: number, e: number) => void): OpEmitter {
+function viaExp(extra: readonly number[], pre: (p: ConstPool, x: number) => void, post: (p: ConstPool, x: number, e: number) => void,
+  domain: ExpDomain = "full"): OpEmitter {
   return {
-    consts: (p) => { expConsts(p, "full"); for (const v of extra) p.f32(v); },
+    consts: (p) => { expConsts(p, domain); for (const v of extra) p.f32(v); },
     emit: (p, xs, outs) => {
       const ts = v128Locals(p.f, xs.length), es = v128Locals(p.f, xs.length);
       xs.forEach((x, j) => { pre(p, x); p.f.set(ts[j]); });
-      emitExp(p, ts, es, "full");
+      emitExp(p, ts, es, domain);
       xs.forEach((x, j) => { post(p, x, es[j]); p.f.set(outs[j]); });
     },
   };
 }
 
-const EMITTERS: Record<WasmUnaryCode, OpEmitter> = {
+/** L = log1p(e^-|x|) (pushed: -|x|), then outs[j] = `post`(x_j, L_j) (pushed). */
+function viaLog1pExp(extra: readonly number[], post: (p: ConstPool, x: number, l: number) => void): OpEmitter {
+  return {
+    consts: (p) => { expConsts(p, "nonpositive"); logConsts(p); for (const v of extra) p.f32(v); },
+    emit: (p, xs, outs) => {
+      const ts = v128Locals(p.f, xs.length), es = v128Locals(p.f, xs.length), ls = v128Locals(p.f, xs.length);
+      xs.forEach((x, j) => { p.f.get(x).simd(SIMD.f32x4Abs).simd(SIMD.f32x4Neg).set(ts[j]); });
+      emitExp(p, ts, es, "nonpositive");
+      emitLog1ps(p, es, ls);
+      xs.forEach((x, j) => { post(p, x, ls[j]); p.f.set(outs[j]); });
+    },
+  };
+}
+
+/** The erf core's parts of each x (see simd-erf.ts), then outs[j] = `post`(x, z, erf(z) near 0, erfc tail) (pushed). */
+function viaErf(s: ErfScale, extra: readonly number[], post: (p: ConstPool, x: number, z: number, small: number, tail: number) => void): OpEmitter {
+  return {
+    consts: (p) => { erfConsts(p, s); for (const v of extra) p.f32(v); },
+    emit: (p, xs, outs) => {
+      const n = xs.length, zs = v128Locals(p.f, n), smalls = v128Locals(p.f, n), tails = v128Locals(p.f, n);
+      emitErfParts(p, s, xs, zs, smalls, tails);
+      xs.forEach((x, j) => { post(p, x, zs[j], smalls[j], tails[j]); p.f.set(outs[j]); });
+    },
+  };
+}
+
+/** gelu's tanh form: -2 k and -2 k 0.044715 (k = sqrt(2 / pi)). */
+const GELU_A = -2 * 0.7978845608028654, GELU_B = GELU_A * 0.044715;
+/** erf(x): beyond 4, erfc < 2^-26 and erf rounds to +-1. gelu: beyond 14.8 (c x ~ 10.47), e^-(x^2/2) < e^-104 gives 0. */
+const ERF_SCALE: ErfScale = { c: 1, clamp: 4 }, GELU_SCALE: ErfScale = { c: Math.SQRT1_2, clamp: 14.8 };
+
+const EMITTERS: Record<WasmUnaryKernel, OpEmitter> = {
   neg: plain(SIMD.f32x4Neg),
   abs: plain(SIMD.f32x4Abs),
   sqrt: plain(SIMD.f32x4Sqrt),
@@ -65,10 +121,41 @@ const EMITTERS: Record<WasmUnaryCode, OpEmitter> = {
     // large where |x| >= 0.625 (NaN: the small path, which keeps it)
     f.get(x).simd(SIMD.f32x4Abs).get(p.f32(TANH_SMALL)).simd(SIMD.f32x4Ge).simd(SIMD.bitselect);
   }),
+  // x (x < 0 ? e : 1) / (1 + e), e = e^-|x|
+  silu: viaExp([1, 0], (p, x) => { p.f.get(x).simd(SIMD.f32x4Abs).simd(SIMD.f32x4Neg); }, (p, x, e) => {
+    p.f.get(x).get(e).get(p.f32(1)).get(x).get(p.f32(0)).simd(SIMD.f32x4Lt).simd(SIMD.bitselect).simd(SIMD.f32x4Mul);
+    p.f.get(p.f32(1)).get(e).simd(SIMD.f32x4Add).simd(SIMD.f32x4Div);
+  }, "nonpositive"),
+  // x > 20 ? x : max(x, 0) + L (pmax(0, x): 0 for NaN, which L carries)
+  softplus: viaLog1pExp([0, 20], (p, x, l) => {
+    p.f.get(x).get(p.f32(0)).get(x).simd(SIMD.f32x4Pmax).get(l).simd(SIMD.f32x4Add);
+    p.f.get(x).get(p.f32(20)).simd(SIMD.f32x4Gt).simd(SIMD.bitselect);
+  }),
+  // x < 0 ? x - L : -L
+  logSigmoid: viaLog1pExp([0], (p, x, l) => {
+    p.f.get(x).get(l).simd(SIMD.f32x4Sub).get(l).simd(SIMD.f32x4Neg).get(x).get(p.f32(0)).simd(SIMD.f32x4Lt).simd(SIMD.bitselect);
+  }),
+  // |x| < 1 ? x P(x^2) : sign(x) (1 - erfc|x|)
+  erf: viaErf(ERF_SCALE, [-0], (p, x, _z, small, tail) => {
+    p.f.get(small).get(p.f32(1)).get(tail).simd(SIMD.f32x4Sub).get(x).get(p.f32(-0)).simd(SIMD.and).simd(SIMD.or);
+    p.f.get(x).simd(SIMD.f32x4Abs).get(p.f32(1)).simd(SIMD.f32x4Lt).simd(SIMD.bitselect);
+  }),
+  // 0.5 x (|z| < 0.5 ? 1 + erf(z) : x > 0 ? 2 - erfc(z) : erfc(-z)), z = x / sqrt2 (1 + erf(z) would cancel for z < -0.5)
+  gelu: viaErf(GELU_SCALE, [0, 2], (p, x, z, small, tail) => {
+    const f = p.f;
+    f.get(x).get(p.f32(0.5)).simd(SIMD.f32x4Mul);
+    f.get(p.f32(1)).get(small).simd(SIMD.f32x4Add);
+    f.get(p.f32(2)).get(tail).simd(SIMD.f32x4Sub).get(tail).get(x).get(p.f32(0)).simd(SIMD.f32x4Gt).simd(SIMD.bitselect);
+    f.get(z).simd(SIMD.f32x4Abs).get(p.f32(0.5)).simd(SIMD.f32x4Lt).simd(SIMD.bitselect).simd(SIMD.f32x4Mul);
+  }),
+  // x / (1 + e^(x (A + B x^2)))
+  geluTanh: viaExp([GELU_A, GELU_B, 1], (p, x) => {
+    p.f.get(x).get(p.f32(GELU_B)).get(x).get(x).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Mul).get(p.f32(GELU_A)).simd(SIMD.f32x4Add).simd(SIMD.f32x4Mul);
+  }, (p, x, e) => { p.f.get(x).get(p.f32(1)).get(e).simd(SIMD.f32x4Add).simd(SIMD.f32x4Div); }),
 };
 
 /** `name(px, po, bytes)`: a lone vector first when `bytes` / 16 is odd, then two vectors per trip. */
-function emitUnary(op: WasmUnaryCode): FunctionBuilder {
+function emitUnary(op: WasmUnaryKernel): FunctionBuilder {
   const f = new FunctionBuilder([I32, I32, I32], []);
   const [px, po, bytes] = [0, 1, 2];
   const end = f.local(I32), xs = v128Locals(f, 2), outs = v128Locals(f, 2);
@@ -91,4 +178,4 @@ function emitUnary(op: WasmUnaryCode): FunctionBuilder {
   return f;
 }
 /** The unary functions, exported under the op's name. */
-export const unaryFunctions = (): { name: string; fn: FunctionBuilder }[] => WASM_UNARY.map((op) => ({ name: op, fn: emitUnary(op) }));
+export const unaryFunctions = (): { name: string; fn: FunctionBuilder }[] => WASM_UNARY_KERNELS.map((op) => ({ name: op, fn: emitUnary(op) }));

@@ -1,4 +1,4 @@
-// Wraps a backend so that large float32 add/sub/mul/div (row / column broadcasts included), sums / max / min, unary ops and last-dim softmax / log-softmax run on wasm SIMD.
+// Wraps a backend so that large float32 add/sub/mul/div (row / column broadcasts included), sums / max / min, unary ops and activations and last-dim softmax / log-softmax run on wasm SIMD.
 import type { Backend, BinaryCode, ReduceCode, UnaryCode, View } from "../types.ts";
 import { isDense } from "../ref/strided.ts";
 import { numelOf } from "../../shape.ts";
@@ -25,7 +25,8 @@ function float32Rows(views: readonly View[], dim: number): [number, number] | nu
 /**
  * `base` with float32 add/sub/mul/div of dense, one-value, repeated-row or repeated-column operands into a
  * dense output (binary-rows.ts), float32 sums / max / min of dense tensors over any dims (reduce.ts), float32
- * exp/log/tanh/sigmoid/relu/neg/abs/sqrt of dense views, and float32 softmax / log-softmax and their
+ * exp/log/tanh/sigmoid/relu/neg/abs/sqrt/silu/gelu/softplus/erf/logSigmoid of dense views (parameters only in the forms
+ * wasmUnaryKernel lists), and float32 softmax / log-softmax and their
  * backward along a dense last dim, run by wasm/elementwise.ts when large enough (see
  * Note [wasm elementwise arena]); everything else, and every declined call, is base's. `base` must be a
  * plain-object backend (its kernels are copied, not bound).
@@ -48,8 +49,7 @@ export function withWasmElementwise(base: Backend): Backend {
       if (!isWasmReduce(op) || !wasmReduce(op, x, out)) base.reduce(op, x, out);
     },
     unary(op: UnaryCode, x: View, out: View, params?: readonly number[]): void {
-      const plain = params === undefined || params.length === 0;
-      if (!plain || !isDense(x) || !isDense(out) || !wasmUnary(op, x, out, numelOf(out.shape))) base.unary(op, x, out, params);
+      if (!isDense(x) || !isDense(out) || !wasmUnary(op, x, out, numelOf(out.shape), params)) base.unary(op, x, out, params);
     },
     softmax(x: View, dim: number, log: boolean, out: View): void {
       const rows = float32Rows([x, out], dim);
