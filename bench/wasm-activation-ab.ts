@@ -11,7 +11,7 @@ const x = Float32Array.from({ length: N }, (_, i) => Math.sin(i * 7.1) * 6), out
 const view = (d: Float32Array): View => ({ data: d, shape: [N], strides: [1], offset: 0 });
 const CASES: [string, UnaryCode, number[] | undefined][] = [
   ["silu", "silu", undefined], ["gelu", "gelu", [0]], ["gelu tanh", "gelu", [1]], ["softplus", "softplus", [1, 20]],
-  ["logSigmoid", "logSigmoid", undefined], ["erf", "erf", undefined], ["sigmoid (before)", "sigmoid", undefined],
+  ["logSigmoid", "logSigmoid", undefined], ["erf", "erf", undefined], ["mish", "mish", undefined], ["elu", "elu", [1, 1, 1]], ["sigmoid (before)", "sigmoid", undefined],
 ];
 const systems: [string, Backend][] = [["js", jsBackend], ["wasm", withWasmElementwise(jsBackend)]];
 const times = new Map<string, number[][]>();

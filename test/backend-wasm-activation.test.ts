@@ -1,8 +1,9 @@
-// The wasm float32 activation kernels (silu, gelu both forms, softplus, logSigmoid, erf) against ref: stated float32-step bounds, specials exactly, declines.
+// The wasm float32 activation kernels (silu, gelu both forms, softplus, logSigmoid, erf, mish, elu) against ref: stated float32-step bounds, specials exactly, declines.
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { jsBackend, refBackend } from "../src/backends.ts";
-import type { UnaryCode, View } from "../src/backend/types.ts";
+import * as torch from "tensorgrad";
+import type { Backend, UnaryCode, View } from "../src/backend/types.ts";
 import { withWasmElementwise } from "../src/backend/wasm/with-elementwise.ts";
 import { CHUNK, setWasmElementwiseThreshold } from "../src/backend/wasm/elementwise.ts";
 import { wasmUnaryKernel } from "../src/backend/wasm/unary-kernels.ts";
@@ -27,7 +28,10 @@ const CASES: Case[] = [
   { op: "softplus", params: [1, 20], label: "softplus(1, 20)", steps: 3, exact: [20, 19.999998092651367, 20.000001907348633, 30] },
   { op: "logSigmoid", label: "logSigmoid", steps: 3 },
   { op: "erf", label: "erf", steps: 2, exact: [3.95, -3.95, 4, -4, 4.1, -4.1] },
-  { op: "gelu", params: [0], label: "gelu", steps: 8, exact: [-14.8, -15, 14.8, 15] },
+  { op: "gelu", params: [0], label: "gelu", steps: 5, exact: [-14.8, -15, 14.8, 15] },
+  { op: "mish", label: "mish", steps: 3 },
+  { op: "elu", label: "elu", steps: 2, exact: [-17.5, -18, -20, -1e-8, 1e-8, 5] },
+  { op: "elu", params: [1, 1, 1], label: "elu(1, 1, 1)", steps: 2 },
   { op: "gelu", params: [1], label: "gelu tanh", steps: 3,
     extra: (x, r) => 3 * ULP32 * Math.abs(r) * Math.max(0, Math.abs(2 * K * (x + 0.044715 * x ** 3)) - 1) + Math.abs(x) * 2 ** -53 },
 ];
@@ -74,7 +78,23 @@ describe("wasm float32 activation kernels match ref", () => {
     assert.equal(wasmUnaryKernel("softplus", [1, 10]), undefined);
     assert.equal(wasmUnaryKernel("silu", [1]), undefined);
     assert.equal(wasmUnaryKernel("erf"), "erf");
-    assert.equal(wasmUnaryKernel("elu", [1, 1, 1]), undefined);
+    assert.equal(wasmUnaryKernel("elu", [1, 1, 1]), "elu");
+    assert.equal(wasmUnaryKernel("elu", [1]), "elu");
+    assert.equal(wasmUnaryKernel("elu", [1.6732632423543772, 1.0507009873554805, 1]), undefined);
+    assert.equal(wasmUnaryKernel("elu", [2, 1, 0.5]), undefined);
+    assert.equal(wasmUnaryKernel("mish"), "mish");
+  });
+
+  test("the public functions reach the kernels: defaults, gelu's tanh flag, celu(1) as elu; other parameters do not", () => {
+    const seen: string[] = [];
+    const spy: Backend = { ...wasm, unary(op, x, out, params) { seen.push(wasmUnaryKernel(op, params) ?? `-${op}`); wasm.unary(op, x, out, params); } };
+    const F = torch.nn.functional, x = torch.tensor(Array.from(data(999)).map((v) => (Number.isFinite(v) ? v : 0)));
+    const prev = torch.backends.setBackend(spy);
+    try {
+      for (const y of [F.silu(x), F.gelu(x), F.gelu(x, { approximate: "tanh" }), F.softplus(x), F.logsigmoid(x), torch.erf(x), F.mish(x), F.elu(x), F.celu(x),
+        F.softplus(x, 2), F.elu(x, 0.5), F.selu(x)]) assert.equal(y.shape[0], 999);
+    } finally { torch.backends.setBackend(prev); }
+    assert.deepEqual(seen, ["silu", "gelu", "geluTanh", "softplus", "logSigmoid", "erf", "mish", "elu", "elu", "-softplus", "-elu", "-elu"]);
   });
 
   for (const c of CASES) {
@@ -108,7 +128,8 @@ describe("wasm float32 activation kernels match ref", () => {
     const n = 5000, x = data(2 * n), a = new Float32Array(n), b = new Float32Array(n);
     const cases: [UnaryCode, View, number[] | undefined][] = [
       ["softplus", view(x, n, 0), [2, 20]], ["softplus", view(x, n, 0), [1, 5]], ["gelu", view(x, n, 0), [0.5]],
-      ["silu", view(x, n, 0), [1]], ["elu", view(x, n, 0), [1, 1, 1]], ["mish", view(x, n, 0), undefined],
+      ["silu", view(x, n, 0), [1]], ["elu", view(x, n, 0), [1.6732632423543772, 1.0507009873554805, 1]], ["elu", view(x, n, 0), [2, 1, 0.5]],
+      ["mish", view(x, n, 0), [1]], ["hardswish", view(x, n, 0), undefined],
       ["gelu", { data: x, shape: [n], strides: [2], offset: 1 }, [0]], ["erf", { data: x, shape: [n], strides: [2], offset: 1 }, undefined],
     ];
     for (const [op, xv, params] of cases) {

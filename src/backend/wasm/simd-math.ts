@@ -1,4 +1,4 @@
-// f32x4 math emitted into a FunctionBuilder: SIMD opcodes, v128 constants, and the exp / log / log1p cores.
+// f32x4 math emitted into a FunctionBuilder: SIMD opcodes, v128 constants, and the exp / expm1 / log / log1p cores.
 //
 // exp: t = k ln2 + r with k = round(t log2e) (a magic constant added: its low bits become k + 127), r = t -
 // k C1 - k C2 (C1 has few bits, so k C1 is exact), e^r - 1 = r + r^2 P(r) by a degree-6 minimax fit, 2^k
@@ -8,7 +8,7 @@
 // overflow to inf, -inf -> 0, NaN stays, as ref. Max error 0.98 ulp (every 7th float32 in [-104, 89]).
 // log: x = 2^e m with m in [sqrt(1/2), sqrt(2)), log(m) by Cephes' logf polynomial in m - 1, plus e ln2
 // (split in C1 + C2); vectors with a lane not a positive normal number take a general path: subnormal
-// inputs scaled by 2^23 first; 0 -> -inf, x < 0 or NaN -> NaN, inf -> inf. log1p(u), u >= 0: log(1 + u) u / ((1 + u) - 1).
+// inputs scaled by 2^23 first; 0 -> -inf, x < 0 or NaN -> NaN, inf -> inf. log1p(u), u >= 0: log(1 + u) u / ((1 + u) - 1). expm1(t), t <= 0: from the exp core's reduction.
 import { FunctionBuilder, V128 } from "./assembler.ts";
 
 /** SIMD opcodes (after the 0xfd prefix) the elementwise kernels use. */
@@ -230,4 +230,24 @@ export function emitLog1ps(p: ConstPool, us: readonly number[], outs: readonly n
     f.get(u).get(outs[j]).get(u).simd(SIMD.f32x4Mul).get(ws[j]).get(p.f32(1)).simd(SIMD.f32x4Sub).simd(SIMD.f32x4Div);
     f.get(ws[j]).get(p.f32(1)).simd(SIMD.f32x4Eq).simd(SIMD.bitselect).set(outs[j]);
   });
+}
+
+/** expm1 rounds to -1 below -17.4 (e^t < 2^-25): inputs are clamped here, keeping 2^k normal. */
+const EXPM1_LO = -18;
+
+/** The expm1 core's constants in locals (the exp core's, and its own). */
+export function expm1Consts(p: ConstPool): void {
+  expConsts(p, "nonpositive");
+  p.f32(EXPM1_LO); p.f32(1);
+}
+
+/**
+ * Pushes e^t - 1 for the local `t` <= 0 or NaN: t clamped to -18 (NaN stays), t = k ln2 + r as the exp core,
+ * then 2^k (e^r - 1) + (2^k - 1) (2^k - 1 exact; for k = 0 just e^r - 1 = r + r^2 P(r), no cancellation). +0 for -0.
+ */
+export function emitExpm1(p: ConstPool, t: number): void {
+  const f = p.f, c = f.local(V128), y = f.local(V128), r = f.local(V128), q = f.local(V128);
+  f.get(t).get(p.f32(EXPM1_LO)).simd(SIMD.f32x4Pmax).set(c);
+  emitReduce(p, c, y, r, q);
+  f.get(y).i32(23).simd(SIMD.i32x4Shl).tee(y).get(q).simd(SIMD.f32x4Mul).get(y).get(p.f32(1)).simd(SIMD.f32x4Sub).simd(SIMD.f32x4Add);
 }

@@ -1,4 +1,4 @@
-// Emits the float32 unary kernels (exp, log, tanh, sigmoid, relu, neg, abs, sqrt, silu, gelu, softplus, erf, logSigmoid) on f32x4 lanes.
+// Emits the float32 unary kernels (exp, log, tanh, sigmoid, relu, neg, abs, sqrt, silu, gelu, softplus, erf, logSigmoid, mish, elu) on f32x4 lanes.
 //
 // Each is `name(px, po, bytes)`: po[i] = op(px[i]) over `bytes` (a positive multiple of 16), two f32x4 per
 // trip (a lone one first when the count is odd). relu (x <= 0 masked to +0: -0 -> +0, NaN stays), neg,
@@ -10,14 +10,16 @@
 // threshold 20 only) = x above 20, else max(x, 0) + log1p(e^-|x|); logSigmoid = (x < 0 ? x : 0) -
 // log1p(e^-|x|), -0 for large x as ref's -softplus(-x); erf and gelu (exact: x Phi(x), Phi from erf near
 // 0 and from erfc in the tails, no cancellation) by the core of simd-erf.ts; gelu's tanh form as x / (1 +
-// e^(-2 k (x + 0.044715 x^3))) (= 0.5 x (1 + tanh(...)) without its cancellation for x < 0).
+// e^(-2 k (x + 0.044715 x^3))) (= 0.5 x (1 + tanh(...)) without its cancellation for x < 0); mish = x n / d,
+// tanh(softplus x) = n / d with e = e^-|x|: (1 + 2e) / (1 + 2e + 2e^2) for x >= 0, (e^2 + 2e) / (e^2 + 2e + 2)
+// below (no log, no overflow); elu (alpha 1, scale 1, input scale 1 only) = x < 0 ? expm1(x) : x.
 // `wasmUnaryKernel` picks the kernel for an op and its parameters (ref's defaults fill missing ones).
-import { FunctionBuilder, I32 } from "./assembler.ts";
-import { ConstPool, emitExp, emitLog1ps, emitLogs, expConsts, logConsts, SIMD, v128Locals, type ExpDomain } from "./simd-math.ts";
+import { FunctionBuilder, I32, V128 } from "./assembler.ts";
+import { ConstPool, emitExp, emitExpm1, emitLog1ps, emitLogs, expConsts, expm1Consts, logConsts, SIMD, v128Locals, type ExpDomain } from "./simd-math.ts";
 import { emitErfParts, erfConsts, type ErfScale } from "./simd-erf.ts";
 
 /** The ops with a wasm kernel. */
-export const WASM_UNARY = ["exp", "log", "tanh", "sigmoid", "relu", "neg", "abs", "sqrt", "silu", "gelu", "softplus", "erf", "logSigmoid"] as const;
+export const WASM_UNARY = ["exp", "log", "tanh", "sigmoid", "relu", "neg", "abs", "sqrt", "silu", "gelu", "softplus", "erf", "logSigmoid", "mish", "elu"] as const;
 export type WasmUnaryCode = (typeof WASM_UNARY)[number];
 /** The wasm unary functions: one per op of WASM_UNARY (its default parameters), and gelu's tanh form. */
 export type WasmUnaryKernel = WasmUnaryCode | "geluTanh";
@@ -27,6 +29,7 @@ export const WASM_UNARY_KERNELS: readonly WasmUnaryKernel[] = [...WASM_UNARY, "g
 const PARAM_FORMS: Partial<Record<WasmUnaryCode, readonly (readonly [readonly number[], WasmUnaryKernel])[]>> = {
   gelu: [[[0], "gelu"], [[1], "geluTanh"]],
   softplus: [[[1, 20], "softplus"]],
+  elu: [[[1, 1, 1], "elu"]],
 };
 
 /** The kernel computing `op` with `params` (missing trailing ones at ref's defaults), or undefined when there is none. */
@@ -147,6 +150,19 @@ const EMITTERS: Record<WasmUnaryKernel, OpEmitter> = {
     f.get(p.f32(1)).get(small).simd(SIMD.f32x4Add);
     f.get(p.f32(2)).get(tail).simd(SIMD.f32x4Sub).get(tail).get(x).get(p.f32(0)).simd(SIMD.f32x4Gt).simd(SIMD.bitselect);
     f.get(z).simd(SIMD.f32x4Abs).get(p.f32(0.5)).simd(SIMD.f32x4Lt).simd(SIMD.bitselect).simd(SIMD.f32x4Mul);
+  }),
+  // x n / d: x >= 0: n = 1 + 2e, d = n + 2e^2; x < 0: n = e (e + 2), d = n + 2
+  mish: viaExp([0, 1, 2], (p, x) => { p.f.get(x).simd(SIMD.f32x4Abs).simd(SIMD.f32x4Neg); }, (p, x, e) => {
+    const f = p.f, two = p.f32(2), n = f.local(V128), d = f.local(V128), neg = f.local(V128);
+    f.get(x).get(p.f32(0)).simd(SIMD.f32x4Lt).set(neg);
+    f.get(e).get(e).get(two).simd(SIMD.f32x4Add).simd(SIMD.f32x4Mul).tee(n).get(two).simd(SIMD.f32x4Add).set(d);
+    f.get(n).get(p.f32(1)).get(e).get(two).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).tee(n).get(neg).simd(SIMD.bitselect);
+    f.get(d).get(n).get(e).get(e).simd(SIMD.f32x4Mul).get(two).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).get(neg).simd(SIMD.bitselect).set(d);
+    f.get(x).simd(SIMD.f32x4Mul).get(d).simd(SIMD.f32x4Div);
+  }, "nonpositive"),
+  // x < 0 ? expm1(x) : x (NaN and -0 stay)
+  elu: each((p) => { expm1Consts(p); p.f32(0); }, (p, x) => {
+    emitExpm1(p, x); p.f.get(x).get(x).get(p.f32(0)).simd(SIMD.f32x4Lt).simd(SIMD.bitselect);
   }),
   // x / (1 + e^(x (A + B x^2)))
   geluTanh: viaExp([GELU_A, GELU_B, 1], (p, x) => {
