@@ -4,30 +4,20 @@ import assert from "node:assert/strict";
 import * as torch from "../src/index.ts";
 import { jsBackend, refBackend } from "../src/backends.ts";
 import type { View } from "../src/backend/types.ts";
-import { contiguousStrides } from "../src/shape.ts";
 import { withWasmElementwise } from "../src/backend/wasm/with-elementwise.ts";
 import { setWasmElementwiseThreshold } from "../src/backend/wasm/elementwise.ts";
 import { wasmReduce } from "../src/backend/wasm/reduce.ts";
 import { rng } from "./helpers/samples.ts";
+import { dense, keptShape, reduceBoth, seededData } from "./helpers/wasm-reduce.ts";
 
 const rand = rng(4242);
 const wasm = withWasmElementwise(jsBackend);
 const OPS = ["max", "min"] as const;
 const SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1e-40, -1e-40, 3e38, -3e38];
-const dense = (data: Float32Array | Float64Array | Int32Array, shape: readonly number[], offset = 0): View =>
-  ({ data, shape, strides: contiguousStrides(shape), offset });
-
-/** n floats: uniform in (-10, 10), each a special with probability `specials`. */
-function data(n: number, specials: number): Float32Array {
-  const d = new Float32Array(n);
-  for (let i = 0; i < n; i++) d[i] = rand() < specials ? SPECIALS[Math.floor(rand() * SPECIALS.length)] : (rand() * 2 - 1) * 10;
-  return d;
-}
+const data = (n: number, specials: number): Float32Array => seededData(rand, n, specials, SPECIALS);
 
 /** n floats drawn from `values`. */
 const pick = (n: number, values: readonly number[]): Float32Array => new Float32Array(n).map(() => values[Math.floor(rand() * values.length)]);
-
-const keptShape = (shape: readonly number[], dims: readonly number[]): number[] => shape.map((s, i) => (dims.includes(i) ? 1 : s));
 
 const show = (v: number): string => (Object.is(v, -0) ? "-0" : String(v));
 function assertSame(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
@@ -40,15 +30,11 @@ function assertSame(got: ArrayLike<number>, want: ArrayLike<number>, what: strin
  * and ref, whole storages compared with Object.is. Returns whether the wasm kernel took every call.
  */
 function check(x: View, dims: readonly number[], what: string, outOffset = 0): boolean {
-  const outShape = keptShape(x.shape, dims), m = outShape.reduce((p, q) => p * q, 1);
   let took = true;
   for (const op of OPS) {
-    const got = new Float32Array(m + outOffset + 2).fill(-7.5), want = got.slice();
-    const t = wasmReduce(op, x, dense(got, outShape, outOffset));
-    if (!t) wasm.reduce(op, x, dense(got, outShape, outOffset));
-    took &&= t;
-    refBackend.reduce(op, x, dense(want, outShape, outOffset));
-    assertSame(got, want, `${op} ${what}`);
+    const r = reduceBoth(op, x, dims, outOffset);
+    took &&= r.took;
+    assertSame(r.got, r.want, `${op} ${what}`);
   }
   return took;
 }

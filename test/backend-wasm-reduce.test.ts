@@ -4,27 +4,17 @@ import assert from "node:assert/strict";
 import * as torch from "../src/index.ts";
 import { defaultBackend, jsBackend, refBackend } from "../src/backends.ts";
 import type { View } from "../src/backend/types.ts";
-import { contiguousStrides } from "../src/shape.ts";
 import { withWasmElementwise } from "../src/backend/wasm/with-elementwise.ts";
 import { setWasmElementwiseThreshold } from "../src/backend/wasm/elementwise.ts";
 import { wasmSum } from "../src/backend/wasm/reduce.ts";
 import { rng } from "./helpers/samples.ts";
+import { dense, keptShape, reduceBoth, seededData } from "./helpers/wasm-reduce.ts";
 import { assertNear, MIN_NORMAL32, ULP32 } from "./helpers/float32-near.ts";
 
 const rand = rng(2718);
 const wasm = withWasmElementwise(jsBackend);
 const SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1e-40, 3e38, -3e38, 1e-30, 7.25];
-const dense = (data: Float32Array | Float64Array | Int32Array, shape: readonly number[], offset = 0): View =>
-  ({ data, shape, strides: contiguousStrides(shape), offset });
-
-function data(n: number, specials: number): Float32Array {
-  const d = new Float32Array(n);
-  for (let i = 0; i < n; i++) d[i] = rand() < specials ? SPECIALS[Math.floor(rand() * SPECIALS.length)] : (rand() * 2 - 1) * 10;
-  return d;
-}
-
-/** `shape` with the dims in `dims` set to 1. */
-const keptShape = (shape: readonly number[], dims: readonly number[]): number[] => shape.map((s, i) => (dims.includes(i) ? 1 : s));
+const data = (n: number, specials: number): Float32Array => seededData(rand, n, specials, SPECIALS);
 
 /**
  * Sums x into dense outputs (from `outOffset`, sentinel-filled around) with wasm and ref; `exact`:
@@ -32,11 +22,7 @@ const keptShape = (shape: readonly number[], dims: readonly number[]): number[] 
  * Returns whether the wasm kernel took the call.
  */
 function check(x: View, dims: readonly number[], exact: boolean, what: string, outOffset = 0): boolean {
-  const outShape = keptShape(x.shape, dims), m = outShape.reduce((p, q) => p * q, 1);
-  const got = new Float32Array(m + outOffset + 2).fill(-7.5), want = new Float32Array(m + outOffset + 2).fill(-7.5);
-  const took = wasmSum(x, dense(got, outShape, outOffset));
-  if (!took) wasm.reduce("sum", x, dense(got, outShape, outOffset));
-  refBackend.reduce("sum", x, dense(want, outShape, outOffset));
+  const { got, want, took, outShape, m } = reduceBoth("sum", x, dims, outOffset);
   // per output: sum |x| (float64) and how many inputs it adds
   const abs = new Float64Array(m), absIn = new Float64Array(x.shape.reduce((p, q) => p * q, 1));
   refBackend.unary("abs", x, dense(absIn, x.shape));
