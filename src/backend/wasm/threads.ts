@@ -147,10 +147,13 @@ class WorkerTeam implements Team {
     Atomics.notify(c, SEQ);
     // hand each finished chunk (any thread's) to `finished` on this thread as soon as it is seen, between
     // this thread's own chunks and while it waits for the last ones (Note [wasm helper threads])
+    // chunks are claimed in order: only [low, claimed) can hold finished, unhandled ones
     const handled = new Uint8Array(chunks);
-    let left = chunks;
+    let left = chunks, low = 0;
     const drain = (): void => {
-      for (let i = 0; i < chunks; i++) {
+      const claimed = Math.min(chunks, Atomics.load(c, NEXT) & 0xffff);
+      while (low < claimed && handled[low] === 1) low++;
+      for (let i = low; i < claimed; i++) {
         if (handled[i] === 0 && Atomics.load(c, FLAGS + i) === epoch) {
           handled[i] = 1;
           left--;
