@@ -16,7 +16,9 @@ import { allocStorage, type DType, type StorageArray } from "./dtype.ts";
 
 /** Below this many bytes zeroing is cheap and the allocation stays on V8's usual path. */
 const MIN_BYTES = 1 << 16;
-const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, int64: 8, bool: 1 };
+/** Each dtype's storage array type (int64 is stored in float64, as allocStorage does). */
+const ARRAY: Record<DType, { new (buffer: ArrayBufferLike, byteOffset: number, length: number): StorageArray; readonly BYTES_PER_ELEMENT: number }> =
+  { float32: Float32Array, float64: Float64Array, int32: Int32Array, int64: Float64Array, bool: Uint8Array };
 const POISON: Record<DType, number> = { float32: NaN, float64: NaN, int32: -0x5a5a5a5b, int64: -0x5a5a5a5b, bool: 0xa5 };
 
 type UnsafeAlloc = (bytes: number) => Uint8Array;
@@ -43,15 +45,8 @@ export function setOutputOptions(o: Partial<OutputOptions>): OutputOptions {
  */
 export function allocOutput(d: DType, n: number): StorageArray {
   if (options.poison) return allocStorage(d, n).fill(POISON[d]);
-  const bytes = n * BYTES[d];
+  const Ctor = ARRAY[d], bytes = n * Ctor.BYTES_PER_ELEMENT;
   if (allocUnsafe === undefined || !options.unzeroed || bytes < MIN_BYTES) return allocStorage(d, n);
   const u = allocUnsafe(bytes), buf = u.buffer, at = u.byteOffset;
-  if (at % 8 !== 0) return allocStorage(d, n);
-  switch (d) {
-    case "float32": return new Float32Array(buf, at, n);
-    case "float64": case "int64": return new Float64Array(buf, at, n);
-    case "int32": return new Int32Array(buf, at, n);
-    case "bool": return new Uint8Array(buf, at, n);
-  }
-  return d satisfies never;
+  return at % 8 === 0 ? new Ctor(buf, at, n) : allocStorage(d, n);
 }
