@@ -28,8 +28,8 @@ function elementAccess(t: Tensor): { get(i: number): number; set(i: number, v: n
     offsets.push(t._offset + idx.reduce((acc, v, d) => acc + v * t._strides[d], 0));
     for (let d = idx.length - 1; d >= 0; d--) { if (++idx[d] < t.shape[d]) break; idx[d] = 0; }
   }
-  const data = t._storage.data;
-  return { get: (i) => data[offsets[i]], set: (i, v) => { data[offsets[i]] = v; } };
+  const storage = t._storage, data = storage.data;
+  return { get: (i) => data[offsets[i]], set: (i, v) => { data[offsets[i]] = v; storage.bump(); } };
 }
 
 function flatValues(t: Tensor): number[] {

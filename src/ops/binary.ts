@@ -1,4 +1,5 @@
 // Elementwise binary ops with broadcasting and type promotion: one table entry each, one dispatcher.
+import { noteWrite } from "../storage.ts";
 import { backend } from "../backend/index.ts";
 import type { BinaryCode, View } from "../backend/types.ts";
 import { allocStorage, isFloating, isIntegral, resultType, SCALAR_TYPE_NAME, type DType, type StorageArray } from "../dtype.ts";
@@ -204,6 +205,7 @@ function numberView(v: number, dtype: DType, shape: readonly number[], held: Ten
   if (held === null) {
     data = SCALAR_SCRATCH[dtype];
     data[0] = v;
+    noteWrite(data);
   } else {
     data = held._storage.data;
   }

@@ -16,9 +16,12 @@
 // cores of simd-math.ts (sums in float64 lanes): within a few float32 rounding steps of ref, inside
 // PyTorch's float32 tolerance (see softmax-kernels.ts, unary-kernels.ts).
 import type { View } from "../types.ts";
+import type { StorageArray } from "../../dtype.ts";
+import { setWriteListener } from "../../storage.ts";
 import { BINARY_EMITTERS, emitElementwiseModule, type WasmBinaryCode } from "./elementwise-kernels.ts";
 import { WASM_UNARY_KERNELS, wasmUnaryKernel, type WasmUnaryKernel } from "./unary-kernels.ts";
 import { wasmNamespace, type WasmMemory, type WasmNamespace } from "./runtime.ts";
+import { ResidentRing, residentStats, type Slot } from "./resident.ts";
 
 /** A module instantiated ahead of time (asynchronously: what a browser's main thread requires). */
 interface Prebuilt { readonly memory: WasmMemory; readonly exports: Record<string, unknown> }
@@ -31,16 +34,25 @@ export type RowsKind = "softmax" | "logSoftmax" | "softmaxBackward" | "logSoftma
 const isBackward = (kind: RowsKind): boolean => kind.endsWith("Backward");
 
 const PAGE = 65536;
+/** Where the ring of resident copies starts, above the scratch chunks (it moves up when a call needs more scratch). */
+const RING_BASE = 4 * PAGE;
 const MAX_PAGES = 2048; // 128 MiB: rows longer than fit decline
 /** floats per operand per chunk: three chunks (a, b, out) stay in L2 */
 export const CHUNK = 16384;
 /** Below this many elements the js loops win (a wasm call and three copies cost ~1 µs). */
 let minElements = 4096;
 
+/** A dense float32 operand: its array and the offset its `n` elements start at. */
+type Operand = readonly [Float32Array, number];
+/** An operand as a kernel reads it from the ring: its first element's byte offset, and the slot holding it. */
+interface Staged { readonly ptr: number; readonly slot: Slot }
+
 /** The arena and the module's exports, for the drivers in other files (wasm/reduce.ts, wasm/binary-rows.ts). */
 export interface WasmArena {
   /** A float32 view of the whole arena, with room for `floats` at least, or null past the cap (views change when it grows). */
   reserve(floats: number): Float32Array | null;
+  /** The byte offset of element 0 of a resident copy of all of `data` (Note [resident copies]), or -1. */
+  resident(data: Float32Array): number;
   /** A float64 view of the arena as the last `reserve` left it. */
   f64(): Float64Array;
   /** An exported kernel by name. */
@@ -54,6 +66,8 @@ class Kernels implements WasmArena {
   readonly #exports: Record<string, unknown>;
   #f32: Float32Array;
   #f64: Float64Array;
+  /** copies of large arrays above the scratch chunks (Note [resident copies]) */
+  readonly #ring = new ResidentRing(RING_BASE);
 
   constructor(wasm: WasmNamespace, prebuilt?: Prebuilt) {
     this.#memory = prebuilt?.memory ?? arenaMemory(wasm);
@@ -66,14 +80,81 @@ class Kernels implements WasmArena {
   }
 
   reserve(floats: number): Float32Array | null {
-    const bytes = floats * 4, have = this.#memory.buffer.byteLength;
+    const bytes = floats * 4;
     if (bytes > MAX_PAGES * PAGE) return null;
+    // scratch growing into the ring moves the ring up (forgetting its copies)
+    if (bytes > this.#ring.base) this.#ring.rebase(Math.ceil(bytes / PAGE) * PAGE);
+    return this.#grow(bytes);
+  }
+
+  /** The arena's float32 view with at least `bytes` bytes (growing the memory). */
+  #grow(bytes: number): Float32Array {
+    const have = this.#memory.buffer.byteLength;
     if (bytes > have) this.#memory.grow(Math.ceil((bytes - have) / PAGE));
     if (this.#f32.buffer !== this.#memory.buffer) {
       this.#f32 = new Float32Array(this.#memory.buffer);
       this.#f64 = new Float64Array(this.#memory.buffer);
     }
     return this.#f32;
+  }
+
+  resident(data: Float32Array): number {
+    return this.#ring.end > this.#memory.buffer.byteLength ? -1 : this.#ring.find(data, this.#f32)?.at ?? -1;
+  }
+
+  forget(data: Float32Array): void { this.#ring.forget(data); }
+
+  /** The arena's view covering the ring, when work over `floats` floats in all may use it; else null. */
+  #ringHeap(floats: number): Float32Array | null {
+    const ring = this.#ring;
+    return ring.fits(floats) && ring.end <= MAX_PAGES * PAGE ? this.#grow(ring.end) : null;
+  }
+
+  /**
+   * Ring slots for a result of `n` floats and for each operand (null: none there): a live copy of the
+   * operand's whole array, else a fresh slot it is copied into (remembered when it is the whole array).
+   * Fresh slots of one call never evict each other (`fits`); a reused copy that a later fresh slot
+   * evicted is copied again.
+   */
+  #stage(heap: Float32Array, operands: readonly (Operand | null)[], n: number): [Slot, (Staged | null)[]] {
+    const ring = this.#ring, out = ring.alloc(n);
+    const staged: (Staged | null)[] = operands.map(() => null);
+    for (let round = 0; round <= operands.length; round++) {
+      for (let i = 0; i < operands.length; i++) {
+        const op = operands[i];
+        if (op === null || staged[i]?.slot.live) continue;
+        const [x, ix] = op;
+        const same = operands.findIndex((o, j) => j < i && o !== null && o[0] === x && o[1] === ix);
+        if (same >= 0 && staged[same]!.slot.live) { staged[i] = staged[same]; continue; }
+        const found = ring.find(x, heap);
+        if (found !== undefined) { staged[i] = { ptr: found.at + 4 * ix, slot: found }; continue; }
+        const whole = ix === 0 && x.length === n, slot = ring.alloc(n);
+        heap.set(x.subarray(ix, ix + n), slot.at >> 2);
+        if (whole) ring.keep(x, slot);
+        residentStats.misses++;
+        staged[i] = { ptr: slot.at, slot };
+      }
+      if (staged.every((s, i) => operands[i] === null || s!.slot.live)) return [out, staged];
+    }
+    throw new Error("tensorgrad internal error: resident operands kept evicting each other");
+  }
+
+  /** Copies the result slot out to o[io, io + n) and keeps it as o's copy when that is all of o. */
+  #publish(heap: Float32Array, out: Slot, o: Float32Array, io: number, n: number): void {
+    o.set(heap.subarray(out.at >> 2, (out.at >> 2) + n), io);
+    if (io === 0 && o.length === n) {
+      this.#ring.keep(o, out);
+      residentStats.kept++;
+    }
+  }
+
+  /** o[io..io+n) = x[ix..ix+n) (`times a repeated 1`): a copy, which shares x's resident copy when both are whole. */
+  copy(x: Float32Array, ix: number, o: Float32Array, io: number, n: number): void {
+    o.set(x.subarray(ix, ix + n), io);
+    if (ix === 0 && io === 0 && x.length === n && o.length === n) {
+      const found = this.#ring.find(x, this.#f32);
+      if (found !== undefined) this.#ring.keep(o, found);
+    }
   }
 
   f64(): Float64Array { return this.#f64; }
@@ -83,6 +164,7 @@ class Kernels implements WasmArena {
   /** o[io..io+n) = a op b, each operand dense from its offset or (stride 0) one repeated value. */
   binary(op: WasmBinaryCode, a: Float32Array, ia: number, sa: number, b: Float32Array, ib: number, sb: number,
     o: Float32Array, io: number, n: number): void {
+    if (sa + sb > 0 && this.#binaryResident(op, a, ia, sa, b, ib, sb, o, io, n)) return;
     const heap = this.reserve(3 * CHUNK)!;
     const fn = this.#binary[op];
     if (sa === 0) heap.fill(a[ia], 0, CHUNK);
@@ -96,8 +178,36 @@ class Kernels implements WasmArena {
     }
   }
 
+  /** binary() through the ring (Note [resident copies]); false when the ring declines. */
+  #binaryResident(op: WasmBinaryCode, a: Float32Array, ia: number, sa: number, b: Float32Array, ib: number, sb: number,
+    o: Float32Array, io: number, n: number): boolean {
+    const heap = this.#ringHeap(3 * n);
+    if (heap === null) return false;
+    const [out, [pa, pb]] = this.#stage(heap, [sa !== 0 ? [a, ia] : null, sb !== 0 ? [b, ib] : null], n);
+    const fn = this.#binary[op];
+    if (pa !== null && pb !== null) fn(pa.ptr, pb.ptr, out.at, 16 * Math.ceil(n / 4));
+    else {
+      // one repeated value: a chunk of it in the scratch, read again for each chunk
+      const at = pa === null ? 0 : CHUNK;
+      heap.fill(pa === null ? a[ia] : b[ib], at, at + CHUNK);
+      for (let s = 0; s < n; s += CHUNK) {
+        const bytes = 16 * Math.ceil(Math.min(CHUNK, n - s) / 4);
+        fn(pa === null ? 0 : pa.ptr + 4 * s, pb === null ? 4 * CHUNK : pb.ptr + 4 * s, out.at + 4 * s, bytes);
+      }
+    }
+    this.#publish(heap, out, o, io, n);
+    return true;
+  }
+
   /** o[io..io+n) = op(x[ix..ix+n)). */
   unary(op: WasmUnaryKernel, x: Float32Array, ix: number, o: Float32Array, io: number, n: number): void {
+    const ring = this.#ringHeap(2 * n);
+    if (ring !== null) {
+      const [out, [px]] = this.#stage(ring, [[x, ix]], n);
+      this.#unary[op](px!.ptr, out.at, 16 * Math.ceil(n / 4));
+      this.#publish(ring, out, o, io, n);
+      return;
+    }
     const heap = this.reserve(2 * CHUNK)!;
     const fn = this.#unary[op];
     for (let s = 0; s < n; s += CHUNK) {
@@ -116,14 +226,23 @@ class Kernels implements WasmArena {
   rows(kind: RowsKind, x: Float32Array, ix: number, g: Float32Array | null, ig: number,
     o: Float32Array, io: number, rows: number, n: number): boolean {
     const pitch = 8 * Math.ceil(n / 8);
+    const backward = isBackward(kind), fn = this.#exports[kind] as ForwardFn & BackwardFn;
+    // unpadded rows run through the ring (Note [resident copies])
+    const ring = pitch === n ? this.#ringHeap(3 * rows * n) : null;
+    if (ring !== null) {
+      const [out, [px, pg]] = this.#stage(ring, [[x, ix], g === null ? null : [g, ig]], rows * n);
+      if (backward) fn(px!.ptr, pg!.ptr, out.at, pitch, rows);
+      else fn(px!.ptr, out.at, pitch, rows);
+      this.#publish(ring, out, o, io, rows * n);
+      return true;
+    }
     const per = Math.max(1, Math.floor(CHUNK / pitch));
     // regions: x (or y) [per*pitch], g [per*pitch], out [per*pitch]
     const span = per * pitch;
     const heap = this.reserve(3 * span);
     if (heap === null) return false;
-    const backward = isBackward(kind), pad = backward ? 0 : -Infinity;
+    const pad = backward ? 0 : -Infinity;
     if (pitch !== n) for (let r = 0; r < per; r++) { heap.fill(pad, r * pitch + n, (r + 1) * pitch); heap.fill(0, span + r * pitch + n, span + (r + 1) * pitch); }
-    const fn = this.#exports[kind] as ForwardFn & BackwardFn;
     for (let r0 = 0; r0 < rows; r0 += per) {
       const k = Math.min(per, rows - r0);
       copyRowsIn(heap, 0, pitch, x, ix + r0 * n, n, k);
@@ -185,6 +304,12 @@ export function wasmArena(n: number): WasmArena | undefined {
   return n < minElements ? undefined : instance();
 }
 
+/** Tells the ring that `data` was written in place (Storage.bump's listener). */
+function forgetWritten(data: StorageArray): void {
+  if (kernels && data instanceof Float32Array) kernels.forget(data);
+}
+setWriteListener(forgetWritten);
+
 /** Sets the element count below which the wasm kernels decline; returns the previous one (tests use 0). */
 export function setWasmElementwiseThreshold(n: number): number {
   const prev = minElements;
@@ -205,12 +330,13 @@ export function wasmBinary(op: string, a: View, sa: number, b: View, sb: number,
   const ad = a.data, bd = b.data, od = out.data;
   if (!(ad instanceof Float32Array && bd instanceof Float32Array && od instanceof Float32Array)) return false;
   // times a repeated exact 1 (the gradient of a sum, expanded): the other operand's values, bit for bit
+  const k = instance();
   if (op === "mul" && sa + sb === 1 && (sa === 0 ? ad[a.offset] : bd[b.offset]) === 1) {
     const [src, at] = sa === 0 ? [bd, b.offset] : [ad, a.offset];
-    od.set(src.subarray(at, at + n), out.offset);
+    if (k === undefined) od.set(src.subarray(at, at + n), out.offset);
+    else k.copy(src, at, od, out.offset, n);
     return true;
   }
-  const k = instance();
   if (k === undefined) return false;
   k.binary(op, ad, a.offset, sa, bd, b.offset, sb, od, out.offset, n);
   return true;

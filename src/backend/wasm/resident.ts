@@ -1,0 +1,134 @@
+// Resident copies: a ring in the wasm arena holding copies of large float32 arrays, so an operand used again unchanged is not copied in again.
+//
+// Note [resident copies]
+// Storage is GC-owned JavaScript memory (Note [wasm elementwise arena]), so every wasm kernel copies its
+// operands in. For large elementwise work those copies cost as much as the kernel: a*b+c over 2^20
+// floats copies a, b, c and a*b in (16 MB) around 0.3 ms of arithmetic. The ring keeps, for each
+// array a kernel read whole or wrote whole, a copy in the arena, looked up by the array's identity
+// (a WeakMap: a copy never keeps its array alive). A kernel finding its operand there reads the
+// copy; a result is computed into a fresh slot, copied out to its storage (eagerly: storage stays the
+// truth, and nothing needs the GC to tell us when a tensor dies), and remembered as that array's copy.
+//
+// A copy is valid until its array is written. Results are written once, whole, before anyone else sees
+// them; every later write into an existing storage is an in-place one, which bumps the storage's
+// version (Note [version counter]), and `Storage.bump` tells the ring to forget the array's copy
+// (gradcheck's perturbations bump too). Direct writes to `_storage.data` after a tensor is handed out
+// are outside the contract. The check mode (`setResidentCheck`) compares every copy a kernel reuses
+// with its array bit for bit and throws on a difference; the test suite runs the op library's samples
+// with it (test/backend-wasm-resident.test.ts).
+//
+// Slots are handed out first-in first-out round the ring (64-byte aligned); a new slot evicts the
+// oldest slots it overlaps. The ring is 64 MiB of the arena above the scratch chunks; work larger
+// than a quarter of it keeps to the chunked path. Where the scratch must grow past the ring's base
+// (a long softmax row), the ring forgets everything and moves up.
+import type { StorageArray } from "../../dtype.ts";
+
+/** One copy: bytes [at, at + bytes) of the arena; `live` until evicted or its array is written. */
+export interface Slot { readonly at: number; readonly bytes: number; live: boolean }
+
+const ALIGN = 64;
+/** The ring's size in bytes. */
+export const RING_BYTES = 64 << 20;
+
+let enabled = true;
+/** Turns the ring on (the default) or off (every call copies its operands in); returns the previous setting. */
+export function setResidentCopies(on: boolean): boolean {
+  const prev = enabled;
+  enabled = on;
+  return prev;
+}
+
+let check = false;
+/** Turns on (or off) comparing every reused copy with its array; returns the previous setting. */
+export function setResidentCheck(on: boolean): boolean {
+  const prev = check;
+  check = on;
+  return prev;
+}
+
+/** Counters, for tests and the bench: copies reused, arrays copied in, results kept. */
+export const residentStats = { hits: 0, misses: 0, kept: 0 };
+
+export class ResidentRing {
+  #base: number;
+  #head: number;
+  readonly #queue: Slot[] = [];
+  #front = 0;
+  #byArray = new WeakMap<StorageArray, Slot>();
+
+  constructor(base: number) {
+    this.#base = base;
+    this.#head = base;
+  }
+
+  get base(): number { return this.#base; }
+  get end(): number { return this.#base + RING_BYTES; }
+
+  /** Whether work over `floats` floats in all (operands and result) may use the ring. */
+  fits(floats: number): boolean { return enabled && 8 * floats <= RING_BYTES; }
+
+  /** Forgets every copy and moves the ring to start at `base`. */
+  rebase(base: number): void {
+    for (let i = this.#front; i < this.#queue.length; i++) this.#queue[i].live = false;
+    this.#queue.length = 0;
+    this.#front = 0;
+    this.#byArray = new WeakMap();
+    this.#base = base;
+    this.#head = base;
+  }
+
+  /** Forgets the copy of `data` (it was written). */
+  forget(data: StorageArray): void {
+    const slot = this.#byArray.get(data);
+    if (slot === undefined) return;
+    slot.live = false;
+    this.#byArray.delete(data);
+  }
+
+  /** A fresh slot of `floats` floats, evicting the oldest slots it overlaps. */
+  alloc(floats: number): Slot {
+    const bytes = Math.ceil((4 * floats) / ALIGN) * ALIGN;
+    if (this.#head + bytes > this.end) {
+      // the slots from head to the end are the oldest: drop them and start again at the base
+      while (this.#front < this.#queue.length && this.#queue[this.#front].at >= this.#head) this.#evictFront();
+      this.#head = this.#base;
+    }
+    const slot: Slot = { at: this.#head, bytes, live: true };
+    // the oldest slots lie just ahead of head: evict while the oldest overlaps the new one
+    for (let f = this.#queue[this.#front]; f !== undefined && f.at < slot.at + bytes && f.at + f.bytes > slot.at; f = this.#queue[this.#front]) this.#evictFront();
+    this.#queue.push(slot);
+    this.#head += bytes;
+    return slot;
+  }
+
+  /** Remembers `slot` (live, holding all of `data`) as the copy of `data`. */
+  keep(data: Float32Array, slot: Slot): void {
+    this.#byArray.set(data, slot);
+  }
+
+  /** A live copy of the whole of `data`, if any; in check mode, compared with `data` first. */
+  find(data: Float32Array, heap: Float32Array): Slot | undefined {
+    const slot = this.#byArray.get(data);
+    if (slot === undefined || !slot.live) return undefined;
+    if (check) verify(data, heap, slot.at);
+    residentStats.hits++;
+    return slot;
+  }
+
+  #evictFront(): void {
+    this.#queue[this.#front++].live = false;
+    if (this.#front > 1024 && this.#front * 2 > this.#queue.length) {
+      this.#queue.splice(0, this.#front);
+      this.#front = 0;
+    }
+  }
+}
+
+/** Throws when the arena's copy at byte `at` differs from `data` in any bit. */
+function verify(data: Float32Array, heap: Float32Array, at: number): void {
+  const want = new Uint32Array(data.buffer, data.byteOffset, data.length);
+  const have = new Uint32Array(heap.buffer, at, data.length);
+  for (let i = 0; i < want.length; i++) {
+    if (want[i] !== have[i]) throw new Error(`tensorgrad internal error: a resident copy is stale at element ${i} of ${want.length} (Note [resident copies])`);
+  }
+}

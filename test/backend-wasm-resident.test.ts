@@ -1,0 +1,107 @@
+// Resident copies (Note [resident copies]): every reused copy is checked against its array while the op library's samples, in-place writes and gradient accumulation run through the wasm kernels.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as torch from "tensorgrad";
+import { allOpInfos } from "../src/ops/registry.ts";
+import { setWasmElementwiseThreshold } from "../src/backend/wasm/elementwise.ts";
+import { residentStats, setResidentCheck, setResidentCopies } from "../src/backend/wasm/resident.ts";
+import { buildSample, callOp, concreteSample, type BuildContext } from "./helpers/samples.ts";
+import { tensorsOf } from "./helpers/dual.ts";
+
+/** Runs `f` with every wasm kernel taking even tiny tensors and every reused copy checked (a stale one throws). */
+function checked<T>(f: () => T): T {
+  const threshold = setWasmElementwiseThreshold(0), check = setResidentCheck(true);
+  try { return f(); } finally { setWasmElementwiseThreshold(threshold); setResidentCheck(check); }
+}
+
+/** An OpInfo sample's outputs and leaf gradients (NaN and -0 kept apart), or its error text. */
+function run(info: ReturnType<typeof allOpInfos>[number], i: number): string {
+  torch.manualSeed(0);
+  const ctx: BuildContext = { leaves: [] };
+  try {
+    const { args, kwargs } = buildSample(concreteSample(info, "samples", i, info.samples[i]), ctx);
+    const outs = tensorsOf(callOp(info, args, kwargs));
+    const first = outs[0];
+    if (first !== undefined && first.requiresGrad && first.isFloatingPoint()) {
+      const w = torch.arange(first.numel()).remainder(5).add(0.5).to(first.dtype).reshape(first.shape);
+      first.backward(w, { retainGraph: true });
+      first.backward(w); // a second pass reads the same saved tensors (their copies) and accumulates in place
+    }
+    const vals = (t: torch.Tensor | null): unknown => (t === null ? null : (t.reshape(-1).tolist() as number[]).map((v) => Object.is(v, -0) ? "-0" : Number.isNaN(v) ? "NaN" : v));
+    return JSON.stringify({ outs: outs.map(vals), grads: ctx.leaves.map((l) => vals(l.grad)) });
+  } catch (e) {
+    return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  }
+}
+
+test("every OpInfo sample, forward and two backward passes: no stale copy, and the same results as without copies", () => {
+  const hits = residentStats.hits;
+  let compared = 0;
+  for (const info of allOpInfos()) {
+    for (let i = 0; i < info.samples.length; i++) {
+      const prev = setResidentCopies(false);
+      let plain: string;
+      try { plain = checked(() => run(info, i)); } finally { setResidentCopies(prev); }
+      assert.equal(checked(() => run(info, i)), plain, `${info.name} sample ${i}`);
+      compared++;
+    }
+  }
+  assert.ok(compared > 1000, `only ${compared} samples compared`);
+  assert.ok(residentStats.hits - hits > 1000, `only ${residentStats.hits - hits} copies reused`);
+});
+
+test("in-place writes (whole, partial, through views, by the optimizer step) are never read back stale", () => {
+  checked(() => {
+    torch.manualSeed(1);
+    const a = torch.randn([64, 80]), b = torch.randn([64, 80]);
+    const expect = (t: torch.Tensor, values: torch.Tensor, what: string) => assert.deepEqual(t.tolist(), values.tolist(), what);
+    a.mul(b); // a and b resident
+    a.add_(1);
+    expect(a.mul(b), torch.tensor(a.tolist()).mul(torch.tensor(b.tolist())), "after add_");
+    a.narrow(0, 3, 5).mul_(2);
+    expect(a.exp(), torch.tensor(a.tolist()).exp(), "after a partial mul_");
+    a.view([80, 64]).t().neg_();
+    expect(torch.softmax(a, -1), torch.softmax(torch.tensor(a.tolist()), -1), "after a write through a view");
+    a.copy_(b);
+    expect(a.sub(b), torch.zeros([64, 80]), "after copy_");
+    a.zero_();
+    expect(a.add(b), b, "after zero_");
+    const w = torch.randn([64, 80]).requiresGrad_();
+    for (let step = 0; step < 3; step++) {
+      w.mul(b).sum().backward();
+      torch.noGrad(() => w.sub_(w.grad!.mul(0.1)));
+      expect(w.grad!, b.mul(step + 1), `accumulated gradient, step ${step}`);
+    }
+  });
+});
+
+test("gradcheck's in-place perturbations do not leave stale copies", () => {
+  checked(() => {
+    // float32 (the wasm kernels' dtype), so steps of 1e-2 and a loose tolerance
+    const x = torch.randn([6, 7]).requiresGrad_();
+    assert.ok(torch.autograd.gradcheck((t: torch.Tensor) => torch.softmax(t, -1).mul(t).exp(), [x], { eps: 1e-2, atol: 5e-2, rtol: 5e-2 }));
+  });
+});
+
+test("many large results wrap the ring: every result is the one computed without copies", () => {
+  torch.manualSeed(2);
+  const xs = Array.from({ length: 40 }, () => torch.randn([256, 1024]));
+  const chain = (): torch.Tensor => xs.reduce((acc, x) => acc.mul(0.5).add(x).exp().log());
+  const prev = setResidentCopies(false);
+  let want: torch.Tensor;
+  try { want = chain(); } finally { setResidentCopies(prev); }
+  const check = setResidentCheck(true);
+  try {
+    // 160 results of 1 MiB: the 64 MiB ring wraps twice
+    assert.ok(torch.equal(chain(), want));
+  } finally { setResidentCheck(check); }
+});
+
+test("the check mode catches a copy made stale by a write that skips the version counter (so the tests above can fail)", () => {
+  checked(() => {
+    const a = torch.randn([8, 8]), b = torch.randn([8, 8]);
+    a.mul(b);
+    (a as unknown as { _storage: { data: Float32Array } })._storage.data[5] += 1;
+    assert.throws(() => a.mul(b), /resident copy is stale/);
+  });
+});
