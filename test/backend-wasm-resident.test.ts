@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "tensorgrad";
 import { allOpInfos } from "../src/ops/registry.ts";
-import { setWasmElementwiseThreshold } from "../src/backend/wasm/elementwise.ts";
+import { setWasmElementwiseThreshold, sharedElementwise } from "../src/backend/wasm/elementwise.ts";
 import { residentStats, setResidentCheck, setResidentCopies } from "../src/backend/wasm/resident.ts";
 import { buildSample, callOp, concreteSample, type BuildContext } from "./helpers/samples.ts";
 import { tensorsOf } from "./helpers/dual.ts";
@@ -104,4 +104,37 @@ test("the check mode catches a copy made stale by a write that skips the version
     (a as unknown as { _storage: { data: Float32Array } })._storage.data[5] += 1;
     assert.throws(() => a.mul(b), /resident copy is stale/);
   });
+});
+
+test("large calls on a thread team (Note [threaded elementwise]) give one thread's results bit for bit", (t) => {
+  if (sharedElementwise() === undefined) { t.skip("no shared arena here (one core, or no shared memory)"); return; }
+  torch.manualSeed(4);
+  const x = torch.randn([300, 1000]), y = torch.randn([300, 1000]).abs().add(0.5), odd = torch.randn([70001]), g = torch.randn([300, 1000]);
+  const cases: Record<string, () => torch.Tensor> = {
+    "mul, add, div": () => x.mul(y).add(x).div(y),
+    "a repeated value (both sides)": () => torch.stack([x.mul(3), torch.sub(2, x)]),
+    "an odd length": () => odd.mul(odd).exp(),
+    "unary and activations": () => torch.stack([x.exp(), x.tanh(), x.sigmoid(), torch.nn.functional.gelu(x), y.log()]),
+    "softmax and log-softmax, forward and backward": () => {
+      const a = x.clone().requiresGrad_();
+      const s = torch.softmax(a, -1), l = torch.logSoftmax(a, -1);
+      s.mul(g).sum().add(l.mul(g).sum()).backward();
+      return torch.stack([s.detach(), l.detach(), a.grad!]);
+    },
+  };
+  const bits = (t: torch.Tensor): Uint32Array => new Uint32Array(new Float32Array(t.reshape(-1).tolist() as number[]).buffer);
+  const prevCopies = setResidentCopies(true);
+  try {
+    torch.setNumThreads(1);
+    const single = Object.fromEntries(Object.entries(cases).map(([k, f]) => [k, bits(f())]));
+    for (const n of [2, 3]) {
+      torch.setNumThreads(n);
+      const before = residentStats.threaded;
+      for (const [k, f] of Object.entries(cases)) assert.deepEqual(bits(f()), single[k], `${n} threads: ${k}`);
+      assert.ok(residentStats.threaded - before >= 10, `${n} threads: only ${residentStats.threaded - before} calls ran on the team`);
+    }
+  } finally {
+    torch.setNumThreads(1);
+    setResidentCopies(prevCopies);
+  }
 });

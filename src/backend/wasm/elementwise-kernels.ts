@@ -40,7 +40,7 @@ export function emitBinary(op: BinaryEmitter, unroll = BINARY_UNROLL): FunctionB
 }
 
 /** The module: the binary ops, the unary ops, the softmax family and the reductions over one imported memory. */
-export function emitElementwiseModule(maxPages: number): Uint8Array {
+export function emitElementwiseModule(maxPages: number, shared: boolean): Uint8Array {
   const binaries = Object.entries(BINARY_EMITTERS).map(([name, op]) => ({ name, fn: emitBinary(op) }));
-  return emitModule([...binaries, ...unaryFunctions(), ...softmaxFunctions(), ...reduceFunctions(), ...minMaxFunctions()], { shared: false, maxPages });
+  return emitModule([...binaries, ...unaryFunctions(), ...softmaxFunctions(), ...reduceFunctions(), ...minMaxFunctions()], { shared, maxPages });
 }

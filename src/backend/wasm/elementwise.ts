@@ -22,9 +22,24 @@ import { BINARY_EMITTERS, emitElementwiseModule, type WasmBinaryCode } from "./e
 import { WASM_UNARY_KERNELS, wasmUnaryKernel, type WasmUnaryKernel } from "./unary-kernels.ts";
 import { wasmNamespace, type WasmMemory, type WasmNamespace } from "./runtime.ts";
 import { ResidentRing, residentStats, type Slot } from "./resident.ts";
+import { ELEMENTWISE_FN0, elementwiseJob, runElementwise, STYLE, type ElementwiseFn } from "./elementwise-team.ts";
+import { J, type Team } from "./index.ts";
 
 /** A module instantiated ahead of time (asynchronously: what a browser's main thread requires). */
-interface Prebuilt { readonly memory: WasmMemory; readonly exports: Record<string, unknown> }
+interface Prebuilt { readonly module: object; readonly memory: WasmMemory; readonly exports: Record<string, unknown> }
+/** What a helper worker needs to run the elementwise kernels on the shared arena (Note [threaded elementwise]). */
+export interface SharedElementwise { readonly module: object; readonly memory: WasmMemory; readonly names: readonly string[] }
+/** Calls this large (floats) run on the thread team, when there is one. */
+const PARALLEL_MIN = 1 << 16;
+/**
+ * Whether the arena is made shared memory (a thread team can work on it): where shared memory exists and
+ * threads are wanted (threads.ts says so before the first call). Shared memory costs on one thread:
+ * V8 copies to and from it element by element (no memcpy), about 1.5x slower.
+ */
+let wantShared = false;
+const canShare = (): boolean => wantShared && typeof SharedArrayBuffer !== "undefined";
+/** Asks for a shared arena when it is made (it is made once, on the first call); threads.ts calls this. */
+export function preferSharedElementwise(on: boolean): void { wantShared = on; }
 export type BinaryFn = (pa: number, pb: number, po: number, bytes: number) => void;
 type UnaryFn = (px: number, po: number, bytes: number) => void;
 type ForwardFn = (px: number, po: number, pitch: number, rows: number) => void;
@@ -69,9 +84,17 @@ class Kernels implements WasmArena {
   /** copies of large arrays above the scratch chunks (Note [resident copies]) */
   readonly #ring = new ResidentRing(RING_BASE);
 
+  /** the compiled module, its exported kernels' names (a helper thread instantiates it on the same memory), and the thread team */
+  readonly module: object;
+  readonly names: readonly string[];
+  #team: Team | undefined;
+  readonly #job = new Int32Array(32);
+
   constructor(wasm: WasmNamespace, prebuilt?: Prebuilt) {
     this.#memory = prebuilt?.memory ?? arenaMemory(wasm);
-    const exports = prebuilt?.exports ?? new wasm.Instance(new wasm.Module(emitElementwiseModule(MAX_PAGES)), { env: { memory: this.#memory } }).exports;
+    this.module = prebuilt?.module ?? new wasm.Module(emitElementwiseModule(MAX_PAGES, canShare()));
+    const exports = prebuilt?.exports ?? new wasm.Instance(this.module, { env: { memory: this.#memory } }).exports;
+    this.names = Object.keys(exports).filter((k) => typeof exports[k] === "function");
     this.#binary = Object.fromEntries(Object.keys(BINARY_EMITTERS).map((op) => [op, exports[op] as BinaryFn])) as Record<WasmBinaryCode, BinaryFn>;
     this.#unary = Object.fromEntries(WASM_UNARY_KERNELS.map((op) => [op, exports[op] as UnaryFn])) as Record<WasmUnaryKernel, UnaryFn>;
     this.#exports = exports;
@@ -142,6 +165,11 @@ class Kernels implements WasmArena {
   /** Copies the result slot out to o[io, io + n) and keeps it as o's copy when that is all of o. */
   #publish(heap: Float32Array, out: Slot, o: Float32Array, io: number, n: number): void {
     o.set(heap.subarray(out.at >> 2, (out.at >> 2) + n), io);
+    this.#keepResult(out, o, io, n);
+  }
+
+  /** Keeps the result slot as o's copy when the result is all of o. */
+  #keepResult(out: Slot, o: Float32Array, io: number, n: number): void {
     if (io === 0 && o.length === n) {
       this.#ring.keep(o, out);
       residentStats.kept++;
@@ -160,6 +188,41 @@ class Kernels implements WasmArena {
   f64(): Float64Array { return this.#f64; }
 
   exported<F>(name: string): F { return this.#exports[name] as F; }
+
+  /** The arena's memory, when it is shared (a thread team can use it). */
+  get sharedMemory(): WasmMemory | undefined { return canShare() ? this.#memory : undefined; }
+
+  setTeam(team: Team | undefined): void { this.#team = team; }
+
+  /**
+   * Runs kernel `name` over `units` units of `unit` bytes from the staged operands into the result slot
+   * (`perChunk` units at a time: a repeated operand's scratch holds one chunk), then copies the `n`
+   * result floats out to o[io..): on the thread team for large calls, each finished chunk copied out as
+   * it comes (Note [threaded elementwise]), else on this thread.
+   */
+  #runStaged(name: string, style: number, a: number, aStep: number, b: number, bStep: number, out: Slot,
+    unit: number, units: number, pitch: number, perChunk: number, heap: Float32Array, o: Float32Array, io: number, n: number): void {
+    const fn = this.#exports[name] as ElementwiseFn;
+    const job = elementwiseJob(this.#job, ELEMENTWISE_FN0 + this.names.indexOf(name), style, a, aStep, b, bStep, out.at, unit, units, pitch, perChunk);
+    if (n >= PARALLEL_MIN && this.#team === undefined && autoThreads !== undefined) autoThreads();
+    const team = this.#team;
+    if (team !== undefined && n >= PARALLEL_MIN) {
+      const base = out.at >> 2, per = unit >> 2;
+      team.run(fn, job, (_item, p0, p1) => {
+        const f1 = Math.min(n, p1 * per);
+        o.set(heap.subarray(base + p0 * per, base + f1), io + p0 * per);
+      }, runElementwise);
+      residentStats.threaded++;
+      this.#keepResult(out, o, io, n);
+      return;
+    }
+    for (let p0 = 0; p0 < units; p0 += perChunk) {
+      job[J.p0] = p0;
+      job[J.p1] = Math.min(units, p0 + perChunk);
+      runElementwise(fn, job);
+    }
+    this.#publish(heap, out, o, io, n);
+  }
 
   /** o[io..io+n) = a op b, each operand dense from its offset or (stride 0) one repeated value. */
   binary(op: WasmBinaryCode, a: Float32Array, ia: number, sa: number, b: Float32Array, ib: number, sb: number,
@@ -184,18 +247,11 @@ class Kernels implements WasmArena {
     const heap = this.#ringHeap(3 * n);
     if (heap === null) return false;
     const [out, [pa, pb]] = this.#stage(heap, [sa !== 0 ? [a, ia] : null, sb !== 0 ? [b, ib] : null], n);
-    const fn = this.#binary[op];
-    if (pa !== null && pb !== null) fn(pa.ptr, pb.ptr, out.at, 16 * Math.ceil(n / 4));
-    else {
-      // one repeated value: a chunk of it in the scratch, read again for each chunk
-      const at = pa === null ? 0 : CHUNK;
-      heap.fill(pa === null ? a[ia] : b[ib], at, at + CHUNK);
-      for (let s = 0; s < n; s += CHUNK) {
-        const bytes = 16 * Math.ceil(Math.min(CHUNK, n - s) / 4);
-        fn(pa === null ? 0 : pa.ptr + 4 * s, pb === null ? 4 * CHUNK : pb.ptr + 4 * s, out.at + 4 * s, bytes);
-      }
-    }
-    this.#publish(heap, out, o, io, n);
+    // a repeated value: one chunk of it in the scratch, read again for each chunk
+    if (pa === null) heap.fill(a[ia], 0, CHUNK);
+    if (pb === null) heap.fill(b[ib], CHUNK, 2 * CHUNK);
+    this.#runStaged(op, STYLE.binary, pa?.ptr ?? 0, pa === null ? 0 : 1, pb?.ptr ?? 4 * CHUNK, pb === null ? 0 : 1, out,
+      16, Math.ceil(n / 4), 0, CHUNK / 4, heap, o, io, n);
     return true;
   }
 
@@ -204,8 +260,7 @@ class Kernels implements WasmArena {
     const ring = this.#ringHeap(2 * n);
     if (ring !== null) {
       const [out, [px]] = this.#stage(ring, [[x, ix]], n);
-      this.#unary[op](px!.ptr, out.at, 16 * Math.ceil(n / 4));
-      this.#publish(ring, out, o, io, n);
+      this.#runStaged(op, STYLE.unary, px!.ptr, 1, 0, 0, out, 16, Math.ceil(n / 4), 0, CHUNK / 4, ring, o, io, n);
       return;
     }
     const heap = this.reserve(2 * CHUNK)!;
@@ -231,9 +286,8 @@ class Kernels implements WasmArena {
     const ring = pitch === n ? this.#ringHeap(3 * rows * n) : null;
     if (ring !== null) {
       const [out, [px, pg]] = this.#stage(ring, [[x, ix], g === null ? null : [g, ig]], rows * n);
-      if (backward) fn(px!.ptr, pg!.ptr, out.at, pitch, rows);
-      else fn(px!.ptr, out.at, pitch, rows);
-      this.#publish(ring, out, o, io, rows * n);
+      this.#runStaged(kind, backward ? STYLE.rowsBackward : STYLE.rowsForward, px!.ptr, 1, pg?.ptr ?? 0, pg === null ? 0 : 1, out,
+        4 * pitch, rows, pitch, Math.max(1, Math.floor(CHUNK / pitch)), ring, o, io, rows * n);
       return true;
     }
     const per = Math.max(1, Math.floor(CHUNK / pitch));
@@ -265,7 +319,20 @@ function copyRowsIn(heap: Float32Array, base: number, pitch: number, src: Float3
 
 let kernels: Kernels | undefined | null = null; // null: not tried yet; undefined: unavailable
 
-const arenaMemory = (wasm: WasmNamespace): WasmMemory => new wasm.Memory({ initial: (3 * CHUNK * 4) / PAGE + 1, maximum: MAX_PAGES });
+const arenaMemory = (wasm: WasmNamespace): WasmMemory => new wasm.Memory({ initial: (3 * CHUNK * 4) / PAGE + 1, maximum: MAX_PAGES, shared: canShare() });
+
+/** Starts the thread team on the first large call (threads.ts registers it), or undefined. */
+let autoThreads: (() => void) | undefined;
+export function setElementwiseAutoThreads(start: (() => void) | undefined): void { autoThreads = start; }
+
+/** Attaches (or detaches) the thread team large calls run on (threads.ts). */
+export function setElementwiseTeam(team: Team | undefined): void { instance()?.setTeam(team); }
+
+/** The module, shared memory and kernel names a helper worker instantiates, or undefined where the arena is not shared. */
+export function sharedElementwise(): SharedElementwise | undefined {
+  const k = instance(), memory = k?.sharedMemory;
+  return k && memory ? { module: k.module, memory, names: k.names } : undefined;
+}
 
 /**
  * Loads the kernels asynchronously (WebAssembly.compile + instantiate): a browser's main thread refuses
@@ -275,14 +342,14 @@ const arenaMemory = (wasm: WasmNamespace): WasmMemory => new wasm.Memory({ initi
 export async function loadWasmElementwise(): Promise<boolean> {
   if (kernels) return true;
   const wasm = wasmNamespace();
-  const bytes = emitElementwiseModule(MAX_PAGES);
+  const bytes = emitElementwiseModule(MAX_PAGES, canShare());
   if (!wasm || !wasm.validate(bytes)) {
     kernels = undefined;
     return false;
   }
-  const memory = arenaMemory(wasm);
-  const { exports } = await wasm.instantiate(await wasm.compile(bytes), { env: { memory } });
-  kernels = new Kernels(wasm, { memory, exports });
+  const memory = arenaMemory(wasm), module = await wasm.compile(bytes);
+  const { exports } = await wasm.instantiate(module, { env: { memory } });
+  kernels = new Kernels(wasm, { module, memory, exports });
   return true;
 }
 
@@ -290,7 +357,7 @@ function instance(): Kernels | undefined {
   if (kernels === null) {
     const wasm = wasmNamespace();
     try {
-      kernels = wasm && wasm.validate(emitElementwiseModule(MAX_PAGES)) ? new Kernels(wasm) : undefined;
+      kernels = wasm && wasm.validate(emitElementwiseModule(MAX_PAGES, canShare())) ? new Kernels(wasm) : undefined;
     } catch {
       // a browser main thread that refuses synchronous compilation: the js kernels run instead
       kernels = undefined;

@@ -91,6 +91,8 @@ export interface Team {
    * returns when all are done and handed over.
    */
   run(tiles: TilesFn, job: Int32Array, finished: (item: number, p0: number, p1: number) => void): void;
+  /** The same for an elementwise job (Note [threaded elementwise]): `fn` is the caller's kernel, run per chunk by `runner`. */
+  run<F>(fn: F, job: Int32Array, finished: (item: number, p0: number, p1: number) => void, runner: (fn: F, job: Int32Array) => void): void;
 }
 
 /** Products smaller than this stay on one thread (the handoff costs a few microseconds). */

@@ -45,6 +45,16 @@ const MIN_WALKED_ROW = 32;
 /** The float64 accumulators, one per output, reused (a fresh large array costs its page faults each call). */
 let scratch = new Float64Array(1024);
 
+/**
+ * Where a kernel reads x[i, i + m): the arena's resident copy of x when there is one (Note [resident
+ * copies]), else the scratch chunk at byte 0, copied in now. The same chunks either way, so the same results.
+ */
+function source(arena: WasmArena, heap: Float32Array, x: Float32Array): (i: number, m: number) => number {
+  const at = arena.resident(x);
+  if (at >= 0) return (i) => at + 4 * i;
+  return (i, m) => { heap.set(x.subarray(i, i + m), 0); return 0; };
+}
+
 /** A row-major walk of the plan's outer dims: the accumulator index of each successive row or block. */
 class Walk {
   readonly #idx: number[];
@@ -66,13 +76,12 @@ class Walk {
 /** acc[a] = fold(acc[a], each row's result), a = walk.next() (`rows` dense rows of `n` from x's offset), rows in order. */
 function reduceRows(red: Reducer, arena: WasmArena, x: Float32Array, ix: number, acc: Float64Array, rows: number, n: number, walk: Walk): void {
   const heap = arena.reserve(3 * CHUNK)!, [res, RES] = results(red, arena, heap);
-  const fn = arena.exported<ReduceFn>(red.rows);
+  const fn = arena.exported<ReduceFn>(red.rows), from = source(arena, heap, x);
   if (n <= CHUNK) {
     const per = Math.floor(CHUNK / n);
     for (let r0 = 0; r0 < rows; r0 += per) {
       const k = Math.min(per, rows - r0);
-      heap.set(x.subarray(ix + r0 * n, ix + (r0 + k) * n), 0);
-      fn(0, n, k, 4 * CHUNK);
+      fn(from(ix + r0 * n, k * n), n, k, 4 * CHUNK);
       // one row per output in order: fold(init, v) is v (rows sum from +0, so never to -0)
       if (walk.shape.length <= 1) acc.set(res.subarray(RES, RES + k), walk.shape.length === 0 ? 0 : r0);
       else for (let r = 0; r < k; r++) { const a = walk.next(); acc[a] = red.fold(acc[a], res[RES + r]); }
@@ -82,9 +91,8 @@ function reduceRows(red: Reducer, arena: WasmArena, x: Float32Array, ix: number,
   for (let r = 0; r < rows; r++) {
     let s = red.init;
     for (let c0 = 0; c0 < n; c0 += CHUNK) {
-      const m = Math.min(CHUNK, n - c0), at = ix + r * n + c0;
-      heap.set(x.subarray(at, at + m), 0);
-      fn(0, m, 1, 4 * CHUNK);
+      const m = Math.min(CHUNK, n - c0);
+      fn(from(ix + r * n + c0, m), m, 1, 4 * CHUNK);
       s = red.fold(s, res[RES]);
     }
     const a = walk.next();
@@ -99,7 +107,7 @@ function reduceRows(red: Reducer, arena: WasmArena, x: Float32Array, ix: number,
  */
 function reduceCols(red: Reducer, arena: WasmArena, x: Float32Array, ix: number, acc: Float64Array, blocks: number, rows: number, n: number, walk: Walk): void {
   const heap = arena.reserve(3 * CHUNK)!, [res, RES] = results(red, arena, heap);
-  const fn = arena.exported<ReduceFn>(red.cols);
+  const fn = arena.exported<ReduceFn>(red.cols), from = source(arena, heap, x);
   for (let bk = 0; bk < blocks; bk++) {
     const a = walk.next(), xb = ix + bk * rows * n;
     for (let c0 = 0; c0 < n; c0 += CHUNK) {
@@ -107,9 +115,10 @@ function reduceCols(red: Reducer, arena: WasmArena, x: Float32Array, ix: number,
       res.set(acc.subarray(a + c0, a + c0 + w), RES);
       for (let r0 = 0; r0 < rows; r0 += per) {
         const k = Math.min(per, rows - r0);
-        if (w === n) heap.set(x.subarray(xb + r0 * n, xb + (r0 + k) * n), 0);
-        else for (let r = 0; r < k; r++) { const at = xb + (r0 + r) * n + c0; heap.set(x.subarray(at, at + w), r * w); }
-        fn(0, 4 * CHUNK, w, k);
+        let at = 0;
+        if (w === n) at = from(xb + r0 * n, k * n);
+        else for (let r = 0; r < k; r++) { const i = xb + (r0 + r) * n + c0; heap.set(x.subarray(i, i + w), r * w); }
+        fn(at, 4 * CHUNK, w, k);
       }
       acc.set(res.subarray(RES, RES + w), a + c0);
     }

@@ -46,8 +46,8 @@ export function setResidentCheck(on: boolean): boolean {
   return prev;
 }
 
-/** Counters, for tests and the bench: copies reused, arrays copied in, results kept. */
-export const residentStats = { hits: 0, misses: 0, kept: 0 };
+/** Counters, for tests and the bench: copies reused, arrays copied in, results kept, calls run on the thread team. */
+export const residentStats = { hits: 0, misses: 0, kept: 0, threaded: 0 };
 
 export class ResidentRing {
   #base: number;

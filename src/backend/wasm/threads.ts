@@ -1,7 +1,9 @@
 // Worker threads for the wasm matmul (Node): helper workers take shares of the M panels, over shared wasm memory.
 import { RuntimeError } from "../../errors.ts";
 import { createWasmMatmul, DEFAULT_BLOCKING, DEFAULT_LAYOUT, DEFAULT_SHAPE, hasRelaxedSimd, J, runBlocks,
-  setAutoThreads, setDefaultWasmMatmul, type Team, type TilesFn, type WasmMatmul } from "./index.ts";
+  setAutoThreads, setDefaultWasmMatmul, type Team, type WasmMatmul } from "./index.ts";
+import { preferSharedElementwise, setElementwiseAutoThreads, setElementwiseTeam, sharedElementwise, type SharedElementwise } from "./elementwise.ts";
+import { ELEMENTWISE_FN0, runElementwise } from "./elementwise-team.ts";
 
 // Note [wasm helper threads]
 // A thread team is n - 1 helper workers plus the calling thread. Starting it swaps the process-wide
@@ -53,7 +55,7 @@ const DEFAULT_MAX_THREADS = 4;
  * finished chunk with the epoch and counts it in DONE; `after` (the caller's thread only) runs after
  * each chunk. Self-contained (its source also runs in the workers).
  */
-export function claimChunks(tiles: TilesFn, c: Int32Array, epoch: number, run: typeof runBlocks, L: Slots, after?: () => void): void {
+export function claimChunks<F>(tiles: F, c: Int32Array, epoch: number, run: (fn: F, job: Int32Array) => void, L: Slots, after?: () => void): void {
   const job = c.slice(L.JOB, L.JOB + L.size);
   const chunks = c[L.CHUNKS], per = c[L.CHUNK_PANELS], p0 = job[L.p0], p1 = job[L.p1], tag = epoch & 0x7fff;
   const a0 = job[L.a], b0 = job[L.b], c0 = job[L.c], perItem = Math.ceil((p1 - p0) / per);
@@ -77,11 +79,17 @@ export function claimChunks(tiles: TilesFn, c: Int32Array, epoch: number, run: t
 /** The worker's code: `receive` is how the platform hands it the first message (Node or browser). */
 const workerSource = (platform: "node" | "browser") => `
 const runBlocks = ${runBlocks.toString()};
+const runElementwise = ${runElementwise.toString()};
 const claimChunks = ${claimChunks.toString()};
 const slots = ${JSON.stringify(SLOTS)};
-const start = ({ module, memory, control }) => {
+const start = ({ module, memory, control, elementwise }) => {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
+  // the matmul tiles, then the elementwise kernels by name (Note [threaded elementwise])
   const fns = [instance.exports.tiles, instance.exports.tilesRowsA];
+  if (elementwise) {
+    const ew = new WebAssembly.Instance(elementwise.module, { env: { memory: elementwise.memory } });
+    for (const name of elementwise.names) fns.push(ew.exports[name]);
+  }
   const c = new Int32Array(control);
   Atomics.add(c, ${READY}, 1);
   Atomics.notify(c, ${READY});
@@ -91,7 +99,8 @@ const start = ({ module, memory, control }) => {
     Atomics.wait(c, ${SEQ}, seen);
     seen = Atomics.load(c, ${SEQ});
     if (seen < 0) return;
-    claimChunks(fns[c[${JOB + J.fn}]], c, seen, runBlocks, slots);
+    const f = c[${JOB + J.fn}];
+    claimChunks(fns[f], c, seen, f >= ${ELEMENTWISE_FN0} ? runElementwise : runBlocks, slots);
   }
 };
 ${platform === "node" ? "require(\"node:worker_threads\").parentPort.once(\"message\", start);" : "onmessage = (e) => { onmessage = null; start(e.data); };"}`;
@@ -108,14 +117,14 @@ class WorkerTeam implements Team {
   readonly #workers: TeamWorker[] = [];
   readonly #c: Int32Array;
   #seq = 0;
-  constructor(spawn: () => TeamWorker, kernel: WasmMatmul, size: number) {
+  constructor(spawn: () => TeamWorker, kernel: WasmMatmul, size: number, elementwise: SharedElementwise | undefined) {
     this.size = size;
     const control = new SharedArrayBuffer(4 * (FLAGS + MAX_CHUNKS));
     this.#c = new Int32Array(control);
     for (let i = 1; i < size; i++) {
       const worker = spawn();
       this.#workers.push(worker);
-      worker.postMessage({ module: kernel.module, memory: kernel.memory, control });
+      worker.postMessage({ module: kernel.module, memory: kernel.memory, control, elementwise });
     }
   }
   /** The workers, for a platform that waits for them asynchronously. */
@@ -131,7 +140,8 @@ class WorkerTeam implements Team {
     }
   }
   get maxItems(): number { return MAX_CHUNKS; }
-  run(tiles: TilesFn, job: Int32Array, finished: (item: number, p0: number, p1: number) => void): void {
+  run<F>(tiles: F, job: Int32Array, finished: (item: number, p0: number, p1: number) => void,
+    runner: (fn: F, job: Int32Array) => void = runBlocks as unknown as (fn: F, job: Int32Array) => void): void {
     const c = this.#c;
     const panels = job[J.p1] - job[J.p0], items = job[J.items];
     // about four chunks per thread, at most one M block (runBlocks' inner block) and one item each, at most MAX_CHUNKS
@@ -162,7 +172,7 @@ class WorkerTeam implements Team {
         }
       }
     };
-    claimChunks(tiles, c, epoch, runBlocks, SLOTS, drain);
+    claimChunks(tiles, c, epoch, runner, SLOTS, drain);
     for (;;) {
       const done = Atomics.load(c, DONE);
       drain();
@@ -176,6 +186,12 @@ class WorkerTeam implements Team {
     Atomics.notify(this.#c, SEQ);
     for (const w of this.#workers) w.terminate();
   }
+}
+
+/** Registers (or clears) the team's start on the first large product or elementwise call. */
+function setAuto(start: (() => void) | undefined): void {
+  setAutoThreads(start);
+  setElementwiseAutoThreads(start);
 }
 
 const proc = (): NodeProcess | undefined => (globalThis as { process?: NodeProcess }).process;
@@ -203,8 +219,9 @@ function sharedKernel(): WasmMatmul | undefined {
   return createWasmMatmul({ ...DEFAULT_SHAPE, fma: hasRelaxedSimd() }, DEFAULT_BLOCKING, DEFAULT_LAYOUT, true);
 }
 
-function install(kernel: WasmMatmul, t: WorkerTeam): void {
+function install(kernel: WasmMatmul, t: WorkerTeam, elementwise: boolean): void {
   kernel.setTeam(t);
+  if (elementwise) setElementwiseTeam(t);
   team = { kernel, team: t, previous: setDefaultWasmMatmul(kernel) };
 }
 
@@ -219,14 +236,15 @@ function startTeam(n: number): boolean {
     return w;
   };
   let t: WorkerTeam | undefined;
+  const elementwise = sharedElementwise();
   try {
-    t = new WorkerTeam(spawn, kernel, n);
+    t = new WorkerTeam(spawn, kernel, n, elementwise);
     if (!t.awaitReady(Date.now() + START_TIMEOUT_MS)) throw new Error("a matmul worker did not start in time");
   } catch {
     t?.stop();
     return false;
   }
-  install(kernel, t);
+  install(kernel, t, elementwise !== undefined);
   return true;
 }
 
@@ -251,18 +269,19 @@ async function startBrowserTeam(n: number): Promise<boolean> {
   if (!kernel) return false;
   const url = g.URL.createObjectURL(new g.Blob([workerSource("browser")], { type: "text/javascript" }));
   const ready: Promise<void>[] = [];
+  const elementwise = sharedElementwise();
   const t = new WorkerTeam(() => {
     const w = new g.Worker(url);
     ready.push(new Promise<void>((resolve, reject) => { w.onmessage = () => resolve(); w.onerror = reject; }));
     return w;
-  }, kernel, n);
+  }, kernel, n, elementwise);
   try {
     await Promise.all(ready);
   } catch {
     t.stop();
     return false;
   }
-  install(kernel, t);
+  install(kernel, t, elementwise !== undefined);
   return true;
 }
 
@@ -273,7 +292,7 @@ async function startBrowserTeam(n: number): Promise<boolean> {
 export async function startThreads(n = getNumThreads()): Promise<number> {
   if (team && team.team.size === n) return n;
   stopTeam();
-  setAutoThreads(undefined);
+  setAuto(undefined);
   if (n > 1) startTeam(n) || (await startBrowserTeam(n));
   return team ? team.team.size : 1;
 }
@@ -283,6 +302,7 @@ function stopTeam(): void {
   const { kernel, team: t, previous } = team;
   team = undefined;
   kernel.setTeam(undefined);
+  setElementwiseTeam(undefined);
   setDefaultWasmMatmul(previous);
   t.stop();
 }
@@ -306,13 +326,14 @@ export function setNumThreads(n: number): void {
   if (typeof n !== "number" || !Number.isInteger(n)) throw new RuntimeError(`set_num_threads expects an int, but got ${typeof n === "number" ? "float" : typeof n}`);
   if (n < 1) throw new RuntimeError("set_num_threads expects a positive integer");
   requested = n;
+  preferSharedElementwise(n > 1);
   if (team && team.team.size !== n) stopTeam();
-  setAutoThreads(n > 1 && !team ? autoStart : undefined);
+  setAuto(n > 1 && !team ? autoStart : undefined);
 }
 
 /** Starts the team the first time a product is large enough (registered with the kernel as its auto-start). */
 function autoStart(): void {
-  setAutoThreads(undefined);
+  setAuto(undefined);
   const n = getNumThreads();
   if (!team && n > 1) startTeam(n);
 }
@@ -321,7 +342,10 @@ function autoStart(): void {
 // TENSORGRAD_NUM_THREADS (like OMP_NUM_THREADS) sets the size from the environment
 const fromEnv = Number(proc()?.env?.TENSORGRAD_NUM_THREADS ?? NaN);
 if (Number.isInteger(fromEnv) && fromEnv >= 1) requested = fromEnv;
-if (getNumThreads() > 1) setAutoThreads(autoStart);
+if (getNumThreads() > 1) {
+  setAuto(autoStart);
+  preferSharedElementwise(true);
+}
 
 /**
  * Runs large float32 products on at least two threads now: true once the helper workers are ready,
@@ -335,6 +359,6 @@ export async function enableWasmThreads(): Promise<boolean> {
 
 /** Stops the helper workers and returns to the single-thread kernel (until the next setNumThreads). */
 export async function disableWasmThreads(): Promise<void> {
-  setAutoThreads(undefined);
+  setAuto(undefined);
   stopTeam();
 }
