@@ -1,11 +1,14 @@
 // float32 add/sub/mul/div/thresholdBackward, unary exp/log/tanh/sigmoid/relu/neg/abs/sqrt/silu/gelu/softplus/erf/logSigmoid and softmax / log-softmax (forward,
-// backward) on WebAssembly SIMD, through a small reused arena (which binary-rows.ts and reduce.ts also drive).
+// backward) on WebAssembly SIMD, through a reused arena (which binary-rows.ts and reduce.ts also drive).
 //
 // Note [wasm elementwise arena]
 // Storage stays GC-owned JavaScript memory: each call copies its operands into one module-wide
-// WebAssembly.Memory in chunks (TypedArray.set: memcpy), runs the kernel, and copies the result out.
-// The arena holds nothing between calls and is bounded by the largest chunk (CHUNK floats per operand,
-// or a few softmax rows), so it is a fixed high-water mark, as for matmul (Note [wasm arena ownership]).
+// WebAssembly.Memory (TypedArray.set: memcpy), runs the kernel, and copies the result out. Small and
+// strided work streams through scratch chunks (CHUNK floats per operand, or a few softmax rows) at the
+// arena's bottom; dense work of 4096 floats and more goes through the ring of resident copies above
+// them (Note [resident copies]), which skips the copy-in of an operand the arena already holds, and
+// runs on the thread team when large (Note [threaded elementwise]). The arena is a fixed high-water
+// mark (scratch plus the 64 MiB ring), as for matmul (Note [wasm arena ownership]).
 // The copies cost ~0.1 ns per float against ~1.5-2.5 ns per element for V8's scalar typed-array loops
 // (V8 reloads the arrays' base and length per element and never vectorises), so at 2^20 floats the
 // chunked wasm kernel runs several times faster than the js loop even after copying in and out.
