@@ -90,3 +90,26 @@ test("large outputs are full-size storage of the right type, at any alignment th
   const x = torch.randn([300, 301]);
   assert.deepEqual(x.mul(2).div(2).tolist(), x.tolist());
 });
+
+test("small outputs are carved from shared slabs (Note [small output slabs]): zero, disjoint, of the right type", () => {
+  for (const d of ["float32", "float64", "int32", "int64", "bool"] as const) {
+    const pieces = Array.from({ length: 40 }, (_, i) => allocOutput(d, 17 + (i % 5) * 60));
+    for (const p of pieces) assert.ok(p.every((v) => v === 0), `${d}: a fresh piece is zero`);
+    const shared = pieces.filter((p, i) => pieces.some((q, j) => j !== i && q.buffer === p.buffer));
+    assert.ok(shared.length > 10, `${d}: pieces share slabs`);
+    for (const p of pieces) for (const q of pieces) {
+      if (p !== q && p.buffer === q.buffer) assert.ok(p.byteOffset + p.byteLength <= q.byteOffset || q.byteOffset + q.byteLength <= p.byteOffset, `${d}: pieces overlap`);
+    }
+    // a slab holds at most sixteen pieces of a class's size: one live piece pins at most that much
+    for (const p of pieces) assert.ok(p.buffer.byteLength <= 16 * 2 ** Math.ceil(Math.log2(p.byteLength)), `${d}: slab too large`);
+  }
+  // neighbours in a slab stay independent, through every copy path (the blocked transpose included)
+  torch.manualSeed(6);
+  const a = torch.randn([20, 30]), b = torch.randn([30, 20]);
+  const at = a.t().contiguous(), bt = b.t().contiguous();
+  assert.deepEqual(at.t().tolist(), a.tolist());
+  assert.deepEqual(bt.t().tolist(), b.tolist());
+  const prev = setOutputOptions({ slabs: false });
+  try { assert.deepEqual(a.matmul(b).tolist(), torch.tensor(a.tolist()).matmul(torch.tensor(b.tolist())).tolist()); } finally { setOutputOptions(prev); }
+  assert.deepEqual(a.matmul(b).tolist(), torch.tensor(a.tolist()).matmul(torch.tensor(b.tolist())).tolist());
+});

@@ -38,7 +38,8 @@ export function copy(src: View, dst: View): void {
   const sd = src.data, dd = dst.data;
   const toBool = dd instanceof Uint8Array && !(sd instanceof Uint8Array);
   // (`.buffer` is read only on the large fast paths: it would move a small on-heap array off the heap)
-  const distinct = (): boolean => sd !== dd && sd.buffer !== dd.buffer;
+  // (storages may share a buffer without overlapping: Note [small output slabs])
+  const distinct = (): boolean => sd !== dd && (sd.buffer !== dd.buffer || sd.byteOffset + sd.byteLength <= dd.byteOffset || dd.byteOffset + dd.byteLength <= sd.byteOffset);
   const r = p.shape.length - 1;
   if (r < 0) { dd[dst.offset] = toBool ? (sd[src.offset] !== 0 ? 1 : 0) : sd[src.offset]; return; }
   const n = p.shape[r], ss = p.a[r], ds = p.b[r];
