@@ -293,6 +293,8 @@ export async function startThreads(n = getNumThreads()): Promise<number> {
   if (team && team.team.size === n) return n;
   stopTeam();
   setAuto(undefined);
+  // an elementwise arena made from now on is shared, so the team can take its large calls too
+  if (n > 1) preferSharedElementwise(true);
   if (n > 1) startTeam(n) || (await startBrowserTeam(n));
   return team ? team.team.size : 1;
 }
