@@ -5,33 +5,12 @@ import * as torch from "tensorgrad";
 import { allOpInfos } from "../src/ops/registry.ts";
 import { setWasmElementwiseThreshold, sharedElementwise } from "../src/backend/wasm/elementwise.ts";
 import { residentStats, setResidentBytes, setResidentCheck, setResidentCopies } from "../src/backend/wasm/resident.ts";
-import { buildSample, callOp, concreteSample, type BuildContext } from "./helpers/samples.ts";
-import { tensorsOf } from "./helpers/dual.ts";
+import { sampleResult } from "./helpers/sample-result.ts";
 
 /** Runs `f` with every wasm kernel taking even tiny tensors and every reused copy checked (a stale one throws). */
 function checked<T>(f: () => T): T {
   const threshold = setWasmElementwiseThreshold(0), check = setResidentCheck(true);
   try { return f(); } finally { setWasmElementwiseThreshold(threshold); setResidentCheck(check); }
-}
-
-/** An OpInfo sample's outputs and leaf gradients (NaN and -0 kept apart), or its error text. */
-function run(info: ReturnType<typeof allOpInfos>[number], i: number): string {
-  torch.manualSeed(0);
-  const ctx: BuildContext = { leaves: [] };
-  try {
-    const { args, kwargs } = buildSample(concreteSample(info, "samples", i, info.samples[i]), ctx);
-    const outs = tensorsOf(callOp(info, args, kwargs));
-    const first = outs[0];
-    if (first !== undefined && first.requiresGrad && first.isFloatingPoint()) {
-      const w = torch.arange(first.numel()).remainder(5).add(0.5).to(first.dtype).reshape(first.shape);
-      first.backward(w, { retainGraph: true });
-      first.backward(w); // a second pass reads the same saved tensors (their copies) and accumulates in place
-    }
-    const vals = (t: torch.Tensor | null): unknown => (t === null ? null : (t.reshape(-1).tolist() as number[]).map((v) => Object.is(v, -0) ? "-0" : Number.isNaN(v) ? "NaN" : v));
-    return JSON.stringify({ outs: outs.map(vals), grads: ctx.leaves.map((l) => vals(l.grad)) });
-  } catch (e) {
-    return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  }
 }
 
 test("every OpInfo sample, forward and two backward passes: no stale copy, and the same results as without copies", () => {
@@ -41,8 +20,8 @@ test("every OpInfo sample, forward and two backward passes: no stale copy, and t
     for (let i = 0; i < info.samples.length; i++) {
       const prev = setResidentCopies(false);
       let plain: string;
-      try { plain = checked(() => run(info, i)); } finally { setResidentCopies(prev); }
-      assert.equal(checked(() => run(info, i)), plain, `${info.name} sample ${i}`);
+      try { plain = checked(() => sampleResult(info, i, 2)); } finally { setResidentCopies(prev); }
+      assert.equal(checked(() => sampleResult(info, i, 2)), plain, `${info.name} sample ${i}`);
       compared++;
     }
   }

@@ -4,36 +4,16 @@ import assert from "node:assert/strict";
 import * as torch from "tensorgrad";
 import { allOpInfos } from "../src/ops/registry.ts";
 import { allocOutput, setOutputOptions } from "../src/output-storage.ts";
-import { buildSample, callOp, concreteSample, type BuildContext } from "./helpers/samples.ts";
-import { tensorsOf } from "./helpers/dual.ts";
-
-/** Every output tensor's and every leaf gradient's values (NaN kept as a string, -0 distinguished), or the error text. */
-function run(info: ReturnType<typeof allOpInfos>[number], i: number): string {
-  torch.manualSeed(0);
-  const ctx: BuildContext = { leaves: [] };
-  try {
-    const { args, kwargs } = buildSample(concreteSample(info, "samples", i, info.samples[i]), ctx);
-    const outs = tensorsOf(callOp(info, args, kwargs));
-    const first = outs[0];
-    if (first !== undefined && first.requiresGrad && first.isFloatingPoint()) {
-      const w = torch.arange(first.numel()).remainder(5).add(0.5).to(first.dtype).reshape(first.shape);
-      first.backward(w);
-    }
-    const vals = (t: torch.Tensor | null): unknown => (t === null ? null : (t.reshape(-1).tolist() as number[]).map((v) => Object.is(v, -0) ? "-0" : Number.isNaN(v) ? "NaN" : v));
-    return JSON.stringify({ outs: outs.map(vals), grads: ctx.leaves.map((l) => vals(l.grad)) });
-  } catch (e) {
-    return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  }
-}
+import { sampleResult } from "./helpers/sample-result.ts";
 
 test("every OpInfo sample: outputs and gradients are the same with every output poisoned before its kernel", () => {
   let compared = 0;
   for (const info of allOpInfos()) {
     for (let i = 0; i < info.samples.length; i++) {
-      const clean = run(info, i);
+      const clean = sampleResult(info, i);
       const prev = setOutputOptions({ poison: true });
       let poisoned: string;
-      try { poisoned = run(info, i); } finally { setOutputOptions(prev); }
+      try { poisoned = sampleResult(info, i); } finally { setOutputOptions(prev); }
       assert.equal(poisoned, clean, `${info.name} sample ${i}`);
       compared++;
     }
