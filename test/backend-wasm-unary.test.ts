@@ -60,6 +60,18 @@ describe("wasm float32 unary kernels match ref", () => {
     for (const op of ["exp", "log", "tanh", "sigmoid"] as const) check(op, { data: x, shape: [x.length], strides: [1], offset: 0 }, x.length, 0, "bit sweep");
   });
 
+  test("sigmoid's far negative tail: subnormal results within a subnormal step of ref's, then 0", () => {
+    const ts: number[] = [];
+    for (let t = -106; t < -85; t += 0.0037) ts.push(t, rand() * 4 - 2);
+    ts.push(-Infinity, -1000, -104.5, NaN);
+    const x = Float32Array.from(ts), got = new Float32Array(x.length), want = new Float32Array(x.length);
+    const v = (d: Float32Array): View => ({ data: d, shape: [d.length], strides: [1], offset: 0 });
+    wasm.unary("sigmoid", v(x), v(got));
+    refBackend.unary("sigmoid", v(x), v(want));
+    assertNear(got, want, 2 * ULP32, 2 ** -149, "sigmoid tail");
+    for (let i = 0; i < x.length; i++) if (x[i] < -90 && x[i] > -103) assert.ok(got[i] > 0, `sigmoid(${x[i]}) is ${got[i]}: ref's is subnormal`);
+  });
+
   test("exp at the range's edges: subnormal results within a subnormal step of ref's, 0 and inf where ref has them", () => {
     // t swept through [-106, -85] and [86, 90], every other lane an ordinary value: vectors mix both paths
     const ts: number[] = [];

@@ -3,8 +3,8 @@
 // Each is `name(px, po, bytes)`: po[i] = op(px[i]) over `bytes` (a positive multiple of 16), two f32x4 per
 // trip (a lone one first when the count is odd). relu (x <= 0 masked to +0: -0 -> +0, NaN stays), neg,
 // abs and sqrt (correctly rounded) are bit-identical to ref; exp and log use the cores of simd-math.ts
-// (~1 ulp; exp's subnormal results as ref's, log's results are normal); sigmoid = 1 / (1 + e^-x) (0 for
-// x < -88.7, where e^-x overflows: ref's results there are subnormal); tanh = Cephes' odd polynomial
+// (~1 ulp; exp's subnormal results as ref's, log's results are normal); sigmoid = (x < 0 ? e : 1) / (1 + e),
+// e = e^-|x| (no overflow: subnormal results below x = -87.3 as ref's); tanh = Cephes' odd polynomial
 // below |x| 0.625, else sign(x) (1 - 2 / (e^2|x| + 1)).
 // The activations: silu = x (x < 0 ? e : 1) / (1 + e), e = e^-|x| (no overflow); softplus (beta 1,
 // threshold 20 only) = x above 20, else max(x, 0) + log1p(e^-|x|); logSigmoid = (x < 0 ? x : 0) -
@@ -109,8 +109,10 @@ const EMITTERS: Record<WasmUnaryKernel, OpEmitter> = {
   relu: each((p) => { p.f32(0); }, (p, x) => { p.f.get(x).get(x).get(p.f32(0)).simd(SIMD.f32x4Le).simd(SIMD.andnot); }),
   exp: { consts: (p) => expConsts(p, "full"), emit: (p, xs, outs) => emitExp(p, xs, outs, "full") },
   log: { consts: logConsts, emit: emitLogs },
-  sigmoid: viaExp([1], (p, x) => { p.f.get(x).simd(SIMD.f32x4Neg); },
-    (p, _x, e) => { p.f.get(p.f32(1)).get(p.f32(1)).get(e).simd(SIMD.f32x4Add).simd(SIMD.f32x4Div); }),
+  sigmoid: viaExp([1, 0], (p, x) => { p.f.get(x).simd(SIMD.f32x4Abs).simd(SIMD.f32x4Neg); }, (p, x, e) => {
+    p.f.get(e).get(p.f32(1)).get(x).get(p.f32(0)).simd(SIMD.f32x4Lt).simd(SIMD.bitselect);
+    p.f.get(p.f32(1)).get(e).simd(SIMD.f32x4Add).simd(SIMD.f32x4Div);
+  }, "nonpositive"),
   tanh: viaExp([...TANH_P, TANH_SMALL, 1, 2, -0], (p, x) => { p.f.get(x).simd(SIMD.f32x4Abs).get(p.f32(2)).simd(SIMD.f32x4Mul); }, (p, x, e) => {
     const f = p.f, t = e;
     // large |x|: (1 - 2 / (e^2|x| + 1)) with x's sign
