@@ -32,8 +32,13 @@ import { J, type Team } from "./index.ts";
 interface Prebuilt { readonly module: object; readonly memory: WasmMemory; readonly exports: Record<string, unknown> }
 /** What a helper worker needs to run the elementwise kernels on the shared arena (Note [threaded elementwise]). */
 export interface SharedElementwise { readonly module: object; readonly memory: WasmMemory; readonly names: readonly string[] }
-/** Calls this large (floats) run on the thread team, when there is one. */
-const PARALLEL_MIN = 1 << 16;
+/**
+ * Calls this large (floats) run on the thread team, when there is one: kernels of a few instructions per
+ * element (binary, relu/neg/abs) only from 2^18, where the copy-out the caller overlaps is worth the
+ * handoff; exp-based ones, sqrt and the softmax family from 2^16 (measured on W3's [128, 512] and W6).
+ */
+const PARALLEL_MIN = { cheap: 1 << 18, heavy: 1 << 16 };
+const CHEAP_UNARY: ReadonlySet<string> = new Set(["relu", "neg", "abs"]);
 /**
  * Whether the arena is made shared memory (a thread team can work on it): where shared memory exists and
  * threads are wanted (threads.ts says so before the first call). Shared memory costs on one thread:
@@ -207,9 +212,11 @@ class Kernels implements WasmArena {
     unit: number, units: number, pitch: number, perChunk: number, heap: Float32Array, o: Float32Array, io: number, n: number): void {
     const fn = this.#exports[name] as ElementwiseFn;
     const job = elementwiseJob(this.#job, ELEMENTWISE_FN0 + this.names.indexOf(name), style, a, aStep, b, bStep, out.at, unit, units, pitch, perChunk);
-    if (n >= PARALLEL_MIN && this.#team === undefined && autoThreads !== undefined) autoThreads();
+    const cheap = style === STYLE.binary || (style === STYLE.unary && CHEAP_UNARY.has(name));
+    const parallel = n >= (cheap ? PARALLEL_MIN.cheap : PARALLEL_MIN.heavy);
+    if (parallel && this.#team === undefined && autoThreads !== undefined) autoThreads();
     const team = this.#team;
-    if (team !== undefined && n >= PARALLEL_MIN) {
+    if (team !== undefined && parallel) {
       const base = out.at >> 2, per = unit >> 2;
       team.run(fn, job, (_item, p0, p1) => {
         const f1 = Math.min(n, p1 * per);
