@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import * as torch from "tensorgrad";
 import { allOpInfos } from "../src/ops/registry.ts";
 import { setWasmElementwiseThreshold, sharedElementwise } from "../src/backend/wasm/elementwise.ts";
-import { residentStats, setResidentBytes, setResidentCheck, setResidentCopies } from "../src/backend/wasm/resident.ts";
+import { ResidentRing, residentStats, setResidentBytes, setResidentCheck, setResidentCopies, type Slot } from "../src/backend/wasm/resident.ts";
 import { sampleResult } from "./helpers/sample-result.ts";
 
 /** Runs `f` with every wasm kernel taking even tiny tensors and every reused copy checked (a stale one throws). */
@@ -117,4 +117,31 @@ test("large calls on a thread team (Note [threaded elementwise]) give one thread
     torch.setNumThreads(1);
     setResidentCopies(prevCopies);
   }
+});
+
+test("the ring allocator: live slots never overlap and stay inside the ring; pinned and once-reused slots are passed over", () => {
+  const bytes = setResidentBytes(1 << 16);
+  try {
+    const ring = new ResidentRing(4096), heap = new Float32Array(1 << 16);
+    let seed = 7;
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const live: { slot: Slot; data: Float32Array }[] = [];
+    for (let step = 0; step < 5000; step++) {
+      const floats = 1 + Math.floor(rand() * 2000), data = new Float32Array(floats);
+      // a call pins what it staged (at most half the ring in all, as `fits` ensures)
+      const pinned = live.filter((l) => l.slot.live && rand() < 0.05).slice(0, 2).map((l) => l.slot);
+      for (const p of pinned) p.pinned = true;
+      const slot = ring.alloc(floats);
+      for (const p of pinned) { assert.ok(p.live, "a pinned slot was evicted"); p.pinned = false; }
+      ring.keep(data, slot);
+      live.push({ slot, data });
+      if (rand() < 0.3) ring.find(live[Math.floor(rand() * live.length)].data, heap);
+      if (rand() < 0.05) ring.forget(live[Math.floor(rand() * live.length)].data);
+      const alive = live.filter((l) => l.slot.live).map((l) => l.slot).sort((p, q) => p.at - q.at);
+      for (let i = 0; i < alive.length; i++) {
+        assert.ok(alive[i].at >= ring.base && alive[i].at + alive[i].bytes <= ring.end, "a slot outside the ring");
+        if (i > 0) assert.ok(alive[i - 1].at + alive[i - 1].bytes <= alive[i].at, "live slots overlap");
+      }
+    }
+  } finally { setResidentBytes(bytes); }
 });

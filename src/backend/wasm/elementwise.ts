@@ -144,30 +144,27 @@ class Kernels implements WasmArena {
   /**
    * Ring slots for a result of `n` floats and for each operand (null: none there): a live copy of the
    * operand's whole array, else a fresh slot it is copied into (remembered when it is the whole array).
-   * Fresh slots of one call never evict each other (`fits`); a reused copy that a later fresh slot
-   * evicted is copied again.
+   * The call's slots are pinned while it allocates, so none evicts another.
    */
   #stage(heap: Float32Array, operands: readonly (Operand | null)[], n: number): [Slot, (Staged | null)[]] {
-    const ring = this.#ring, out = ring.alloc(n);
-    const staged: (Staged | null)[] = operands.map(() => null);
-    for (let round = 0; round <= operands.length; round++) {
-      for (let i = 0; i < operands.length; i++) {
-        const op = operands[i];
-        if (op === null || staged[i]?.slot.live) continue;
-        const [x, ix] = op;
-        const same = operands.findIndex((o, j) => j < i && o !== null && o[0] === x && o[1] === ix);
-        if (same >= 0 && staged[same]!.slot.live) { staged[i] = staged[same]; continue; }
-        const found = ring.find(x, heap);
-        if (found !== undefined) { staged[i] = { ptr: found.at + 4 * ix, slot: found }; continue; }
-        const whole = ix === 0 && x.length === n, slot = ring.alloc(n);
-        heap.set(x.subarray(ix, ix + n), slot.at >> 2);
-        if (whole) ring.keep(x, slot);
-        residentStats.misses++;
-        staged[i] = { ptr: slot.at, slot };
-      }
-      if (staged.every((s, i) => operands[i] === null || s!.slot.live)) return [out, staged];
+    const ring = this.#ring, pinned: Slot[] = [];
+    const pin = (slot: Slot): Slot => { slot.pinned = true; pinned.push(slot); return slot; };
+    const out = pin(ring.alloc(n));
+    const staged: (Staged | null)[] = [];
+    for (let i = 0; i < operands.length; i++) {
+      const op = operands[i];
+      const same = op === null ? -1 : operands.findIndex((o, j) => j < i && o !== null && o[0] === op[0] && o[1] === op[1]);
+      if (op === null || same >= 0) { staged.push(op === null ? null : staged[same]); continue; }
+      const [x, ix] = op, found = ring.find(x, heap);
+      if (found !== undefined) { staged.push({ ptr: found.at + 4 * ix, slot: pin(found) }); continue; }
+      const slot = pin(ring.alloc(n));
+      heap.set(x.subarray(ix, ix + n), slot.at >> 2);
+      if (ix === 0 && x.length === n) ring.keep(x, slot);
+      residentStats.misses++;
+      staged.push({ ptr: slot.at, slot });
     }
-    throw new Error("tensorgrad internal error: resident operands kept evicting each other");
+    for (const slot of pinned) slot.pinned = false;
+    return [out, staged];
   }
 
   /** Copies the result slot out to o[io, io + n) and keeps it as o's copy when that is all of o. */

@@ -17,17 +17,23 @@
 // with its array bit for bit and throws on a difference; the test suite runs the op library's samples
 // with it (test/backend-wasm-resident.test.ts).
 //
-// Slots are handed out first-in first-out round the ring (64-byte aligned); a new slot evicts the
-// oldest slots it overlaps, so the slots one call takes never evict each other as long as the call's
-// operands and result together fill at most half the ring: larger work keeps to the chunked path.
+// Slots (64-byte aligned) are handed out at a head that sweeps round the ring; a slot in the head's way
+// is evicted, unless a kernel reused it since the head last passed, in which case the head skips it
+// once (a second chance: a*b+c's a, b and c stay put while the results stream past them, where plain
+// first-in first-out re-copied them every eighth step). The slots one call takes never evict each
+// other as long as its operands and result together fill at most half the ring: larger work keeps to
+// the chunked path.
 // The ring is 64 MiB of the arena above the scratch chunks (measured against 24 and 32 MiB: the
 // larger ring keeps W2's and W6's inputs between steps; a*b+c over 2^20 floats runs 1.8x faster with
 // it than through the chunks). Where the scratch must grow past the ring's base (a long softmax
 // row), the ring forgets everything and moves up.
 import type { StorageArray } from "../../dtype.ts";
 
-/** One copy: bytes [at, at + bytes) of the arena; `live` until evicted or its array is written. */
-export interface Slot { readonly at: number; readonly bytes: number; live: boolean }
+/**
+ * One copy: bytes [at, at + bytes) of the arena; `live` until evicted or its array is written; `reused`
+ * since the head last passed it; `pinned` while the call that staged it allocates (never evicted then).
+ */
+export interface Slot { readonly at: number; readonly bytes: number; live: boolean; reused: boolean; pinned: boolean }
 
 const ALIGN = 64;
 /** The ring's size in bytes (setResidentBytes). */
@@ -65,8 +71,9 @@ export const residentStats = { hits: 0, misses: 0, kept: 0, threaded: 0 };
 export class ResidentRing {
   #base: number;
   #head: number;
-  readonly #queue: Slot[] = [];
-  #front = 0;
+  /** the slots in the ring, by position; those from #next on lie at or after the head */
+  #slots: Slot[] = [];
+  #next = 0;
   #byArray = new WeakMap<StorageArray, Slot>();
 
   constructor(base: number) {
@@ -83,9 +90,9 @@ export class ResidentRing {
 
   /** Forgets every copy and moves the ring to start at `base`. */
   rebase(base: number): void {
-    for (let i = this.#front; i < this.#queue.length; i++) this.#queue[i].live = false;
-    this.#queue.length = 0;
-    this.#front = 0;
+    for (const slot of this.#slots) slot.live = false;
+    this.#slots = [];
+    this.#next = 0;
     this.#byArray = new WeakMap();
     this.#base = base;
     this.#head = base;
@@ -99,18 +106,32 @@ export class ResidentRing {
     this.#byArray.delete(data);
   }
 
-  /** A fresh slot of `floats` floats, evicting the oldest slots it overlaps. */
+  /**
+   * A fresh slot of `floats` floats at the head, which sweeps round the ring: a slot in the way is
+   * evicted, unless it was reused since the head last passed it (then the head skips it, once).
+   */
   alloc(floats: number): Slot {
-    const bytes = Math.ceil((4 * floats) / ALIGN) * ALIGN;
-    if (this.#head + bytes > this.end) {
-      // the slots from head to the end are the oldest: drop them and start again at the base
-      while (this.#front < this.#queue.length && this.#queue[this.#front].at >= this.#head) this.#evictFront();
-      this.#head = this.#base;
+    const bytes = Math.ceil((4 * floats) / ALIGN) * ALIGN, slots = this.#slots;
+    for (let wraps = 0; ;) {
+      if (this.#head + bytes > this.end) {
+        this.#head = this.#base;
+        this.#next = 0;
+        wraps++;
+      }
+      const next = slots[this.#next];
+      if (next === undefined || next.at >= this.#head + bytes) break;
+      if (wraps > 3) throw new Error("tensorgrad internal error: the resident ring is all pinned (Note [resident copies])");
+      if (next.pinned || (next.live && next.reused && wraps < 2)) {
+        if (!next.pinned) next.reused = false;
+        this.#head = next.at + next.bytes;
+        this.#next++;
+      } else {
+        next.live = false;
+        slots.splice(this.#next, 1);
+      }
     }
-    const slot: Slot = { at: this.#head, bytes, live: true };
-    // the oldest slots lie just ahead of head: evict while the oldest overlaps the new one
-    for (let f = this.#queue[this.#front]; f !== undefined && f.at < slot.at + bytes && f.at + f.bytes > slot.at; f = this.#queue[this.#front]) this.#evictFront();
-    this.#queue.push(slot);
+    const slot: Slot = { at: this.#head, bytes, live: true, reused: false, pinned: false };
+    slots.splice(this.#next++, 0, slot);
     this.#head += bytes;
     return slot;
   }
@@ -120,21 +141,14 @@ export class ResidentRing {
     this.#byArray.set(data, slot);
   }
 
-  /** A live copy of the whole of `data`, if any; in check mode, compared with `data` first. */
+  /** A live copy of the whole of `data`, if any (marked reused); in check mode, compared with `data` first. */
   find(data: Float32Array, heap: Float32Array): Slot | undefined {
     const slot = this.#byArray.get(data);
     if (slot === undefined || !slot.live) return undefined;
     if (check) verify(data, heap, slot.at);
     residentStats.hits++;
+    slot.reused = true;
     return slot;
-  }
-
-  #evictFront(): void {
-    this.#queue[this.#front++].live = false;
-    if (this.#front > 1024 && this.#front * 2 > this.#queue.length) {
-      this.#queue.splice(0, this.#front);
-      this.#front = 0;
-    }
   }
 }
 
