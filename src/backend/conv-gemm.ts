@@ -15,10 +15,9 @@ import type { View } from "./types.ts";
 //   convWeight:    W = Σ_n (cols(B[n]) @ S[n]ᵀ)ᵀ             (d weight of both, summed over n in order)
 // One batch item's columns live in a scratch buffer reused across items and calls, so no kernel
 // allocates per call beyond its first use of a size.
-// Note [conv batch items]: with one group and float32 (`float32BatchItems`), several items' columns sit
-// side by side in that scratch (up to KEEP_MAX elements) and go to the GEMM as one call: a batched
-// product with the weight broadcast for conv and the stride-1 adjoint, one product with a long sum for
-// the weight gradient. A threaded GEMM then shares the items out (Note [wasm batch items] in wasm/index.ts). A backend passes its own
+// Several items' columns side by side in one GEMM call (so a threaded GEMM could share the items out)
+// were measured slower on W5 ([16,8,32,32] * [16,8,3,3]): 10 ms against 6, on two threads too, because
+// the batch's columns leave L2; items go one at a time. A backend passes its own
 // im2col/col2im/matmul/copy: ref's compose the spec, the js backend's fast ones give the same results
 // (bit-identical wherever its primitives are), and the default backend's use the wasm matmul.
 
