@@ -1,4 +1,5 @@
 // Resident copies (Note [resident copies]): every reused copy is checked against its array while the op library's samples, in-place writes and gradient accumulation run through the wasm kernels.
+import { execFileSync } from "node:child_process";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "tensorgrad";
@@ -144,4 +145,30 @@ test("the ring allocator: live slots never overlap and stay inside the ring; pin
       }
     }
   } finally { setResidentBytes(bytes); }
+});
+
+test("a view ending its array, whose copy ends the ring, is read without running past the arena", () => {
+  const bytes = setResidentBytes(1 << 20);
+  try {
+    const n = 65536, x0 = torch.randn([n]), x1 = torch.randn([n]);
+    x0.exp();
+    x1.exp(); // x1's copy now ends at the ring's end
+    const v = x1.narrow(0, 1, n - 1), want = torch.tensor(v.tolist() as number[]);
+    const prev = setResidentCopies(false);
+    let expected: torch.Tensor;
+    try { expected = want.exp(); } finally { setResidentCopies(prev); }
+    assert.ok(torch.equal(v.exp(), expected));
+  } finally { setResidentBytes(bytes); }
+});
+
+test("threads still start when the elementwise arena was made before threads were wanted (it is not shared then)", () => {
+  const script = `
+    import * as torch from "./src/index.ts";
+    import { startThreads } from "./src/backend/wasm/threads.ts";
+    const x = torch.randn([1000, 1000]);
+    x.mul(x);
+    console.log("team", await startThreads(2), torch.matmul(x, x).shape.join("x"));`;
+  const out = execFileSync(process.execPath, ["--conditions=source", "--import", "tsx", "--input-type=module", "-e", script],
+    { env: { ...process.env, TENSORGRAD_NUM_THREADS: "1" }, encoding: "utf8", timeout: 60_000 });
+  assert.match(out, /team 2 1000x1000/);
 });

@@ -24,7 +24,7 @@ import { setWriteListener } from "../../storage.ts";
 import { BINARY_EMITTERS, emitElementwiseModule, type WasmBinaryCode } from "./elementwise-kernels.ts";
 import { WASM_UNARY_KERNELS, wasmUnaryKernel, type WasmUnaryKernel } from "./unary-kernels.ts";
 import { wasmNamespace, type WasmMemory, type WasmNamespace } from "./runtime.ts";
-import { ResidentRing, residentStats, type Slot } from "./resident.ts";
+import { ResidentRing, residentCopiesOn, residentStats, type Slot } from "./resident.ts";
 import { ELEMENTWISE_FN0, elementwiseJob, runElementwise, STYLE, type ElementwiseFn } from "./elementwise-team.ts";
 import { J, type Team } from "./index.ts";
 
@@ -130,7 +130,7 @@ class Kernels implements WasmArena {
   }
 
   resident(data: Float32Array): number {
-    return this.#ring.end > this.#memory.buffer.byteLength ? -1 : this.#ring.find(data, this.#f32)?.at ?? -1;
+    return !residentCopiesOn() || this.#ring.end > this.#memory.buffer.byteLength ? -1 : this.#ring.find(data, this.#f32)?.at ?? -1;
   }
 
   forget(data: Float32Array): void { this.#ring.forget(data); }
@@ -138,7 +138,8 @@ class Kernels implements WasmArena {
   /** The arena's view covering the ring, when work over `floats` floats in all may use it; else null. */
   #ringHeap(floats: number): Float32Array | null {
     const ring = this.#ring;
-    return ring.fits(floats) && ring.end <= MAX_PAGES * PAGE ? this.#grow(ring.end) : null;
+    // a page past the ring: a kernel reading a view that ends a slot reads up to 12 bytes beyond it
+    return ring.fits(floats) && ring.end + PAGE <= MAX_PAGES * PAGE ? this.#grow(ring.end + PAGE) : null;
   }
 
   /**
@@ -184,7 +185,7 @@ class Kernels implements WasmArena {
   /** o[io..io+n) = x[ix..ix+n) (`times a repeated 1`): a copy, which shares x's resident copy when both are whole. */
   copy(x: Float32Array, ix: number, o: Float32Array, io: number, n: number): void {
     o.set(x.subarray(ix, ix + n), io);
-    if (ix === 0 && io === 0 && x.length === n && o.length === n) {
+    if (ix === 0 && io === 0 && x.length === n && o.length === n && residentCopiesOn()) {
       const found = this.#ring.find(x, this.#f32);
       if (found !== undefined) this.#ring.keep(o, found);
     }
@@ -195,7 +196,9 @@ class Kernels implements WasmArena {
   exported<F>(name: string): F { return this.#exports[name] as F; }
 
   /** The arena's memory, when it is shared (a thread team can use it). */
-  get sharedMemory(): WasmMemory | undefined { return canShare() ? this.#memory : undefined; }
+  get sharedMemory(): WasmMemory | undefined {
+    return typeof SharedArrayBuffer !== "undefined" && this.#memory.buffer instanceof SharedArrayBuffer ? this.#memory : undefined;
+  }
 
   setTeam(team: Team | undefined): void { this.#team = team; }
 

@@ -57,6 +57,9 @@ export function setResidentCopies(on: boolean): boolean {
   return prev;
 }
 
+/** Whether the ring is on (setResidentCopies). */
+export const residentCopiesOn = (): boolean => enabled;
+
 let check = false;
 /** Turns on (or off) comparing every reused copy with its array; returns the previous setting. */
 export function setResidentCheck(on: boolean): boolean {

@@ -29,16 +29,19 @@ interface NodeWorker {
   unref(): void;
   terminate(): Promise<number>;
 }
-interface WorkerThreads { Worker: new (source: string, options: { eval: boolean }) => NodeWorker }
+interface WorkerThreads { Worker: new (source: string, options: { eval: boolean; execArgv: string[] }) => NodeWorker }
 interface NodeOs { availableParallelism?(): number; cpus(): unknown[] }
 type NodeProcess = { getBuiltinModule?(id: string): unknown; env?: Record<string, string | undefined> };
 
 /**
  * Control words: [0] job sequence number (-1: stop), [1] next chunk (epoch << 16 | index), [2] chunks
- * done, [3] workers ready, [4] chunk count, [5] panels per chunk, then the job (J), then one word per
- * chunk: the epoch of the job whose chunk it finished last.
+ * done, [3] workers ready, [4] chunk count, [5] panels per chunk, [6] the epoch of the last job a helper
+ * failed in (a kernel trapped), then the job (J), then one word per chunk: the epoch of the job whose
+ * chunk it finished last.
  */
-const SEQ = 0, NEXT = 1, DONE = 2, READY = 3, CHUNKS = 4, CHUNK_PANELS = 5, JOB = 6, FLAGS = JOB + J.size;
+const SEQ = 0, NEXT = 1, DONE = 2, READY = 3, CHUNKS = 4, CHUNK_PANELS = 5, FAILED = 6, JOB = 7, FLAGS = JOB + J.size;
+/** How long the caller sleeps between looks at the failure word while it waits for helpers (ms). */
+const WAIT_SLICE_MS = 20;
 /** At most this many chunks per job (more panels make bigger chunks). */
 const MAX_CHUNKS = 1024;
 /** The slots claimChunks reads, handed to it as data (its source also runs in the workers). */
@@ -100,10 +103,16 @@ const start = ({ module, memory, control, elementwise }) => {
     seen = Atomics.load(c, ${SEQ});
     if (seen < 0) return;
     const f = c[${JOB + J.fn}];
-    claimChunks(fns[f], c, seen, f >= ${ELEMENTWISE_FN0} ? runElementwise : runBlocks, slots);
+    try {
+      claimChunks(fns[f], c, seen, f >= ${ELEMENTWISE_FN0} ? runElementwise : runBlocks, slots);
+    } catch {
+      // the chunk stays unfinished: tell the caller, which would otherwise wait for it forever
+      Atomics.store(c, ${FAILED}, seen);
+      Atomics.notify(c, ${DONE});
+    }
   }
 };
-${platform === "node" ? "require(\"node:worker_threads\").parentPort.once(\"message\", start);" : "onmessage = (e) => { onmessage = null; start(e.data); };"}`;
+${platform === "node" ? "process.getBuiltinModule(\"node:worker_threads\").parentPort.once(\"message\", start);" : "onmessage = (e) => { onmessage = null; start(e.data); };"}`;
 
 /** A platform's worker: started from source text, sent one message, ended. */
 interface TeamWorker {
@@ -121,10 +130,15 @@ class WorkerTeam implements Team {
     this.size = size;
     const control = new SharedArrayBuffer(4 * (FLAGS + MAX_CHUNKS));
     this.#c = new Int32Array(control);
-    for (let i = 1; i < size; i++) {
-      const worker = spawn();
-      this.#workers.push(worker);
-      worker.postMessage({ module: kernel.module, memory: kernel.memory, control, elementwise });
+    try {
+      for (let i = 1; i < size; i++) {
+        const worker = spawn();
+        this.#workers.push(worker);
+        worker.postMessage({ module: kernel.module, memory: kernel.memory, control, elementwise });
+      }
+    } catch (e) {
+      for (const w of this.#workers) w.terminate();
+      throw e;
     }
   }
   /** The workers, for a platform that waits for them asynchronously. */
@@ -177,7 +191,8 @@ class WorkerTeam implements Team {
       const done = Atomics.load(c, DONE);
       drain();
       if (left === 0) return;
-      if (done === Atomics.load(c, DONE)) Atomics.wait(c, DONE, done);
+      if (Atomics.load(c, FAILED) === epoch) throw new RuntimeError("a helper thread failed on its share of a wasm kernel's work (Note [wasm helper threads])");
+      if (done === Atomics.load(c, DONE)) Atomics.wait(c, DONE, done, WAIT_SLICE_MS);
     }
   }
   /** Makes the workers leave their loop and ends them. */
@@ -231,7 +246,9 @@ function startTeam(n: number): boolean {
   const kernel = n >= 2 && wt ? sharedKernel() : undefined;
   if (!wt || !kernel) return false;
   const spawn = () => {
-    const w = new wt.Worker(workerSource("node"), { eval: true });
+    // no inherited Node options: a loader such as tsx, or --input-type=module (which would make this
+    // script a module, without require), has no business in a worker that only runs wasm
+    const w = new wt.Worker(workerSource("node"), { eval: true, execArgv: [] });
     w.unref();
     return w;
   };
@@ -270,15 +287,16 @@ async function startBrowserTeam(n: number): Promise<boolean> {
   const url = g.URL.createObjectURL(new g.Blob([workerSource("browser")], { type: "text/javascript" }));
   const ready: Promise<void>[] = [];
   const elementwise = sharedElementwise();
-  const t = new WorkerTeam(() => {
-    const w = new g.Worker(url);
-    ready.push(new Promise<void>((resolve, reject) => { w.onmessage = () => resolve(); w.onerror = reject; }));
-    return w;
-  }, kernel, n, elementwise);
+  let t: WorkerTeam | undefined;
   try {
+    t = new WorkerTeam(() => {
+      const w = new g.Worker(url);
+      ready.push(new Promise<void>((resolve, reject) => { w.onmessage = () => resolve(); w.onerror = reject; }));
+      return w;
+    }, kernel, n, elementwise);
     await Promise.all(ready);
   } catch {
-    t.stop();
+    t?.stop();
     return false;
   }
   install(kernel, t, elementwise !== undefined);
