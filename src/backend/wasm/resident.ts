@@ -38,14 +38,14 @@ export interface Slot { readonly at: number; readonly bytes: number; live: boole
 const ALIGN = 64;
 /** The ring's size in bytes (setResidentBytes). */
 let ringBytes = 64 << 20;
-/** The rings made (one per arena), so a new size reaches them. */
-const rings = new Set<ResidentRing>();
+/** The rings made (one per arena; tests make more), so a new size reaches them; held weakly. */
+const rings: WeakRef<ResidentRing>[] = [];
 
 /** Sets the ring's size (tests use small rings; a multiple of 64 bytes), forgetting every copy; returns the previous size. */
 export function setResidentBytes(bytes: number): number {
   const prev = ringBytes;
   ringBytes = bytes;
-  for (const r of rings) r.rebase(r.base);
+  for (const ref of rings) { const r = ref.deref(); if (r) r.rebase(r.base); }
   return prev;
 }
 
@@ -82,7 +82,7 @@ export class ResidentRing {
   constructor(base: number) {
     this.#base = base;
     this.#head = base;
-    rings.add(this);
+    rings.push(new WeakRef(this));
   }
 
   get base(): number { return this.#base; }
