@@ -83,6 +83,8 @@ export class Tensor {
   _tangent: { readonly level: number; readonly value: Tensor } | null = null;
   /** @internal how a tensor that does not require grad came about, for explainGrad */
   _provenance: "noGrad" | "detach" | null = null;
+  /** @internal a gradient only the autograd engine holds (Note [owned gradients]) */
+  _engineOwned = false;
   /** @internal made in inference mode (Note [inference tensors] in autograd/grad-mode.ts) */
   readonly _isInference: boolean = isInferenceModeEnabled();
 

@@ -174,7 +174,12 @@ class ReadyQueue {
 // allocated during that rule's call, whole and unshared with its other results, plus the sums and
 // reductions the engine makes itself. Anything else (the root gradient, a rule passing its incoming
 // gradient or a view of it through, a custom Function's result, anything a hook saw) is cloned.
-const owned = new WeakSet<Tensor>();
+// (a flag on the tensor: a WeakSet's ephemeron bookkeeping cost ~5% of a chain of tiny ops)
+const owned = {
+  add(t: Tensor): void { t._engineOwned = true; },
+  has(t: Tensor): boolean { return t._engineOwned; },
+  delete(t: Tensor): boolean { const was = t._engineOwned; t._engineOwned = false; return was; },
+};
 
 /**
  * Marks the results of `node`'s backward that only the engine holds; `mark` is the storage serial before
