@@ -2,7 +2,10 @@
 
 const f = Math.fround;
 const f64 = new Float64Array(1);
-const u64 = new BigUint64Array(f64.buffer);
+const u32 = new Uint32Array(f64.buffer);
+/** The indices of a double's low and high 32-bit words in u32 (platform byte order). */
+const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const LO = LITTLE ? 0 : 1, HI = 1 - LO;
 
 /**
  * fma(a, b, c) of float32 values rounded once to float32. a*b is exact in double; the sum is
@@ -15,7 +18,14 @@ export function fma32(a: number, b: number, c: number): number {
   const err = (p - (s - bb)) + (c - bb);
   if (err === 0 || !Number.isFinite(s)) return f(s);
   f64[0] = s;
-  if ((u64[0] & 1n) === 0n) u64[0] += (err > 0) === (s > 0) ? 1n : -1n;
+  // round to odd: an even significand steps one unit toward the lost part (its low word is even, so
+  // +1 never carries; -1 borrows from the high word only from a low word of 0). Word arithmetic, not BigInt:
+  // this runs for most draws of randn.
+  if ((u32[LO] & 1) === 0) {
+    if ((err > 0) === (s > 0)) u32[LO] += 1;
+    else if (u32[LO] !== 0) u32[LO] -= 1;
+    else { u32[LO] = 0xffffffff; u32[HI] -= 1; }
+  }
   return f(f64[0]);
 }
 
