@@ -1,14 +1,15 @@
 // The wasm float32 activation kernels (silu, gelu both forms, softplus, logSigmoid, erf, mish, elu) against ref: stated float32-step bounds, specials exactly, declines.
-import { test, describe, before, after } from "node:test";
+import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { jsBackend, refBackend } from "../src/backends.ts";
 import * as torch from "tensorgrad";
 import type { Backend, UnaryCode, View } from "../src/backend/types.ts";
 import { withWasmElementwise } from "../src/backend/wasm/with-elementwise.ts";
-import { CHUNK, setWasmElementwiseThreshold } from "../src/backend/wasm/elementwise.ts";
+import { CHUNK } from "../src/backend/wasm/elementwise.ts";
 import { wasmUnaryKernel } from "../src/backend/wasm/unary-kernels.ts";
 import { rng } from "./helpers/samples.ts";
 import { assertNear, ULP32 } from "./helpers/float32-near.ts";
+import { wasmForEverySize } from "./helpers/wasm-every-size.ts";
 
 const rand = rng(4242);
 const wasm = withWasmElementwise(jsBackend);
@@ -62,9 +63,7 @@ function check(c: Case, x: Float32Array, xo: number, n: number, oo: number, what
 }
 
 describe("wasm float32 activation kernels match ref", () => {
-  let prev = 0;
-  before(() => { prev = setWasmElementwiseThreshold(0); });
-  after(() => { setWasmElementwiseThreshold(prev); });
+  wasmForEverySize();
 
   test("the kernels' forms: defaults and the parameters they compute; other parameters have none", () => {
     assert.equal(wasmUnaryKernel("gelu"), "gelu");

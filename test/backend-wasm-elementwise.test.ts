@@ -2,14 +2,14 @@
 // thresholdBackward bit for bit (f32x4 arithmetic rounds exactly as ref's float64-then-float32; the mask
 // keeps NaN, gives +0), across chunk boundaries, offsets, one-value (stride-0) operands, specials, and
 // the declined cases (strided, other dtypes) falling back.
-import { test, describe, before, after } from "node:test";
+import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { jsBackend, refBackend } from "../src/backends.ts";
 import type { View } from "../src/backend/types.ts";
 import { withWasmElementwise } from "../src/backend/wasm/with-elementwise.ts";
-import { setWasmElementwiseThreshold } from "../src/backend/wasm/elementwise.ts";
 import { wasmBinaryRows } from "../src/backend/wasm/binary-rows.ts";
 import { rng } from "./helpers/samples.ts";
+import { wasmForEverySize } from "./helpers/wasm-every-size.ts";
 
 const rand = rng(4242);
 const wasm = withWasmElementwise(jsBackend);
@@ -30,9 +30,7 @@ function check(op: "add" | "sub" | "mul" | "div" | "thresholdBackward", a: View,
 }
 
 describe("wasm float32 binary matches ref bit for bit", () => {
-  let prev = 0;
-  before(() => { prev = setWasmElementwiseThreshold(0); });
-  after(() => { setWasmElementwiseThreshold(prev); });
+  wasmForEverySize();
 
   for (const op of ["add", "sub", "mul", "div", "thresholdBackward"] as const) {
     test(`${op}: dense, one-value operands, offsets, chunk boundaries`, () => {

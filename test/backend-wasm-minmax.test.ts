@@ -1,14 +1,14 @@
 // The wasm float32 max / min reductions (withWasmElementwise over js) against ref, bit for bit (Object.is): NaN, ±inf, signed zeros, odd sizes, chunk boundaries, offsets, declined cases.
-import { test, describe, before, after } from "node:test";
+import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.ts";
 import { jsBackend, refBackend } from "../src/backends.ts";
 import type { View } from "../src/backend/types.ts";
 import { withWasmElementwise } from "../src/backend/wasm/with-elementwise.ts";
-import { setWasmElementwiseThreshold } from "../src/backend/wasm/elementwise.ts";
 import { wasmReduce } from "../src/backend/wasm/reduce.ts";
 import { rng } from "./helpers/samples.ts";
 import { dense, keptShape, reduceBoth, seededData } from "./helpers/wasm-reduce.ts";
+import { wasmForEverySize } from "./helpers/wasm-every-size.ts";
 
 const rand = rng(4242);
 const wasm = withWasmElementwise(jsBackend);
@@ -40,9 +40,7 @@ function check(x: View, dims: readonly number[], what: string, outOffset = 0): b
 }
 
 describe("wasm float32 max / min match ref bit for bit", () => {
-  let prev = 0;
-  before(() => { prev = setWasmElementwiseThreshold(0); });
-  after(() => { setWasmElementwiseThreshold(prev); });
+  wasmForEverySize();
 
   test("ref's semantics: NaN wins, the first of equal zeros wins, ±inf", () => {
     const one = (op: "max" | "min", values: number[]): number => {

@@ -1,15 +1,15 @@
 // The wasm float32 sum (withWasmElementwise over js) against ref: column sums bit for bit, whole and row sums within Note [wasm sum accuracy]'s bound, NaN/±inf exactly, declined layouts and dtypes falling back.
-import { test, describe, before, after } from "node:test";
+import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.ts";
 import { defaultBackend, jsBackend, refBackend } from "../src/backends.ts";
 import type { View } from "../src/backend/types.ts";
 import { withWasmElementwise } from "../src/backend/wasm/with-elementwise.ts";
-import { setWasmElementwiseThreshold } from "../src/backend/wasm/elementwise.ts";
 import { wasmSum } from "../src/backend/wasm/reduce.ts";
 import { rng } from "./helpers/samples.ts";
 import { dense, keptShape, reduceBoth, seededData } from "./helpers/wasm-reduce.ts";
 import { assertNear, MIN_NORMAL32, ULP32 } from "./helpers/float32-near.ts";
+import { wasmForEverySize } from "./helpers/wasm-every-size.ts";
 
 const rand = rng(2718);
 const wasm = withWasmElementwise(jsBackend);
@@ -34,9 +34,7 @@ function check(x: View, dims: readonly number[], exact: boolean, what: string, o
 }
 
 describe("wasm float32 sum matches ref", () => {
-  let prev = 0;
-  before(() => { prev = setWasmElementwiseThreshold(0); });
-  after(() => { setWasmElementwiseThreshold(prev); });
+  wasmForEverySize();
 
   test("all elements: odd lengths, chunk boundaries, offsets, specials", () => {
     for (const n of [1, 2, 3, 15, 16, 17, 63, 4095, 16384, 16385, 40001, (1 << 20) + 3]) {

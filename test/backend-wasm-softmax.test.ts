@@ -1,15 +1,15 @@
 // The wasm float32 softmax family (softmax, log-softmax, forward and backward over dense last-dim rows)
 // against ref: within a few float32 steps (bounds below say why), NaN/±inf exactly; odd row lengths,
 // rows of length 1, several rows per chunk and rows longer than a chunk, offsets, NaN/±inf/-inf rows.
-import { test, describe, before, after } from "node:test";
+import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { jsBackend, refBackend } from "../src/backends.ts";
 import type { View } from "../src/backend/types.ts";
 import { contiguousStrides } from "../src/shape.ts";
 import { withWasmElementwise } from "../src/backend/wasm/with-elementwise.ts";
-import { setWasmElementwiseThreshold } from "../src/backend/wasm/elementwise.ts";
 import { rng } from "./helpers/samples.ts";
 import { assertNear, MIN_NORMAL32, ULP32 } from "./helpers/float32-near.ts";
+import { wasmForEverySize } from "./helpers/wasm-every-size.ts";
 
 const rand = rng(31337);
 const wasm = withWasmElementwise(jsBackend);
@@ -84,9 +84,7 @@ function checkSoftmaxBackward(y: Float32Array, g: Float32Array, shape: readonly 
 }
 
 describe("wasm float32 softmax family matches ref", () => {
-  let prev = 0;
-  before(() => { prev = setWasmElementwiseThreshold(0); });
-  after(() => { setWasmElementwiseThreshold(prev); });
+  wasmForEverySize();
 
   for (const log of [false, true]) {
     test(`${log ? "log-softmax" : "softmax"} forward: odd lengths, offsets, chunks, NaN/±inf rows`, () => {

@@ -1,13 +1,13 @@
 // The wasm float32 unary kernels against ref: relu/neg/abs/sqrt bit for bit, exp/log/tanh/sigmoid within a
 // few float32 steps (PyTorch's float32 tolerance is looser); chunk boundaries, offsets, specials, declines.
-import { test, describe, before, after } from "node:test";
+import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { jsBackend, refBackend } from "../src/backends.ts";
 import type { UnaryCode, View } from "../src/backend/types.ts";
 import { withWasmElementwise } from "../src/backend/wasm/with-elementwise.ts";
-import { setWasmElementwiseThreshold } from "../src/backend/wasm/elementwise.ts";
 import { rng } from "./helpers/samples.ts";
 import { assertNear, MIN_NORMAL32, ULP32 } from "./helpers/float32-near.ts";
+import { wasmForEverySize } from "./helpers/wasm-every-size.ts";
 
 const rand = rng(9191);
 const wasm = withWasmElementwise(jsBackend);
@@ -39,9 +39,7 @@ function check(op: UnaryCode, x: View, n: number, outOffset: number, what: strin
 }
 
 describe("wasm float32 unary kernels match ref", () => {
-  let prev = 0;
-  before(() => { prev = setWasmElementwiseThreshold(0); });
-  after(() => { setWasmElementwiseThreshold(prev); });
+  wasmForEverySize();
 
   for (const op of Object.keys(RTOL) as UnaryCode[]) {
     test(`${op}: odd sizes, offsets, chunk boundaries, specials`, () => {

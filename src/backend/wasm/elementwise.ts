@@ -24,7 +24,7 @@ import { setWriteListener } from "../../storage.ts";
 import { BINARY_EMITTERS, emitElementwiseModule, type WasmBinaryCode } from "./elementwise-kernels.ts";
 import { WASM_UNARY_KERNELS, wasmUnaryKernel, type WasmUnaryKernel } from "./unary-kernels.ts";
 import { wasmNamespace, type WasmMemory, type WasmNamespace } from "./runtime.ts";
-import { ResidentRing, residentCopiesOn, residentStats, type Slot } from "./resident.ts";
+import { ResidentRing, residentStats, type Slot } from "./resident.ts";
 import { ELEMENTWISE_FN0, elementwiseJob, runElementwise, STYLE, type ElementwiseFn } from "./elementwise-team.ts";
 import { J, type Team } from "./index.ts";
 
@@ -96,6 +96,8 @@ class Kernels implements WasmArena {
   /** the compiled module, its exported kernels' names (a helper thread instantiates it on the same memory), and the thread team */
   readonly module: object;
   readonly names: readonly string[];
+  /** each kernel's index in `names` (a team job names its kernel by index) */
+  readonly #index: ReadonlyMap<string, number>;
   #team: Team | undefined;
   readonly #job = new Int32Array(32);
 
@@ -104,6 +106,7 @@ class Kernels implements WasmArena {
     this.module = prebuilt?.module ?? new wasm.Module(emitElementwiseModule(MAX_PAGES, canShare()));
     const exports = prebuilt?.exports ?? new wasm.Instance(this.module, { env: { memory: this.#memory } }).exports;
     this.names = Object.keys(exports).filter((k) => typeof exports[k] === "function");
+    this.#index = new Map(this.names.map((name, i) => [name, i]));
     this.#binary = Object.fromEntries(Object.keys(BINARY_EMITTERS).map((op) => [op, exports[op] as BinaryFn])) as Record<WasmBinaryCode, BinaryFn>;
     this.#unary = Object.fromEntries(WASM_UNARY_KERNELS.map((op) => [op, exports[op] as UnaryFn])) as Record<WasmUnaryKernel, UnaryFn>;
     this.#exports = exports;
@@ -131,7 +134,7 @@ class Kernels implements WasmArena {
   }
 
   resident(data: Float32Array): number {
-    return !residentCopiesOn() || this.#ring.end > this.#memory.buffer.byteLength ? -1 : this.#ring.find(data, this.#f32)?.at ?? -1;
+    return this.#ring.end > this.#memory.buffer.byteLength ? -1 : this.#ring.find(data, this.#f32)?.at ?? -1;
   }
 
   forget(data: Float32Array): void { this.#ring.forget(data); }
@@ -186,7 +189,7 @@ class Kernels implements WasmArena {
   /** o[io..io+n) = x[ix..ix+n) (`times a repeated 1`): a copy, which shares x's resident copy when both are whole. */
   copy(x: Float32Array, ix: number, o: Float32Array, io: number, n: number): void {
     o.set(x.subarray(ix, ix + n), io);
-    if (ix === 0 && io === 0 && x.length === n && o.length === n && residentCopiesOn()) {
+    if (ix === 0 && io === 0 && x.length === n && o.length === n) {
       const found = this.#ring.find(x, this.#f32);
       if (found !== undefined) this.#ring.keep(o, found);
     }
@@ -212,7 +215,7 @@ class Kernels implements WasmArena {
   #runStaged(name: string, style: number, a: number, aStep: number, b: number, bStep: number, out: Slot,
     unit: number, units: number, pitch: number, perChunk: number, heap: Float32Array, o: Float32Array, io: number, n: number): void {
     const fn = this.#exports[name] as ElementwiseFn;
-    const job = elementwiseJob(this.#job, ELEMENTWISE_FN0 + this.names.indexOf(name), style, a, aStep, b, bStep, out.at, unit, units, pitch, perChunk);
+    const job = elementwiseJob(this.#job, ELEMENTWISE_FN0 + this.#index.get(name)!, style, a, aStep, b, bStep, out.at, unit, units, pitch, perChunk);
     const cheap = style === STYLE.binary || (style === STYLE.unary && CHEAP_UNARY.has(name));
     const parallel = n >= (cheap ? PARALLEL_MIN.cheap : PARALLEL_MIN.heavy);
     if (parallel && this.#team === undefined && autoThreads !== undefined) autoThreads();

@@ -88,11 +88,10 @@ export interface Team {
   /**
    * Runs panels [p0, p1) of each of the job's `items` batch items on every thread of the team, calling
    * `finished` on the caller's thread for each finished range of an item's panels (in any order);
-   * returns when all are done and handed over.
+   * returns when all are done and handed over. `fn` runs each chunk through `runner`: runBlocks for the
+   * matmul tiles (the default), runElementwise for an elementwise kernel (Note [threaded elementwise]).
    */
-  run(tiles: TilesFn, job: Int32Array, finished: (item: number, p0: number, p1: number) => void): void;
-  /** The same for an elementwise job (Note [threaded elementwise]): `fn` is the caller's kernel, run per chunk by `runner`. */
-  run<F>(fn: F, job: Int32Array, finished: (item: number, p0: number, p1: number) => void, runner: (fn: F, job: Int32Array) => void): void;
+  run<F>(fn: F, job: Int32Array, finished: (item: number, p0: number, p1: number) => void, runner?: (fn: F, job: Int32Array) => void): void;
 }
 
 /** Products smaller than this stay on one thread (the handoff costs a few microseconds). */

@@ -57,9 +57,6 @@ export function setResidentCopies(on: boolean): boolean {
   return prev;
 }
 
-/** Whether the ring is on (setResidentCopies). */
-export const residentCopiesOn = (): boolean => enabled;
-
 let check = false;
 /** Turns on (or off) comparing every reused copy with its array; returns the previous setting. */
 export function setResidentCheck(on: boolean): boolean {
@@ -144,10 +141,10 @@ export class ResidentRing {
     this.#byArray.set(data, slot);
   }
 
-  /** A live copy of the whole of `data`, if any (marked reused); in check mode, compared with `data` first. */
+  /** A live copy of the whole of `data`, if any and the ring is on (marked reused); in check mode, compared with `data` first. */
   find(data: Float32Array, heap: Float32Array): Slot | undefined {
     const slot = this.#byArray.get(data);
-    if (slot === undefined || !slot.live) return undefined;
+    if (slot === undefined || !slot.live || !enabled) return undefined;
     if (check) verify(data, heap, slot.at);
     residentStats.hits++;
     slot.reused = true;

@@ -1,4 +1,4 @@
-// Worker threads for the wasm matmul (Node): helper workers take shares of the M panels, over shared wasm memory.
+// Worker threads for the wasm kernels: helper workers take shares of a matmul's M panels or of a large elementwise call, over shared wasm memory.
 import { RuntimeError } from "../../errors.ts";
 import { createWasmMatmul, DEFAULT_BLOCKING, DEFAULT_LAYOUT, DEFAULT_SHAPE, hasRelaxedSimd, J, runBlocks,
   setAutoThreads, setDefaultWasmMatmul, type Team, type WasmMatmul } from "./index.ts";
