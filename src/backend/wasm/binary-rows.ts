@@ -9,6 +9,7 @@
 import type { View } from "../types.ts";
 import { collapse } from "../js/iter.ts";
 import { CHUNK, isWasmBinary, wasmArena, wasmBinary, type BinaryFn } from "./elementwise.ts";
+import { copyFloats } from "./copy-floats.ts";
 
 /** How an operand of the [B, N] plan steps: rows `pitch` apart, one row repeated, one value per row (a column) `pitch` apart, one value. */
 type Kind = "rows" | "row" | "column" | "one";
@@ -35,7 +36,7 @@ function layRepeated(heap: Float32Array, at: number, x: Operand, k: number, n: n
   if (x.kind === "one") heap.fill(d[x.offset], at, at + k * n);
   else if (x.kind === "row") {
     // one copy, then doubling within the arena: log2(k) calls however short the row
-    heap.set(d.subarray(x.offset, x.offset + n), at);
+    copyFloats(heap, at, d.subarray(x.offset, x.offset + n));
     for (let len = n; len < k * n; len *= 2) heap.copyWithin(at + len, at, at + Math.min(len, k * n - len));
   }
 }
@@ -44,8 +45,8 @@ function layRepeated(heap: Float32Array, at: number, x: Operand, k: number, n: n
 function layRows(heap: Float32Array, at: number, x: Operand, r0: number, k: number, n: number): void {
   const d = x.data;
   if (x.kind === "rows") {
-    if (x.pitch === n) heap.set(d.subarray(x.offset + r0 * n, x.offset + (r0 + k) * n), at);
-    else for (let r = 0; r < k; r++) { const s = x.offset + (r0 + r) * x.pitch; heap.set(d.subarray(s, s + n), at + r * n); }
+    if (x.pitch === n) copyFloats(heap, at, d.subarray(x.offset + r0 * n, x.offset + (r0 + k) * n));
+    else for (let r = 0; r < k; r++) { const s = x.offset + (r0 + r) * x.pitch; copyFloats(heap, at + r * n, d.subarray(s, s + n)); }
   } else if (x.kind === "column") {
     for (let r = 0; r < k; r++) heap.fill(d[x.offset + (r0 + r) * x.pitch], at + r * n, at + (r + 1) * n);
   }
@@ -85,7 +86,7 @@ export function wasmBinaryRows(op: string, a: View, b: View, out: View): boolean
     layRows(heap, 0, x, r0, k, n);
     layRows(heap, CHUNK, y, r0, k, n);
     fn(0, 4 * CHUNK, 8 * CHUNK, 16 * Math.ceil(m / 4));
-    o.set(heap.subarray(2 * CHUNK, 2 * CHUNK + m), io + r0 * n);
+    copyFloats(o, io + r0 * n, heap.subarray(2 * CHUNK, 2 * CHUNK + m));
   }
   return true;
 }

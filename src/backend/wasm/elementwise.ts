@@ -26,6 +26,7 @@ import { WASM_UNARY_KERNELS, wasmUnaryKernel, type WasmUnaryKernel } from "./una
 import { wasmNamespace, type WasmMemory, type WasmNamespace } from "./runtime.ts";
 import { ResidentRing, residentStats, type Slot } from "./resident.ts";
 import { ELEMENTWISE_FN0, elementwiseJob, runElementwise, STYLE, type ElementwiseFn } from "./elementwise-team.ts";
+import { copyFloats } from "./copy-floats.ts";
 import { J, type Team } from "./index.ts";
 
 /** A module instantiated ahead of time (asynchronously: what a browser's main thread requires). */
@@ -163,7 +164,7 @@ class Kernels implements WasmArena {
       const [x, ix] = op, found = ring.find(x, heap);
       if (found !== undefined) { staged.push({ ptr: found.at + 4 * ix, slot: pin(found) }); continue; }
       const slot = pin(ring.alloc(n));
-      heap.set(x.subarray(ix, ix + n), slot.at >> 2);
+      copyFloats(heap, slot.at >> 2, x.subarray(ix, ix + n));
       if (ix === 0 && x.length === n) ring.keep(x, slot);
       residentStats.misses++;
       staged.push({ ptr: slot.at, slot });
@@ -174,7 +175,7 @@ class Kernels implements WasmArena {
 
   /** Copies the result slot out to o[io, io + n) and keeps it as o's copy when that is all of o. */
   #publish(heap: Float32Array, out: Slot, o: Float32Array, io: number, n: number): void {
-    o.set(heap.subarray(out.at >> 2, (out.at >> 2) + n), io);
+    copyFloats(o, io, heap.subarray(out.at >> 2, (out.at >> 2) + n));
     this.#keepResult(out, o, io, n);
   }
 
@@ -224,7 +225,7 @@ class Kernels implements WasmArena {
       const base = out.at >> 2, per = unit >> 2;
       team.run(fn, job, (_item, p0, p1) => {
         const f1 = Math.min(n, p1 * per);
-        o.set(heap.subarray(base + p0 * per, base + f1), io + p0 * per);
+        copyFloats(o, io + p0 * per, heap.subarray(base + p0 * per, base + f1));
       }, runElementwise);
       residentStats.threaded++;
       this.#keepResult(out, o, io, n);
@@ -248,10 +249,10 @@ class Kernels implements WasmArena {
     if (sb === 0) heap.fill(b[ib], CHUNK, 2 * CHUNK);
     for (let s = 0; s < n; s += CHUNK) {
       const m = Math.min(CHUNK, n - s);
-      if (sa !== 0) heap.set(a.subarray(ia + s, ia + s + m), 0);
-      if (sb !== 0) heap.set(b.subarray(ib + s, ib + s + m), CHUNK);
+      if (sa !== 0) copyFloats(heap, 0, a.subarray(ia + s, ia + s + m));
+      if (sb !== 0) copyFloats(heap, CHUNK, b.subarray(ib + s, ib + s + m));
       fn(0, 4 * CHUNK, 8 * CHUNK, 16 * Math.ceil(m / 4));
-      o.set(heap.subarray(2 * CHUNK, 2 * CHUNK + m), io + s);
+      copyFloats(o, io + s, heap.subarray(2 * CHUNK, 2 * CHUNK + m));
     }
   }
 
@@ -281,9 +282,9 @@ class Kernels implements WasmArena {
     const fn = this.#unary[op];
     for (let s = 0; s < n; s += CHUNK) {
       const m = Math.min(CHUNK, n - s);
-      heap.set(x.subarray(ix + s, ix + s + m), 0);
+      copyFloats(heap, 0, x.subarray(ix + s, ix + s + m));
       fn(0, 4 * CHUNK, 16 * Math.ceil(m / 4));
-      o.set(heap.subarray(CHUNK, CHUNK + m), io + s);
+      copyFloats(o, io + s, heap.subarray(CHUNK, CHUNK + m));
     }
   }
 
@@ -318,8 +319,8 @@ class Kernels implements WasmArena {
       if (backward) fn(0, 4 * span, 8 * span, pitch, k);
       else fn(0, 8 * span, pitch, k);
       const out = 2 * span;
-      if (pitch === n) o.set(heap.subarray(out, out + k * n), io + r0 * n);
-      else for (let r = 0; r < k; r++) o.set(heap.subarray(out + r * pitch, out + r * pitch + n), io + (r0 + r) * n);
+      if (pitch === n) copyFloats(o, io + r0 * n, heap.subarray(out, out + k * n));
+      else for (let r = 0; r < k; r++) copyFloats(o, io + (r0 + r) * n, heap.subarray(out + r * pitch, out + r * pitch + n));
     }
     return true;
   }
@@ -327,8 +328,8 @@ class Kernels implements WasmArena {
 
 /** Copies `k` rows of `n` floats from src (dense from `off`) to the arena at `base` with row pitch `pitch`. */
 function copyRowsIn(heap: Float32Array, base: number, pitch: number, src: Float32Array, off: number, n: number, k: number): void {
-  if (pitch === n) heap.set(src.subarray(off, off + k * n), base);
-  else for (let r = 0; r < k; r++) heap.set(src.subarray(off + r * n, off + (r + 1) * n), base + r * pitch);
+  if (pitch === n) copyFloats(heap, base, src.subarray(off, off + k * n));
+  else for (let r = 0; r < k; r++) copyFloats(heap, base + r * pitch, src.subarray(off + r * n, off + (r + 1) * n));
 }
 
 let kernels: Kernels | undefined | null = null; // null: not tried yet; undefined: unavailable

@@ -2,6 +2,7 @@
 import type { Backend, View } from "../types.ts";
 import { emitMatmulModule, type KernelShape } from "./kernel.ts";
 import { wasmNamespace, type WasmInstance, type WasmMemory, type WasmNamespace } from "./runtime.ts";
+import { copyFloats } from "./copy-floats.ts";
 
 // Note [wasm arena ownership]
 // The GC cannot see wasm linear memory, and a synchronous training loop never runs finalizers, so
@@ -291,8 +292,8 @@ function packB(f32: Float32Array, base: number, bd: Float32Array, off: number, s
 function copyRows(f32: Float32Array, base: number, pitch: number, xd: Float32Array, off: number, s1: number, s2: number,
   R: number, C: number, Rp: number, zeroTails: boolean): void {
   if (s2 !== 1) throw new Error("copyRows: rows must be contiguous");
-  if (s1 === C && pitch === C) f32.set(xd.subarray(off, off + R * C), base);
-  else for (let r = 0; r < R; r++) f32.set(xd.subarray(off + r * s1, off + r * s1 + C), base + r * pitch);
+  if (s1 === C && pitch === C) copyFloats(f32, base, xd.subarray(off, off + R * C));
+  else for (let r = 0; r < R; r++) copyFloats(f32, base + r * pitch, xd.subarray(off + r * s1, off + r * s1 + C));
   if (zeroTails && pitch > C) {
     for (let r = 0; r < R; r++) f32.fill(0, base + r * pitch + C, base + (r + 1) * pitch);
   }
@@ -303,12 +304,12 @@ function copyRows(f32: Float32Array, base: number, pitch: number, xd: Float32Arr
 function unpackC(f32: Float32Array, base: number, Np: number, od: Float32Array, off: number, s1: number, s2: number,
   M: number, N: number): void {
   if (s2 === 1 && s1 === N && N === Np) {
-    od.set(f32.subarray(base, base + M * N), off);
+    copyFloats(od, off, f32.subarray(base, base + M * N));
     return;
   }
   for (let i = 0; i < M; i++) {
     const src = base + i * Np, dst = off + i * s1;
-    if (s2 === 1) od.set(f32.subarray(src, src + N), dst);
+    if (s2 === 1) copyFloats(od, dst, f32.subarray(src, src + N));
     else for (let j = 0; j < N; j++) od[dst + j * s2] = f32[src + j];
   }
 }

@@ -15,6 +15,7 @@ import { collapse } from "../js/iter.ts";
 import { isDense } from "../ref/strided.ts";
 import { numelOf } from "../../shape.ts";
 import { CHUNK, wasmArena, type WasmArena } from "./elementwise.ts";
+import { copyFloats } from "./copy-floats.ts";
 
 type ReduceFn = (px: number, pb: number, n: number, rows: number) => void;
 /** The reductions with wasm kernels. */
@@ -52,7 +53,7 @@ let scratch = new Float64Array(1024);
 function source(arena: WasmArena, heap: Float32Array, x: Float32Array): (i: number, m: number) => number {
   const at = arena.resident(x);
   if (at >= 0) return (i) => at + 4 * i;
-  return (i, m) => { heap.set(x.subarray(i, i + m), 0); return 0; };
+  return (i, m) => { copyFloats(heap, 0, x.subarray(i, i + m)); return 0; };
 }
 
 /** A row-major walk of the plan's outer dims: the accumulator index of each successive row or block. */
@@ -117,7 +118,7 @@ function reduceCols(red: Reducer, arena: WasmArena, x: Float32Array, ix: number,
         const k = Math.min(per, rows - r0);
         let at = 0;
         if (w === n) at = from(xb + r0 * n, k * n);
-        else for (let r = 0; r < k; r++) { const i = xb + (r0 + r) * n + c0; heap.set(x.subarray(i, i + w), r * w); }
+        else for (let r = 0; r < k; r++) { const i = xb + (r0 + r) * n + c0; copyFloats(heap, r * w, x.subarray(i, i + w)); }
         fn(at, 4 * CHUNK, w, k);
       }
       acc.set(res.subarray(RES, RES + w), a + c0);
