@@ -42,9 +42,8 @@ const PARALLEL_MIN = { cheap: 1 << 18, heavy: 1 << 16 };
 const CHEAP_UNARY: ReadonlySet<string> = new Set(["relu", "neg", "abs"]);
 /**
  * Whether the arena is made shared memory (a thread team can work on it): where shared memory exists and
- * threads are wanted (threads.ts says so before the first call). Shared memory costs on one thread:
- * V8 copies to and from it word by word (relaxed atomics, no memcpy and its streaming stores), about
- * 1.5-2x slower to a cold destination.
+ * threads are wanted (threads.ts says so before the first call). Shared memory costs a little on one
+ * thread only where copies cannot be a memcpy (a browser: Note [copies to and from shared memory]).
  */
 let wantShared = false;
 const canShare = (): boolean => wantShared && typeof SharedArrayBuffer !== "undefined";
