@@ -16,10 +16,14 @@
 const MIN_FLOATS = 512;
 
 type Fill = (this: Uint8Array, value: Uint8Array) => Uint8Array;
-/** Node's Buffer.prototype.fill (a memcpy when given a buffer), when this runtime is Node. */
+/**
+ * Node's Buffer.prototype.fill (a memcpy when given a buffer), when this runtime is Node itself: Deno's and
+ * Bun's Node layers have their own fill, which need not be a memcpy.
+ */
 const nodeFill: Fill | undefined = (() => {
-  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  if (typeof proc?.versions?.node !== "string") return undefined;
+  const g = globalThis as { process?: { versions?: { node?: string; bun?: string } }; Deno?: unknown };
+  const versions = g.process?.versions;
+  if (typeof versions?.node !== "string" || versions.bun !== undefined || g.Deno !== undefined) return undefined;
   const B = (globalThis as { Buffer?: { prototype: { fill?: Fill } } }).Buffer;
   return typeof B?.prototype.fill === "function" ? B.prototype.fill : undefined;
 })();
