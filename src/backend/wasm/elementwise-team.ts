@@ -5,8 +5,8 @@
 // in the arena, which is a shared WebAssembly.Memory wherever SharedArrayBuffer exists. The thread
 // team (threads.ts) instantiates the elementwise module on it in every helper, so a call is cut into
 // chunks (CHUNK floats, or whole softmax rows) that every thread claims as for a matrix product
-// (claimChunks); the caller copies each finished chunk's result out to its storage between its own
-// chunks and while it waits, so the copy-out (often the larger cost) overlaps the helpers' arithmetic.
+// (claimChunks); the caller copies each finished chunk's result out to its storage before it claims
+// another and while it waits, so the copy-out (often the larger cost) overlaps the helpers' arithmetic.
 // Chunks cut at unit boundaries (four floats, or a row) compute what the one-thread call computes:
 // results are bit-identical whatever the thread count.
 import { J } from "./index.ts";

