@@ -3,7 +3,7 @@
 //
 // Note [wasm elementwise arena]
 // Storage stays GC-owned JavaScript memory: each call copies its operands into one module-wide
-// WebAssembly.Memory (TypedArray.set: memcpy), runs the kernel, and copies the result out. Small and
+// WebAssembly.Memory (a memcpy: Note [copies to and from shared memory]), runs the kernel, and copies the result out. Small and
 // strided work streams through scratch chunks (CHUNK floats per operand, or a few softmax rows) at the
 // arena's bottom; dense work of 4096 floats and more goes through the ring of resident copies above
 // them (Note [resident copies]), which skips the copy-in of an operand the arena already holds, and

@@ -180,8 +180,8 @@ class WorkerTeam implements Team {
     Atomics.store(c, NEXT, (epoch & 0x7fff) << 16);
     Atomics.store(c, SEQ, epoch);
     Atomics.notify(c, SEQ);
-    // hand each finished chunk (any thread's) to `finished` on this thread as soon as it is seen, between
-    // this thread's own chunks and while it waits for the last ones (Note [wasm helper threads])
+    // hand each finished chunk (any thread's) to `finished` on this thread as soon as it is seen, before
+    // this thread claims a chunk and while it waits for the last ones (Note [wasm helper threads])
     // chunks are claimed in order: only [low, claimed) can hold finished, unhandled ones
     const handled = new Uint8Array(chunks);
     let left = chunks, low = 0;
