@@ -4,8 +4,8 @@
 // Note [wasm elementwise arena]
 // Storage stays GC-owned JavaScript memory: each call copies its operands into one module-wide
 // WebAssembly.Memory (a memcpy: Note [copies to and from shared memory]), runs the kernel, and copies
-// the result out. Small and strided work streams through scratch chunks (CHUNK floats per operand, or a few softmax rows) at the
-// arena's bottom; dense work of 4096 floats and more goes through the ring of resident copies above
+// the result out. Small and strided work streams through scratch chunks (CHUNK floats per operand, or
+// a few softmax rows) at the arena's bottom; dense work of 4096 floats and more goes through the ring of resident copies above
 // them (Note [resident copies]), which skips the copy-in of an operand the arena already holds, and
 // runs on the thread team when large (Note [threaded elementwise]). The arena is a fixed high-water
 // mark (scratch plus the 64 MiB ring), as for matmul (Note [wasm arena ownership]).
