@@ -15,6 +15,15 @@ export function toData(t: torch.Tensor): number[] {
   return t.reshape(-1).tolist() as number[];
 }
 
+/**
+ * Computes `t`'s elements if they are still deferred (Note [deferred elementwise] in src/ops/deferred.ts):
+ * what any read of them does, without copying them anywhere; a timed repetition whose result nothing
+ * reads calls it, as jax-js's calls `blockUntilReady`.
+ */
+export function materialise(t: torch.Tensor): void {
+  void t._storage.data;
+}
+
 /** A function of `torch.nn.functional` that a later op-library issue may add (detected at run time). */
 export function functional(name: string): ((...args: unknown[]) => torch.Tensor) | undefined {
   const f = (torch.nn.functional as Record<string, unknown>)[name];

@@ -1,7 +1,7 @@
 // W2: the fused-in-spirit elementwise expression a*b+c over 2^20 float32 elements, in ms.
 import * as torch from "tensorgrad";
 import { seededData, type Case, type Impl, type Workload } from "../harness.ts";
-import { fromData, toData } from "../peers/tensorgrad.ts";
+import { fromData, materialise, toData } from "../peers/tensorgrad.ts";
 import { tf, tfFrom } from "../peers/tfjs.ts";
 import { jax, jaxFrom } from "../peers/jax.ts";
 
@@ -21,7 +21,7 @@ function muladdCase(): Case {
     build: async (system): Promise<Impl> => {
       if (system === "tensorgrad") {
         const A = fromData(a, [N]), B = fromData(b, [N]), C = fromData(c, [N]);
-        return { check: async () => [toData(A.mul(B).add(C))], run: () => { torch.add(torch.mul(A, B), C); } };
+        return { check: async () => [toData(A.mul(B).add(C))], run: () => { materialise(torch.add(torch.mul(A, B), C)); } };
       }
       if (system.startsWith("tfjs")) {
         const A = tfFrom(a, [N]), B = tfFrom(b, [N]), C = tfFrom(c, [N]);

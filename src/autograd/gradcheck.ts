@@ -29,7 +29,7 @@ function elementAccess(t: Tensor): { get(i: number): number; set(i: number, v: n
     for (let d = idx.length - 1; d >= 0; d--) { if (++idx[d] < t.shape[d]) break; idx[d] = 0; }
   }
   const storage = t._storage, data = storage.data;
-  return { get: (i) => data[offsets[i]], set: (i, v) => { data[offsets[i]] = v; storage.bump(); } };
+  return { get: (i) => data[offsets[i]], set: (i, v) => { storage.beforeWrite(); data[offsets[i]] = v; storage.bump(); } };
 }
 
 function flatValues(t: Tensor): number[] {

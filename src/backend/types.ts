@@ -28,6 +28,9 @@ export type BinaryCode =
   // relu's gradient (PyTorch's threshold_backward at 0): `a` (the gradient) where b > 0 or NaN, else +0
   | "thresholdBackward";
 
+/** The binary ops a chain kernel combines (Backend.binaryChain). */
+export type ChainCode = "add" | "sub" | "mul" | "div";
+
 /** Reductions over a set of dims; `out` has the input's rank with reduced dims of size 1. */
 export type ReduceCode = "sum" | "prod" | "max" | "min";
 
@@ -41,6 +44,12 @@ export interface Backend {
   /** `params`: the op's numeric parameters (e.g. leakyRelu's slope), in the order ref/scalar.ts reads them. */
   unary(op: UnaryCode, x: View, out: View, params?: readonly number[]): void;
   binary(op: BinaryCode, a: View, b: View, out: View): void;
+  /**
+   * Optional: out = outer(inner(x, y), z), or outer(z, inner(x, y)) when `swap`, over views of one shape,
+   * each op rounded as `binary` rounds it, without writing the intermediate (Note [deferred elementwise]
+   * in ops/deferred.ts). False: nothing written, the caller runs the two `binary` calls.
+   */
+  binaryChain?(inner: ChainCode, outer: ChainCode, swap: boolean, x: View, y: View, z: View, out: View): boolean;
   reduce(op: ReduceCode, x: View, out: View): void;
   /** Batched matrix product: a [B, M, K], b [B, K, N] -> out [B, M, N]. */
   matmul(a: View, b: View, out: View): void;

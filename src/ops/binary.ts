@@ -14,6 +14,7 @@ import { snake, T, type OpInfo, type OpSample, type SampleArg, type TensorSpec, 
 import * as VM from "../func/batch-rules/index.ts";
 // ---- [vmap] end ----
 import { elementwiseJvp, withJvp } from "./jvp-rules.ts";
+import { deferBinary } from "./deferred.ts";
 
 /** "promote": result_type; "float": result_type, then integers to the default float; "bool": comparisons. */
 type BinaryDType = "promote" | "float" | "bool";
@@ -247,6 +248,8 @@ function sameDTypeTensors(e: BinaryEntry, a: Tensor, b: Tensor): Tensor {
   if (e.unsupported?.dtypes.includes(compute)) throw notImplemented(e.unsupported.name, compute);
   const outDType = e.dtype === "bool" ? "bool" : compute;
   if (shapeEquals(a.shape, b.shape)) {
+    const deferred = deferBinary(e.kernel, a, b);
+    if (deferred !== null) return record(e, [a, b], [deferred], ALPHA_ONE)[0];
     const res = outputTensor(a.shape, outDType);
     backend().binary(e.kernel, kview(a), kview(b), kview(res));
     return record(e, [a, b], [res], ALPHA_ONE)[0];

@@ -50,7 +50,9 @@ function writeInto(self: Tensor, r: Tensor): void {
     throw new RuntimeError(`output with shape ${shapeText(self.shape)} doesn't match the broadcast shape ${shapeText(r.shape)}`);
   }
   checkCast(r.dtype, self.dtype);
-  backend().copy(kview(r), kview(self));
+  const src = kview(r), dst = kview(self);
+  self._storage.beforeWrite();
+  backend().copy(src, dst);
   self._storage.bump();
 }
 
@@ -82,9 +84,12 @@ export function applyInplace<T extends Tensor>(self: T, others: readonly (Tensor
   if (!repeatedSelfOk) assertNoInternalOverlap(self);
   for (const t of tensors) assertNoPartialOverlap(self, t);
   if (!needsGrad([self, ...tensors])) {
-    if (direct !== undefined && !isForwardAdEnabled() && direct()) {
-      self._storage.bump();
-      return self;
+    if (direct !== undefined && !isForwardAdEnabled()) {
+      self._storage.beforeWrite();
+      if (direct()) {
+        self._storage.bump();
+        return self;
+      }
     }
     const out = noGrad(() => compute(self));
     writeInto(self, out);

@@ -1,4 +1,5 @@
 // Emits the WebAssembly SIMD module of the float32 elementwise, softmax and reduction kernels (wasm/elementwise.ts runs it).
+import type { ChainCode } from "../types.ts";
 import { emitModule, FunctionBuilder, I32, V128 } from "./assembler.ts";
 import { SIMD } from "./simd-math.ts";
 import { emitUnrolledLoop } from "./loops.ts";
@@ -39,8 +40,49 @@ export function emitBinary(op: BinaryEmitter, unroll = BINARY_UNROLL): FunctionB
   return f;
 }
 
-/** The module: the binary ops, the unary ops, the softmax family and the reductions over one imported memory. */
+/** The ops a chain kernel combines (Note [deferred elementwise] in ops/deferred.ts). */
+export const CHAIN_OPS: readonly ChainOp[] = ["add", "sub", "mul", "div"];
+export type ChainOp = ChainCode;
+/** The name of the kernel computing `outer(inner(a, b), c)`, or `outer(c, inner(a, b))` when `swap` (kept only where the order matters). */
+export const chainName = (inner: ChainOp, outer: ChainOp, swap: boolean): string =>
+  `chain_${inner}_${swap && (outer === "sub" || outer === "div") ? "r" : ""}${outer}`;
+
+/**
+ * `chain_<inner>_<outer>(pa, pb, pc, po, bytes)`: po[i] = outer(inner(pa[i], pb[i]), pc[i]) (the `r`
+ * variants: outer(pc[i], inner(...))), each op rounded to float32 as the one-op kernels round it, so a
+ * chain gives exactly the two one-op kernels' result without writing the intermediate.
+ */
+function emitChain(inner: ChainOp, outer: ChainOp, swap: boolean): FunctionBuilder {
+  const f = new FunctionBuilder([I32, I32, I32, I32, I32], []);
+  const [pa, pb, pc, po, bytes] = [0, 1, 2, 3, 4];
+  const i = f.local(I32), mainEnd = f.local(I32), zero = f.local(V128);
+  emitUnrolledLoop(f, i, bytes, mainEnd, 16, BINARY_UNROLL, (off) => {
+    f.get(po).get(i).i32Add();
+    if (swap) f.get(pc).get(i).i32Add().v128Load(off);
+    f.get(pa).get(i).i32Add().v128Load(off).get(pb).get(i).i32Add().v128Load(off);
+    BINARY_EMITTERS[inner](f, zero);
+    if (!swap) f.get(pc).get(i).i32Add().v128Load(off);
+    BINARY_EMITTERS[outer](f, zero);
+    f.v128Store(off);
+  });
+  return f;
+}
+
+function chainFunctions(): { name: string; fn: FunctionBuilder }[] {
+  const out: { name: string; fn: FunctionBuilder }[] = [];
+  for (const inner of CHAIN_OPS) {
+    for (const outer of CHAIN_OPS) {
+      for (const swap of [false, true]) {
+        const name = chainName(inner, outer, swap);
+        if (!out.some((k) => k.name === name)) out.push({ name, fn: emitChain(inner, outer, swap) });
+      }
+    }
+  }
+  return out;
+}
+
+/** The module: the binary ops, their chains, the unary ops, the softmax family and the reductions over one imported memory. */
 export function emitElementwiseModule(maxPages: number, shared: boolean): Uint8Array {
   const binaries = Object.entries(BINARY_EMITTERS).map(([name, op]) => ({ name, fn: emitBinary(op) }));
-  return emitModule([...binaries, ...unaryFunctions(), ...softmaxFunctions(), ...reduceFunctions(), ...minMaxFunctions()], { shared, maxPages });
+  return emitModule([...binaries, ...chainFunctions(), ...unaryFunctions(), ...softmaxFunctions(), ...reduceFunctions(), ...minMaxFunctions()], { shared, maxPages });
 }

@@ -18,13 +18,13 @@ export const ELEMENTWISE_FN0 = 2;
 export type ElementwiseFn = (...args: number[]) => void;
 
 /** How a job's kernel takes its arguments. */
-export const STYLE = { binary: 0, unary: 1, rowsForward: 2, rowsBackward: 3 } as const;
+export const STYLE = { binary: 0, unary: 1, rowsForward: 2, rowsBackward: 3, chain: 4 } as const;
 
 /**
  * The job words an elementwise job uses (the matmul job's layout, J): the kernel's index in the
  * helpers' function table, operand byte offsets and whether each steps with the units (1) or repeats
  * (0), the result's offset, the unit's bytes (16: four floats; a row: 4 pitch), the style, the row
- * pitch in floats, the chunk size (in units times the unit's bytes, as J.mc over J.mr) and the units.
+ * pitch in floats (a chain: its third operand's byte offset, which steps with the units), the chunk size (in units times the unit's bytes, as J.mc over J.mr) and the units.
  */
 export function elementwiseJob(job: Int32Array, fnIndex: number, style: number, a: number, aStep: number, b: number, bStep: number,
   c: number, unit: number, units: number, pitch: number, perChunk: number): Int32Array {
@@ -46,5 +46,6 @@ export function runElementwise(fn: ElementwiseFn, p: Int32Array): void {
   if (style === 0) fn(a, b, c, (p1 - p0) * unit);
   else if (style === 1) fn(a, c, (p1 - p0) * unit);
   else if (style === 2) fn(a, c, p[12], p1 - p0);
+  else if (style === 4) fn(a, b, p[12] + p0 * unit, c, (p1 - p0) * unit);
   else fn(a, b, c, p[12], p1 - p0);
 }

@@ -21,7 +21,7 @@
 import type { View } from "../types.ts";
 import type { StorageArray } from "../../dtype.ts";
 import { setWriteListener } from "../../storage.ts";
-import { BINARY_EMITTERS, emitElementwiseModule, type WasmBinaryCode } from "./elementwise-kernels.ts";
+import { BINARY_EMITTERS, chainName, emitElementwiseModule, type ChainOp, type WasmBinaryCode } from "./elementwise-kernels.ts";
 import { WASM_UNARY_KERNELS, wasmUnaryKernel, type WasmUnaryKernel } from "./unary-kernels.ts";
 import { wasmNamespace, type WasmMemory, type WasmNamespace } from "./runtime.ts";
 import { ResidentRing, residentStats, type Slot } from "./resident.ts";
@@ -216,7 +216,7 @@ class Kernels implements WasmArena {
     unit: number, units: number, pitch: number, perChunk: number, heap: Float32Array, o: Float32Array, io: number, n: number): void {
     const fn = this.#exports[name] as ElementwiseFn;
     const job = elementwiseJob(this.#job, ELEMENTWISE_FN0 + this.#index.get(name)!, style, a, aStep, b, bStep, out.at, unit, units, pitch, perChunk);
-    const cheap = style === STYLE.binary || (style === STYLE.unary && CHEAP_UNARY.has(name));
+    const cheap = style === STYLE.binary || style === STYLE.chain || (style === STYLE.unary && CHEAP_UNARY.has(name));
     const parallel = n >= (cheap ? PARALLEL_MIN.cheap : PARALLEL_MIN.heavy);
     if (parallel && this.#team === undefined && autoThreads !== undefined) autoThreads();
     const team = this.#team;
@@ -266,6 +266,15 @@ class Kernels implements WasmArena {
     if (pb === null) heap.fill(b[ib], CHUNK, 2 * CHUNK);
     this.#runStaged(op, STYLE.binary, pa?.ptr ?? 0, pa === null ? 0 : 1, pb?.ptr ?? 4 * CHUNK, pb === null ? 0 : 1, out,
       16, Math.ceil(n / 4), 0, CHUNK / 4, heap, o, io, n);
+    return true;
+  }
+
+  /** o[io..io+n) = outer(inner(x, y), z) (outer(z, inner(x, y)) when `swap`) over dense operands, through the ring; false when it declines. */
+  chain(inner: ChainOp, outer: ChainOp, swap: boolean, x: Operand, y: Operand, z: Operand, o: Float32Array, io: number, n: number): boolean {
+    const heap = this.#ringHeap(4 * n);
+    if (heap === null) return false;
+    const [out, [px, py, pz]] = this.#stage(heap, [x, y, z], n);
+    this.#runStaged(chainName(inner, outer, swap), STYLE.chain, px!.ptr, 1, py!.ptr, 1, out, 16, Math.ceil(n / 4), pz!.ptr, CHUNK / 4, heap, o, io, n);
     return true;
   }
 
@@ -421,6 +430,18 @@ export function wasmBinary(op: string, a: View, sa: number, b: View, sb: number,
   if (k === undefined) return false;
   k.binary(op, ad, a.offset, sa, bd, b.offset, sb, od, out.offset, n);
   return true;
+}
+
+/**
+ * out = outer(inner(x, y), z), or outer(z, inner(x, y)) when `swap`, for dense float32 views of `n`
+ * elements when n is large enough (Note [deferred elementwise] in ops/deferred.ts); false when it declines.
+ */
+export function wasmChain(inner: ChainOp, outer: ChainOp, swap: boolean, x: View, y: View, z: View, out: View, n: number): boolean {
+  if (n < minElements) return false;
+  const xd = x.data, yd = y.data, zd = z.data, od = out.data;
+  if (!(xd instanceof Float32Array && yd instanceof Float32Array && zd instanceof Float32Array && od instanceof Float32Array)) return false;
+  const k = instance();
+  return k !== undefined && k.chain(inner, outer, swap, [xd, x.offset], [yd, y.offset], [zd, z.offset], od, out.offset, n);
 }
 
 /**

@@ -1,8 +1,8 @@
 // Wraps a backend so that large float32 add/sub/mul/div (row / column broadcasts included), sums / max / min, unary ops and activations and last-dim softmax / log-softmax run on wasm SIMD.
-import type { Backend, BinaryCode, ReduceCode, UnaryCode, View } from "../types.ts";
+import type { Backend, BinaryCode, ChainCode, ReduceCode, UnaryCode, View } from "../types.ts";
 import { isDense } from "../ref/strided.ts";
 import { numelOf } from "../../shape.ts";
-import { wasmBinary, wasmSoftmaxRows, wasmUnary } from "./elementwise.ts";
+import { wasmBinary, wasmChain, wasmSoftmaxRows, wasmUnary } from "./elementwise.ts";
 import { wasmBinaryRows } from "./binary-rows.ts";
 import { isWasmReduce, wasmReduce } from "./reduce.ts";
 
@@ -25,6 +25,7 @@ function float32Rows(views: readonly View[], dim: number): [number, number] | nu
 /**
  * `base` with float32 add/sub/mul/div of dense, one-value, repeated-row or repeated-column operands into a
  * dense output (binary-rows.ts), float32 sums / max / min of dense tensors over any dims (reduce.ts), float32
+ * chains of two of add/sub/mul/div over dense operands, float32
  * exp/log/tanh/sigmoid/relu/neg/abs/sqrt/silu/gelu/softplus/erf/logSigmoid of dense views (parameters only in the forms
  * wasmUnaryKernel lists), and float32 softmax / log-softmax and their
  * backward along a dense last dim, run by wasm/elementwise.ts when large enough (see
@@ -44,6 +45,9 @@ export function withWasmElementwise(base: Backend): Backend {
       const sa = denseOrRepeated(a), sb = denseOrRepeated(b);
       const done = sa < 0 || sb < 0 ? wasmBinaryRows(op, a, b, out) : wasmBinary(op, a, sa, b, sb, out, numelOf(out.shape));
       if (!done) base.binary(op, a, b, out);
+    },
+    binaryChain(inner: ChainCode, outer: ChainCode, swap: boolean, x: View, y: View, z: View, out: View): boolean {
+      return isDense(x) && isDense(y) && isDense(z) && isDense(out) && wasmChain(inner, outer, swap, x, y, z, out, numelOf(out.shape));
     },
     reduce(op: ReduceCode, x: View, out: View): void {
       if (!isWasmReduce(op) || !wasmReduce(op, x, out)) base.reduce(op, x, out);
