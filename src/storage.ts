@@ -1,4 +1,4 @@
-// Storage: a typed array shared by a tensor and its views, with the version counter autograd checks.
+// Storage: a typed array shared by a tensor and its views (computed on first read when deferred), with the version counter autograd checks.
 import type { StorageArray } from "./dtype.ts";
 
 let nextSerial = 0;
@@ -78,7 +78,7 @@ export class Storage {
   }
 
   /** Whether the elements are still to be computed (a deferred result nobody has read). */
-  get deferred(): boolean { return this._deferred !== null; }
+  get pending(): boolean { return this._deferred !== null; }
 
   /** Called before an in-place write: deferred results still to read this storage get a copy of it first. */
   beforeWrite(): void {

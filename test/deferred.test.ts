@@ -17,7 +17,7 @@ function withDefer<R>(threshold: number, f: () => R, wasmFrom?: number): R {
   }
 }
 
-const isDeferred = (t: torch.Tensor): boolean => t._storage.deferred;
+const isDeferred = (t: torch.Tensor): boolean => t._storage.pending;
 /** Element values with -0 and NaN kept apart, for bitwise comparisons. */
 const bits = (t: torch.Tensor): string[] => (t.reshape(-1).tolist() as number[]).map((v) => Object.is(v, -0) ? "-0" : String(v));
 
