@@ -49,8 +49,8 @@ export const deferStats = { deferred: 0, chained: 0 };
 
 const CHAIN_CODES: ReadonlySet<string> = new Set<ChainCode>(["add", "sub", "mul", "div"]);
 
-/** `n` dense elements of `data` as a kernel view. */
-const flat = (data: StorageArray, n: number): View => ({ data, shape: [n], strides: [1], offset: 0 });
+/** What a deferred result reads: all of a storage's array through its handle, or a JS number (rounded to float32). */
+type Leaf = Handle | number;
 
 /** A new reader of all of `s`'s array (s is not deferred). */
 function readerOf(s: Storage): Handle {
@@ -60,14 +60,31 @@ function readerOf(s: Storage): Handle {
   return h;
 }
 
+/** A new reader of a leaf another deferred result reads. */
+function addReader(l: Leaf): Leaf {
+  if (typeof l !== "number") l.readers++;
+  return l;
+}
+
+function release(l: Leaf): void {
+  if (typeof l !== "number") l.readers--;
+}
+
+/** `n` dense elements of `data` as a kernel view. */
+const dense = (data: StorageArray, n: number): View => ({ data, shape: [n], strides: [1], offset: 0 });
+
+/** A leaf as a kernel view of `n` elements: dense, or one value repeated. */
+const leafView = (l: Leaf, n: number): View =>
+  typeof l === "number" ? { data: Float32Array.of(l), shape: [n], strides: [0], offset: 0 } : dense(l.data, n);
+
 /** `x op y`, computed on the first read. */
 class DeferredBinary implements Deferred {
-  constructor(readonly op: ChainCode, readonly x: Handle, readonly y: Handle, readonly n: number) {}
+  constructor(readonly op: ChainCode, readonly x: Leaf, readonly y: Leaf, readonly n: number) {}
   run(): StorageArray {
     const { x, y, n } = this, out = allocOutput("float32", n);
-    backend().binary(this.op, flat(x.data, n), flat(y.data, n), flat(out, n));
-    x.readers--;
-    y.readers--;
+    backend().binary(this.op, leafView(x, n), leafView(y, n), dense(out, n));
+    release(x);
+    release(y);
     return out;
   }
 }
@@ -75,42 +92,46 @@ class DeferredBinary implements Deferred {
 /** `outer(x inner y, z)`, or `outer(z, x inner y)` when `swap`: one pass on read. */
 class DeferredChain implements Deferred {
   constructor(readonly inner: ChainCode, readonly outer: ChainCode, readonly swap: boolean,
-    readonly x: Handle, readonly y: Handle, readonly z: Handle, readonly n: number) {}
+    readonly x: Leaf, readonly y: Leaf, readonly z: Leaf, readonly n: number) {}
   run(): StorageArray {
     const { x, y, z, n } = this, out = allocOutput("float32", n), b = backend();
-    const vx = flat(x.data, n), vy = flat(y.data, n), vz = flat(z.data, n), vo = flat(out, n);
+    const vx = leafView(x, n), vy = leafView(y, n), vz = leafView(z, n), vo = dense(out, n);
     if (b.binaryChain === undefined || !b.binaryChain(this.inner, this.outer, this.swap, vx, vy, vz, vo)) {
       // the two ops one after the other, the intermediate in the output (binary reads an element before it writes it)
       b.binary(this.inner, vx, vy, vo);
       b.binary(this.outer, this.swap ? vz : vo, this.swap ? vo : vz, vo);
     }
-    x.readers--;
-    y.readers--;
-    z.readers--;
+    release(x);
+    release(y);
+    release(z);
     return out;
   }
 }
 
-/** Whether `t` is all of a computed float32 storage of `n` elements, in order. */
-const isWhole = (t: Tensor, n: number): boolean =>
-  t._offset === 0 && t._storage._data !== null && t._storage._data.length === n && t.isContiguous();
+/** Whether `t` is a JS number or all of a computed float32 storage of `n` elements, in order. */
+const isWhole = (t: Tensor | number, n: number): boolean => typeof t === "number" ||
+  (t._offset === 0 && t._storage._data !== null && t._storage._data.length === n && t.isContiguous());
+
+/** `t` as a new reader's leaf (t is whole). */
+const leafOf = (t: Tensor | number): Leaf => typeof t === "number" ? Math.fround(t) : readerOf(t._storage);
 
 /** The not-yet-computed single op behind `t`, when `t` is all of it in order. */
-function pendingBinary(t: Tensor, n: number): DeferredBinary | null {
+function pendingBinary(t: Tensor | number, n: number): DeferredBinary | null {
+  if (typeof t === "number") return null;
   const d = t._storage._deferred;
   return d instanceof DeferredBinary && d.n === n && t._offset === 0 && t.isContiguous() ? d : null;
 }
 
 /**
- * `a op b` as a deferred result (a tensor of a's shape), or null when this call runs eagerly: a and b
- * float32 of one shape, op add/sub/mul/div, large, nothing to record, a backend that chains (see Note
- * [deferred elementwise]).
+ * `a op b` as a deferred result (a tensor of a's shape), or null when this call runs eagerly: a float32
+ * tensor and a float32 tensor of its shape or a JS number, op add/sub/mul/div, large, nothing to record,
+ * a backend that chains (see Note [deferred elementwise]).
  */
-export function deferBinary(op: string, a: Tensor, b: Tensor): Tensor | null {
-  if (a.dtype !== "float32" || b.dtype !== "float32") return null;
+export function deferBinary(op: string, a: Tensor, b: Tensor | number): Tensor | null {
+  if (a.dtype !== "float32" || (typeof b !== "number" && b.dtype !== "float32")) return null;
   const n = a.numel();
   if (n < minElements || !CHAIN_CODES.has(op) || backend().binaryChain === undefined) return null;
-  if (isForwardAdEnabled() || needsGrad([a, b])) return null;
+  if (isForwardAdEnabled() || needsGrad([a, typeof b === "number" ? null : b])) return null;
   const code = op as ChainCode;
   let deferred: Deferred;
   const pa = pendingBinary(a, n), pb = pa === null ? pendingBinary(b, n) : null;
@@ -118,11 +139,11 @@ export function deferBinary(op: string, a: Tensor, b: Tensor): Tensor | null {
   if (pa === null) settle(a);
   if (pb === null) settle(b);
   if (pa !== null && isWhole(b, n)) {
-    deferred = new DeferredChain(pa.op, code, false, addReader(pa.x), addReader(pa.y), readerOf(b._storage), n);
+    deferred = new DeferredChain(pa.op, code, false, addReader(pa.x), addReader(pa.y), leafOf(b), n);
   } else if (pb !== null && isWhole(a, n)) {
-    deferred = new DeferredChain(pb.op, code, true, addReader(pb.x), addReader(pb.y), readerOf(a._storage), n);
+    deferred = new DeferredChain(pb.op, code, true, addReader(pb.x), addReader(pb.y), leafOf(a), n);
   } else if (isWhole(a, n) && isWhole(b, n)) {
-    deferred = new DeferredBinary(code, readerOf(a._storage), readerOf(b._storage), n);
+    deferred = new DeferredBinary(code, leafOf(a), leafOf(b), n);
   } else {
     return null;
   }
@@ -132,12 +153,6 @@ export function deferBinary(op: string, a: Tensor, b: Tensor): Tensor | null {
 }
 
 /** Computes `t`'s elements if they are deferred. */
-function settle(t: Tensor): void {
-  if (t._storage._deferred !== null) void t._storage.data;
-}
-
-/** One more reader of a handle another deferred result reads. */
-function addReader(h: Handle): Handle {
-  h.readers++;
-  return h;
+function settle(t: Tensor | number): void {
+  if (typeof t !== "number" && t._storage._deferred !== null) void t._storage.data;
 }

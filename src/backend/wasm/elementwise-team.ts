@@ -24,13 +24,13 @@ export const STYLE = { binary: 0, unary: 1, rowsForward: 2, rowsBackward: 3, cha
  * The job words an elementwise job uses (the matmul job's layout, J): the kernel's index in the
  * helpers' function table, operand byte offsets and whether each steps with the units (1) or repeats
  * (0), the result's offset, the unit's bytes (16: four floats; a row: 4 pitch), the style, the row
- * pitch in floats (a chain: its third operand's byte offset, which steps with the units), the chunk size (in units times the unit's bytes, as J.mc over J.mr) and the units.
+ * pitch in floats (a chain: its third operand's byte offset, and in J.kc whether it steps), the chunk size (in units times the unit's bytes, as J.mc over J.mr) and the units.
  */
 export function elementwiseJob(job: Int32Array, fnIndex: number, style: number, a: number, aStep: number, b: number, bStep: number,
-  c: number, unit: number, units: number, pitch: number, perChunk: number): Int32Array {
+  c: number, unit: number, units: number, pitch: number, perChunk: number, pitchStep = 0): Int32Array {
   job.fill(0);
   job[J.fn] = fnIndex; job[J.a] = a; job[J.aStride] = aStep; job[J.b] = b; job[J.bStride] = bStep; job[J.c] = c;
-  job[J.mr] = unit; job[J.nn] = style; job[J.Kp] = pitch; job[J.mc] = perChunk * unit;
+  job[J.mr] = unit; job[J.nn] = style; job[J.Kp] = pitch; job[J.kc] = pitchStep; job[J.mc] = perChunk * unit;
   job[J.p0] = 0; job[J.p1] = units; job[J.items] = 1;
   return job;
 }
@@ -46,6 +46,6 @@ export function runElementwise(fn: ElementwiseFn, p: Int32Array): void {
   if (style === 0) fn(a, b, c, (p1 - p0) * unit);
   else if (style === 1) fn(a, c, (p1 - p0) * unit);
   else if (style === 2) fn(a, c, p[12], p1 - p0);
-  else if (style === 4) fn(a, b, p[12] + p0 * unit, c, (p1 - p0) * unit);
+  else if (style === 4) fn(a, b, p[12] + p0 * unit * p[13], c, (p1 - p0) * unit);
   else fn(a, b, c, p[12], p1 - p0);
 }

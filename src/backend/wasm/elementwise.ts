@@ -213,9 +213,9 @@ class Kernels implements WasmArena {
    * it comes (Note [threaded elementwise]), else on this thread.
    */
   #runStaged(name: string, style: number, a: number, aStep: number, b: number, bStep: number, out: Slot,
-    unit: number, units: number, pitch: number, perChunk: number, heap: Float32Array, o: Float32Array, io: number, n: number): void {
+    unit: number, units: number, pitch: number, perChunk: number, heap: Float32Array, o: Float32Array, io: number, n: number, pitchStep = 0): void {
     const fn = this.#exports[name] as ElementwiseFn;
-    const job = elementwiseJob(this.#job, ELEMENTWISE_FN0 + this.#index.get(name)!, style, a, aStep, b, bStep, out.at, unit, units, pitch, perChunk);
+    const job = elementwiseJob(this.#job, ELEMENTWISE_FN0 + this.#index.get(name)!, style, a, aStep, b, bStep, out.at, unit, units, pitch, perChunk, pitchStep);
     const cheap = style === STYLE.binary || style === STYLE.chain || (style === STYLE.unary && CHEAP_UNARY.has(name));
     const parallel = n >= (cheap ? PARALLEL_MIN.cheap : PARALLEL_MIN.heavy);
     if (parallel && this.#team === undefined && autoThreads !== undefined) autoThreads();
@@ -269,12 +269,23 @@ class Kernels implements WasmArena {
     return true;
   }
 
-  /** o[io..io+n) = outer(inner(x, y), z) (outer(z, inner(x, y)) when `swap`) over dense operands, through the ring; false when it declines. */
-  chain(inner: ChainOp, outer: ChainOp, swap: boolean, x: Operand, y: Operand, z: Operand, o: Float32Array, io: number, n: number): boolean {
+  /**
+   * o[io..io+n) = outer(inner(x, y), z) (outer(z, inner(x, y)) when `swap`), each operand dense from its
+   * offset or one repeated value, through the ring; false when it declines.
+   */
+  chain(inner: ChainOp, outer: ChainOp, swap: boolean, operands: readonly (Operand | number)[], o: Float32Array, io: number, n: number): boolean {
     const heap = this.#ringHeap(4 * n);
     if (heap === null) return false;
-    const [out, [px, py, pz]] = this.#stage(heap, [x, y, z], n);
-    this.#runStaged(chainName(inner, outer, swap), STYLE.chain, px!.ptr, 1, py!.ptr, 1, out, 16, Math.ceil(n / 4), pz!.ptr, CHUNK / 4, heap, o, io, n);
+    const [out, staged] = this.#stage(heap, operands.map((v) => typeof v === "number" ? null : v), n);
+    // a repeated value: one chunk of it in operand k's scratch chunk, read again for each chunk
+    const ptr = operands.map((v, k) => {
+      if (typeof v !== "number") return staged[k]!.ptr;
+      heap.fill(v, k * CHUNK, (k + 1) * CHUNK);
+      return 4 * k * CHUNK;
+    });
+    const step = operands.map((v) => typeof v === "number" ? 0 : 1);
+    this.#runStaged(chainName(inner, outer, swap), STYLE.chain, ptr[0], step[0], ptr[1], step[1], out, 16, Math.ceil(n / 4), ptr[2],
+      CHUNK / 4, heap, o, io, n, step[2]);
     return true;
   }
 
@@ -433,15 +444,21 @@ export function wasmBinary(op: string, a: View, sa: number, b: View, sb: number,
 }
 
 /**
- * out = outer(inner(x, y), z), or outer(z, inner(x, y)) when `swap`, for dense float32 views of `n`
- * elements when n is large enough (Note [deferred elementwise] in ops/deferred.ts); false when it declines.
+ * out = outer(inner(x, y), z), or outer(z, inner(x, y)) when `swap`, for float32 views of `n` elements,
+ * each dense (step 1) or one repeated value (step 0), into a dense `out`, when n is large enough (Note
+ * [deferred elementwise] in ops/deferred.ts); false when it declines.
  */
-export function wasmChain(inner: ChainOp, outer: ChainOp, swap: boolean, x: View, y: View, z: View, out: View, n: number): boolean {
-  if (n < minElements) return false;
-  const xd = x.data, yd = y.data, zd = z.data, od = out.data;
-  if (!(xd instanceof Float32Array && yd instanceof Float32Array && zd instanceof Float32Array && od instanceof Float32Array)) return false;
+export function wasmChain(inner: ChainOp, outer: ChainOp, swap: boolean, views: readonly View[], steps: readonly number[], out: View, n: number): boolean {
+  const od = out.data;
+  if (n < minElements || !(od instanceof Float32Array)) return false;
+  const operands: (Operand | number)[] = [];
+  for (let k = 0; k < views.length; k++) {
+    const d = views[k].data;
+    if (!(d instanceof Float32Array)) return false;
+    operands.push(steps[k] === 0 ? d[views[k].offset] : [d, views[k].offset]);
+  }
   const k = instance();
-  return k !== undefined && k.chain(inner, outer, swap, [xd, x.offset], [yd, y.offset], [zd, z.offset], od, out.offset, n);
+  return k !== undefined && k.chain(inner, outer, swap, operands, od, out.offset, n);
 }
 
 /**

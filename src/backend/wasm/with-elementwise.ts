@@ -25,7 +25,7 @@ function float32Rows(views: readonly View[], dim: number): [number, number] | nu
 /**
  * `base` with float32 add/sub/mul/div of dense, one-value, repeated-row or repeated-column operands into a
  * dense output (binary-rows.ts), float32 sums / max / min of dense tensors over any dims (reduce.ts), float32
- * chains of two of add/sub/mul/div over dense operands, float32
+ * chains of two of add/sub/mul/div over dense or one-value operands, float32
  * exp/log/tanh/sigmoid/relu/neg/abs/sqrt/silu/gelu/softplus/erf/logSigmoid of dense views (parameters only in the forms
  * wasmUnaryKernel lists), and float32 softmax / log-softmax and their
  * backward along a dense last dim, run by wasm/elementwise.ts when large enough (see
@@ -47,7 +47,8 @@ export function withWasmElementwise(base: Backend): Backend {
       if (!done) base.binary(op, a, b, out);
     },
     binaryChain(inner: ChainCode, outer: ChainCode, swap: boolean, x: View, y: View, z: View, out: View): boolean {
-      return isDense(x) && isDense(y) && isDense(z) && isDense(out) && wasmChain(inner, outer, swap, x, y, z, out, numelOf(out.shape));
+      const steps = [denseOrRepeated(x), denseOrRepeated(y), denseOrRepeated(z)];
+      return isDense(out) && !steps.includes(-1) && wasmChain(inner, outer, swap, [x, y, z], steps, out, numelOf(out.shape));
     },
     reduce(op: ReduceCode, x: View, out: View): void {
       if (!isWasmReduce(op) || !wasmReduce(op, x, out)) base.reduce(op, x, out);
