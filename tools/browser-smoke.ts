@@ -9,6 +9,21 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const expected = readFileSync(join(root, "test/fixtures/seed-expected-output.txt"), "utf8");
 
 /** The walkthrough as a browser module: console.log lines are collected into the page. */
+/**
+ * A deferred chain (Note [deferred elementwise]): a*b+c and (a-b)*2 over 2^18 floats, read once, must
+ * equal the ref backend's eager ops bit for bit.
+ */
+const CHAIN_CHECK = `
+function chainAgrees(torch) {
+  const [a, b, c] = [torch.randn(1 << 18), torch.randn(1 << 18), torch.randn(1 << 18)];
+  const run = () => [a.mul(b).add(c), a.sub(b).mul(2)];
+  const fast = run(), deferred = fast.every((t) => t._storage.pending);
+  const prev = torch.backends.setBackend(torch.backends.refBackend);
+  const slow = run();
+  torch.backends.setBackend(prev);
+  return "deferred " + deferred + " agree " + fast.every((t, i) => torch.equal(t, slow[i]));
+}`;
+
 const PAGE = `<!doctype html><meta charset="utf-8">
 <script type="importmap">{"imports":{"tensorgrad":"/dist/index.js"}}</script>
 <pre id="out"></pre>
@@ -16,6 +31,7 @@ const PAGE = `<!doctype html><meta charset="utf-8">
 import * as torch from "tensorgrad";
 const lines = [];
 const log = (s) => lines.push(String(s));
+${CHAIN_CHECK}
 try {
   const x = torch.arange(4.0);
   log(\`x is \${x}\`);
@@ -49,6 +65,7 @@ try {
   const refSm = torch.softmax(big, 1).mul(big);
   torch.backends.setBackend(prevBackend);
   lines.push("ELEMENTWISE agree " + torch.allclose(fastSm, refSm, { rtol: 1e-5, atol: 1e-6 }));
+  lines.push("CHAIN " + chainAgrees(torch));
   // a worker of this cross-origin-isolated page runs large products on a thread team
   const worker = new Worker("/worker.js", { type: "module" });
   lines.push(await new Promise((resolve) => { const seen = []; worker.onmessage = (e) => { seen.push(e.data); if (String(e.data).startsWith("WORKER")) resolve(e.data); }; worker.onerror = (e) => resolve("WORKER ERROR " + e.message); setTimeout(() => resolve("WORKER TIMEOUT after " + seen.join(", ")), 8000); }));
@@ -61,6 +78,7 @@ await fetch("/result", { method: "POST", body: lines.join("\\n") + "\\n" });
 /** In a worker: a team of two threads, checked against one thread on the same product. */
 const WORKER = `
 import * as torch from "/dist/index.js";
+${CHAIN_CHECK}
 postMessage("isolated " + crossOriginIsolated);
 try {
   postMessage("init");
@@ -71,9 +89,10 @@ try {
   const time = () => { const t0 = performance.now(); let c; for (let i = 0; i < 10; i++) c = torch.matmul(a, b); return [c, (performance.now() - t0) / 10]; };
   time();
   const [c2, ms2] = time();
+  const chain = chainAgrees(torch);
   torch.setNumThreads(1);
   const [c1, ms1] = time();
-  postMessage("WORKER threads " + threads + " agree " + torch.allclose(c2, c1, { rtol: 1e-5, atol: 1e-4 }) + " ms/product 2 threads " + ms2.toFixed(2) + " 1 thread " + ms1.toFixed(2));
+  postMessage("WORKER threads " + threads + " agree " + torch.allclose(c2, c1, { rtol: 1e-5, atol: 1e-4 }) + " ms/product 2 threads " + ms2.toFixed(2) + " 1 thread " + ms1.toFixed(2) + " CHAIN " + chain);
 } catch (e) {
   postMessage("WORKER ERROR " + e.name + ": " + e.message);
 }`;
@@ -114,6 +133,6 @@ server.listen(0, "127.0.0.1", () => {
     console.log(text);
     console.log(walk === expected ? "walkthrough: identical to PyTorch's output" : "walkthrough: DIFFERS");
     console.log(rest.trim());
-    process.exitCode = walk === expected && rest.startsWith("BACKEND") && /WORKER threads 2 agree true/.test(rest) && /wasm elementwise true/.test(rest) && /ELEMENTWISE agree true/.test(rest) ? 0 : 1;
+    process.exitCode = walk === expected && rest.startsWith("BACKEND") && /WORKER threads 2 agree true.* CHAIN deferred true agree true/.test(rest) && /^CHAIN deferred true agree true$/m.test(rest) && /wasm elementwise true/.test(rest) && /ELEMENTWISE agree true/.test(rest) ? 0 : 1;
   };
 });
