@@ -77,3 +77,11 @@ export function allocOutput(d: DType, n: number): StorageArray {
   const u = allocUnsafe(bytes), buf = u.buffer, at = u.byteOffset;
   return at % 8 === 0 ? new Ctor(buf, at, n) : allocStorage(d, n);
 }
+
+/** A copy of `data` in fresh storage of its type (unzeroed when large, as allocOutput's). */
+export function copyOfArray(data: StorageArray): StorageArray {
+  const d: DType = data instanceof Float32Array ? "float32" : data instanceof Int32Array ? "int32" : data instanceof Uint8Array ? "bool" : "float64";
+  const out = allocOutput(d, data.length);
+  out.set(data);
+  return out;
+}

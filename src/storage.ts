@@ -1,5 +1,6 @@
 // Storage: a typed array shared by a tensor and its views (computed on first read when deferred), with the version counter autograd checks.
 import type { StorageArray } from "./dtype.ts";
+import { copyOfArray } from "./output-storage.ts";
 
 let nextSerial = 0;
 
@@ -85,7 +86,7 @@ export class Storage {
     const h = this._handle;
     if (h === null) return;
     this._handle = null;
-    if (h.readers > 0) h.data = h.data.slice();
+    if (h.readers > 0) h.data = copyOfArray(h.data);
   }
 
   bump(): void {
