@@ -1,6 +1,8 @@
 // Deferred elementwise results (Note [deferred elementwise]): exact values, writes to inputs after deferring, what defers and what does not.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import * as torch from "tensorgrad";
 import { allOpInfos } from "../src/ops/registry.ts";
 import { deferStats, setDeferThreshold } from "../src/ops/deferred.ts";
@@ -233,4 +235,15 @@ test("every OpInfo sample: outputs and gradients are the same with every eligibl
   assert.ok(compared > 1000, `only ${compared} samples compared`);
   const deferred = deferStats.deferred - before.deferred, chained = deferStats.chained - before.chained;
   assert.ok(deferred > 1000 && chained > 100, `only ${deferred} results deferred, ${chained} chained`);
+});
+
+test("a 1,000-step loop of deferred results, read and unread, with in-place writes to their inputs keeps a flat heap", () => {
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const out = execFileSync(process.execPath, ["--expose-gc", "--conditions=source", "--import", "tsx", "test/helpers/deferred-loop.ts"], { cwd: root, encoding: "utf8" });
+  const { heap, buffers, deferred, chained } = JSON.parse(out.trim().split("\n").pop()!) as
+    { heap: Record<string, number>; buffers: Record<string, number>; deferred: number; chained: number };
+  assert.ok(deferred >= 4000 && chained >= 2000, `deferred ${deferred}, chained ${chained}`);
+  const growth = heap["1000"] - heap["100"], bufferGrowth = buffers["1000"] - buffers["100"];
+  assert.ok(growth < 2 * 1024 * 1024, `heap grew by ${(growth / 1024).toFixed(0)} KiB from step 100 to 1000`);
+  assert.ok(bufferGrowth < 1024 * 1024, `array buffers grew by ${(bufferGrowth / 1024).toFixed(0)} KiB from step 100 to 1000`);
 });
