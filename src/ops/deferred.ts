@@ -1,8 +1,8 @@
 // Deferred float32 add/sub/mul/div results: computed when first read, so that two in a row run as one pass (Note [deferred elementwise]).
 //
 // Note [deferred elementwise]
-// A large float32 `a op b` (add, sub, mul or div of two same-shape tensors, each a whole contiguous
-// storage; nothing recorded for autograd) returns at once a tensor whose storage is deferred: its array
+// A large float32 `a op b` (add, sub, mul or div of a tensor and a same-shape tensor or a JS number,
+// each tensor a whole contiguous storage; nothing recorded for autograd) returns at once a tensor whose storage is deferred: its array
 // is computed on the first read of `Storage.data`, which every kernel, printer and `tolist` goes through.
 // When the deferred result is itself an operand of the next such op, as `a*b` is in `a*b + c`, the
 // second result is deferred as the chain `(a*b) + c` of the leaves a, b, c, and computed in one pass
@@ -20,8 +20,8 @@
 //   results nobody will read still count as readers (nothing tells us they are garbage in a synchronous
 //   loop), so the first write to such an input pays that one copy. That is the usual case for a chain's
 //   first two inputs: the `a*b` of `a*b + c` stays an unread reader of a and b, so `y = w.mul(x).add(b);
-//   ...; w.sub_(lr)` copies w once per step (unzeroed memory and a memcpy: about what the eager `w*x`
-//   costs in fresh memory alone: over 1,600 such steps of 2^20 floats, about even with eager).
+//   ...; w.sub_(lr)` copies w once per step, into unzeroed memory by a memcpy (over 1,600 such steps
+//   of 2^20 floats that measured about even with running the ops eagerly).
 // - Only ops that record nothing defer: no input requires grad with grad mode on, and forward AD is off.
 //   A deferred tensor used later by a recorded op, saved for backward or printed is simply computed then.
 // - Only a backend with `binaryChain` (the wasm one) defers; the `ref` spec and the js backend run eagerly.
