@@ -22,8 +22,6 @@ export function setWriteListener(listener: ((data: StorageArray) => void) | unde
 /** The serial number the next storage will get (storages made later have larger ones). */
 export const nextStorageSerial = (): number => nextSerial;
 
-const EMPTY = new Float32Array(0);
-
 /**
  * How a deferred result's inputs are read (Note [deferred elementwise] in ops/deferred.ts): the array
  * of a storage as it was when the results were deferred. `readers` counts the deferred results not yet
@@ -52,18 +50,14 @@ export class Storage {
   /** @internal the handle deferred results read this storage through, while some may (Note [deferred elementwise]) */
   _handle: Handle | null = null;
 
-  constructor(data: StorageArray) {
+  /** `data`, or (null) the elements `deferred` computes on the first read of `data`. */
+  constructor(data: StorageArray | null, deferred: Deferred | null = null) {
     this._data = data;
-    this._deferred = null;
+    this._deferred = deferred;
   }
 
   /** A storage whose elements `deferred` computes on the first read of `data`. */
-  static deferred(deferred: Deferred): Storage {
-    const s = new Storage(EMPTY);
-    s._data = null;
-    s._deferred = deferred;
-    return s;
-  }
+  static deferred(deferred: Deferred): Storage { return new Storage(null, deferred); }
 
   /** The elements: a deferred result is computed on the first read. */
   get data(): StorageArray {

@@ -29,7 +29,8 @@ export type BinaryCode =
   | "thresholdBackward";
 
 /** The binary ops a chain kernel combines (Backend.binaryChain). */
-export type ChainCode = "add" | "sub" | "mul" | "div";
+export const CHAIN_CODES = ["add", "sub", "mul", "div"] as const;
+export type ChainCode = (typeof CHAIN_CODES)[number];
 
 /** Reductions over a set of dims; `out` has the input's rank with reduced dims of size 1. */
 export type ReduceCode = "sum" | "prod" | "max" | "min";

@@ -236,9 +236,9 @@ function runBinary(e: BinaryEntry, a: TensorLike, b: TensorLike, alpha: number):
 function floatTensorAndNumber(e: BinaryEntry, a: Tensor, b: number): Tensor {
   const compute = a.dtype;
   if (e.unsupported?.dtypes.includes(compute)) throw notImplemented(e.unsupported.name, compute);
-  const tb = savesOther(e) ? scalarTensor(b, compute) : null;
   const deferred = deferBinary(e.kernel, a, b);
-  if (deferred !== null) return record(e, [a, tb], [deferred], ALPHA_ONE)[0];
+  if (deferred !== null) return record(e, [a, null], [deferred], ALPHA_ONE)[0];
+  const tb = savesOther(e) ? scalarTensor(b, compute) : null;
   const res = outputTensor(a.shape, e.dtype === "bool" ? "bool" : compute);
   backend().binary(e.kernel, kview(a), numberView(b, compute, a.shape, tb), kview(res));
   return record(e, [a, tb], [res], ALPHA_ONE)[0];

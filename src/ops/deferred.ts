@@ -28,7 +28,7 @@
 // Like an asynchronous CUDA op in PyTorch, the work shows up where the result is first needed: a timing
 // of `a.mul(b)` alone measures almost nothing, and the W2 bench reads its result every repetition.
 import { backend } from "../backend/index.ts";
-import type { ChainCode, View } from "../backend/types.ts";
+import { CHAIN_CODES, type ChainCode, type View } from "../backend/types.ts";
 import type { StorageArray } from "../dtype.ts";
 import { isForwardAdEnabled } from "../autograd/forward-ad.ts";
 import { needsGrad } from "../autograd/record.ts";
@@ -50,7 +50,7 @@ export function setDeferThreshold(n: number): number {
 /** How many results were deferred, and how many of them as chains (tests check that deferring happened). */
 export const deferStats = { deferred: 0, chained: 0 };
 
-const CHAIN_CODES: ReadonlySet<string> = new Set<ChainCode>(["add", "sub", "mul", "div"]);
+const CHAIN_OPS: ReadonlySet<string> = new Set<string>(CHAIN_CODES);
 
 /** What a deferred result reads: all of a storage's array through its handle, or a JS number (rounded to float32). */
 type Leaf = Handle | number;
@@ -133,7 +133,7 @@ function pendingBinary(t: Tensor | number, n: number): DeferredBinary | null {
 export function deferBinary(op: string, a: Tensor, b: Tensor | number): Tensor | null {
   if (a.dtype !== "float32" || (typeof b !== "number" && b.dtype !== "float32")) return null;
   const n = a.numel();
-  if (n < minElements || !CHAIN_CODES.has(op) || backend().binaryChain === undefined) return null;
+  if (n < minElements || !CHAIN_OPS.has(op) || backend().binaryChain === undefined) return null;
   if (isForwardAdEnabled() || needsGrad([a, typeof b === "number" ? null : b])) return null;
   const code = op as ChainCode;
   let deferred: Deferred;

@@ -1,5 +1,5 @@
 // Emits the WebAssembly SIMD module of the float32 elementwise, softmax and reduction kernels (wasm/elementwise.ts runs it).
-import type { ChainCode } from "../types.ts";
+import { CHAIN_CODES, type ChainCode } from "../types.ts";
 import { emitModule, FunctionBuilder, I32, V128 } from "./assembler.ts";
 import { SIMD } from "./simd-math.ts";
 import { emitUnrolledLoop } from "./loops.ts";
@@ -40,11 +40,8 @@ export function emitBinary(op: BinaryEmitter, unroll = BINARY_UNROLL): FunctionB
   return f;
 }
 
-/** The ops a chain kernel combines (Note [deferred elementwise] in ops/deferred.ts). */
-export const CHAIN_OPS: readonly ChainOp[] = ["add", "sub", "mul", "div"];
-export type ChainOp = ChainCode;
 /** The name of the kernel computing `outer(inner(a, b), c)`, or `outer(c, inner(a, b))` when `swap` (kept only where the order matters). */
-export const chainName = (inner: ChainOp, outer: ChainOp, swap: boolean): string =>
+export const chainName = (inner: ChainCode, outer: ChainCode, swap: boolean): string =>
   `chain_${inner}_${swap && (outer === "sub" || outer === "div") ? "r" : ""}${outer}`;
 
 /**
@@ -52,7 +49,7 @@ export const chainName = (inner: ChainOp, outer: ChainOp, swap: boolean): string
  * variants: outer(pc[i], inner(...))), each op rounded to float32 as the one-op kernels round it, so a
  * chain gives exactly the two one-op kernels' result without writing the intermediate.
  */
-function emitChain(inner: ChainOp, outer: ChainOp, swap: boolean): FunctionBuilder {
+function emitChain(inner: ChainCode, outer: ChainCode, swap: boolean): FunctionBuilder {
   const f = new FunctionBuilder([I32, I32, I32, I32, I32], []);
   const [pa, pb, pc, po, bytes] = [0, 1, 2, 3, 4];
   const i = f.local(I32), mainEnd = f.local(I32), zero = f.local(V128);
@@ -70,8 +67,8 @@ function emitChain(inner: ChainOp, outer: ChainOp, swap: boolean): FunctionBuild
 
 function chainFunctions(): { name: string; fn: FunctionBuilder }[] {
   const out: { name: string; fn: FunctionBuilder }[] = [];
-  for (const inner of CHAIN_OPS) {
-    for (const outer of CHAIN_OPS) {
+  for (const inner of CHAIN_CODES) {
+    for (const outer of CHAIN_CODES) {
       for (const swap of [false, true]) {
         const name = chainName(inner, outer, swap);
         if (!out.some((k) => k.name === name)) out.push({ name, fn: emitChain(inner, outer, swap) });

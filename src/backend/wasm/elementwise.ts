@@ -18,10 +18,10 @@
 // as are thresholdBackward and relu/neg/abs/sqrt. exp/log/tanh/sigmoid and the softmax family compute in float32 with the
 // cores of simd-math.ts (sums in float64 lanes): within a few float32 rounding steps of ref, inside
 // PyTorch's float32 tolerance (see softmax-kernels.ts, unary-kernels.ts).
-import type { View } from "../types.ts";
+import type { ChainCode, View } from "../types.ts";
 import type { StorageArray } from "../../dtype.ts";
 import { setWriteListener } from "../../storage.ts";
-import { BINARY_EMITTERS, chainName, emitElementwiseModule, type ChainOp, type WasmBinaryCode } from "./elementwise-kernels.ts";
+import { BINARY_EMITTERS, chainName, emitElementwiseModule, type WasmBinaryCode } from "./elementwise-kernels.ts";
 import { WASM_UNARY_KERNELS, wasmUnaryKernel, type WasmUnaryKernel } from "./unary-kernels.ts";
 import { wasmNamespace, type WasmMemory, type WasmNamespace } from "./runtime.ts";
 import { ResidentRing, residentStats, type Slot } from "./resident.ts";
@@ -273,7 +273,7 @@ class Kernels implements WasmArena {
    * o[io..io+n) = outer(inner(x, y), z) (outer(z, inner(x, y)) when `swap`), each operand dense from its
    * offset or one repeated value, through the ring; false when it declines.
    */
-  chain(inner: ChainOp, outer: ChainOp, swap: boolean, operands: readonly (Operand | number)[], o: Float32Array, io: number, n: number): boolean {
+  chain(inner: ChainCode, outer: ChainCode, swap: boolean, operands: readonly (Operand | number)[], o: Float32Array, io: number, n: number): boolean {
     const heap = this.#ringHeap(4 * n);
     if (heap === null) return false;
     const [out, staged] = this.#stage(heap, operands.map((v) => typeof v === "number" ? null : v), n);
@@ -448,7 +448,7 @@ export function wasmBinary(op: string, a: View, sa: number, b: View, sb: number,
  * each dense (step 1) or one repeated value (step 0), into a dense `out`, when n is large enough (Note
  * [deferred elementwise] in ops/deferred.ts); false when it declines.
  */
-export function wasmChain(inner: ChainOp, outer: ChainOp, swap: boolean, views: readonly View[], steps: readonly number[], out: View, n: number): boolean {
+export function wasmChain(inner: ChainCode, outer: ChainCode, swap: boolean, views: readonly View[], steps: readonly number[], out: View, n: number): boolean {
   const od = out.data;
   if (n < minElements || !(od instanceof Float32Array)) return false;
   const operands: (Operand | number)[] = [];
